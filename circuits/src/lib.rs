@@ -1,0 +1,1 @@
+//! Circuits: gadgets, witness generation and the native simulator.

@@ -1,0 +1,1 @@
+//! Proof systems on top of `sidecar-kernels`.

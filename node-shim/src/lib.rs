@@ -1,0 +1,1 @@
+//! Node shim: L1 contracts and the block-lifecycle driver.
