@@ -1,1 +1,19 @@
-//! Circuits: gadgets, witness generation and the native simulator.
+//! # sidecar-circuits
+//!
+//! The circuits of a block's proof tree, written once as gadgets over R1CS variables so the same
+//! logic serves Groth16 today and folding later, together with their native counterparts and the
+//! simulator that produces every witness.
+//!
+//! ```text
+//!   txs ──▶ simulator ──▶ VM witnesses ──▶ kernel witnesses ──▶ base ──▶ merge … ──▶ root
+//!              │                                                  ▲
+//!              └──────────── world state (trees, on disk) ────────┘
+//! ```
+
+pub mod circuit;
+mod error;
+pub mod preset;
+
+pub use circuit::{BlockCircuit, CircuitKind};
+pub use error::{Error, Result};
+pub use preset::{Preset, PresetName};
