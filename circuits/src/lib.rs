@@ -12,7 +12,9 @@
 
 pub mod circuit;
 mod error;
+pub mod poseidon;
 pub mod preset;
+pub mod vm;
 
 pub use circuit::{BlockCircuit, CircuitKind};
 pub use error::{Error, Result};
