@@ -1,1 +1,21 @@
-//! Proof systems on top of `sidecar-kernels`.
+//! # sidecar-engine
+//!
+//! Proof systems on top of `sidecar-kernels`, applied under a hardware profile.
+//!
+//! ```text
+//!  profile.toml ─▶ Profile ─▶ Runtime { rayon pool, MemoryBudget }
+//!                                 │
+//!  circuit (gr1cs) ─▶ Engine::setup ─▶ Keys ──(keys on disk, mmap)──▶ Engine::prove ─▶ Proof
+//!                                 │                                         │
+//!                                 └── jobs: KeyCache + Scheduler (DAG, root-first, memory-capped)
+//! ```
+//!
+//! Everything that proves runs inside the profile's pool, so the profile's thread count is
+//! what the kernels see.
+
+pub mod groth16;
+pub mod synthetic;
+
+mod error;
+
+pub use error::{Error, KeyFileError, Result};

@@ -1,0 +1,345 @@
+//! Proving keys on disk: a versioned, checksummed container read through `memmap2`.
+//!
+//! ```text
+//! offset 0   magic "SIDECARK" | version u32 | curve u32 | circuit digest [32] | sections u32 | 0u32
+//!            NUM_SECTIONS × (kind u32 | 0u32 | offset u64 | len u64 | sha256 [32])
+//!            sha256 of all header bytes above [32]
+//! then       sections, in kind order: params, r1cs, A, B_G1, B_G2, H, L
+//! ```
+//! Integers are little-endian; sections are arkworks uncompressed encodings. Opening checks
+//! magic, version, curve, both kinds of checksum, bounds and (optionally) the circuit digest.
+//! Query bases are then decoded from the map one query at a time, each right before the
+//! backend prepares it, so a large key is never resident twice. Points in the query sections
+//! are decoded without curve checks: the section checksum vouches for them (key files are
+//! local artifacts written by [`write_key_file`], not untrusted input).
+
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use ark_bn254::{Bn254, G1Affine, G2Affine};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use memmap2::Mmap;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::prover::{G1Query, KeyParts, QueryLoader};
+use super::{Backend, PreparedKey, ProvingKey, R1cs, VerifyingKey};
+use crate::{Error, KeyFileError, Result};
+
+const MAGIC: &[u8; 8] = b"SIDECARK";
+/// Key file format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+const CURVE_BN254: u32 = 1;
+const NUM_SECTIONS: usize = 7;
+const SECTION_NAMES: [&str; NUM_SECTIONS] = ["params", "r1cs", "A", "B_G1", "B_G2", "H", "L"];
+const FIXED: usize = 8 + 4 + 4 + 32 + 4 + 4;
+const ENTRY: usize = 4 + 4 + 8 + 8 + 32;
+const HEADER_LEN: usize = FIXED + NUM_SECTIONS * ENTRY + 32;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Section {
+    offset: u64,
+    len: u64,
+    sha: [u8; 32],
+}
+
+/// Writes `pk` to `path` (through a temporary file and a rename, so a crash never leaves a
+/// half-written key under the final name).
+pub fn write_key_file(path: &Path, pk: &ProvingKey) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let io = |e: std::io::Error| Error::io(&tmp, e);
+    let mut w = BufWriter::new(File::create(&tmp).map_err(io)?);
+    w.write_all(&[0u8; HEADER_LEN]).map_err(io)?;
+    let c = &pk.crs;
+    let mut sections = [Section::default(); NUM_SECTIONS];
+    let mut offset = HEADER_LEN as u64;
+    for (i, s) in sections.iter_mut().enumerate() {
+        let mut hw = HashingWriter {
+            inner: &mut w,
+            hasher: Sha256::new(),
+            len: 0,
+        };
+        let res = match i {
+            0 => (&c.vk, c.beta_g1, c.delta_g1).serialize_uncompressed(&mut hw),
+            1 => pk.r1cs.serialize_uncompressed(&mut hw),
+            2 => c.a_query.serialize_uncompressed(&mut hw),
+            3 => c.b_g1_query.serialize_uncompressed(&mut hw),
+            4 => c.b_g2_query.serialize_uncompressed(&mut hw),
+            5 => c.h_query.serialize_uncompressed(&mut hw),
+            _ => c.l_query.serialize_uncompressed(&mut hw),
+        };
+        res.map_err(|e| io(std::io::Error::other(e)))?;
+        *s = Section {
+            offset,
+            len: hw.len,
+            sha: hw.hasher.finalize().into(),
+        };
+        offset += s.len;
+    }
+    w.seek(SeekFrom::Start(0)).map_err(io)?;
+    w.write_all(&encode_header(&pk.digest, &sections))
+        .map_err(io)?;
+    w.into_inner()
+        .map_err(|e| io(e.into_error()))?
+        .sync_all()
+        .map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+fn encode_header(digest: &[u8; 32], sections: &[Section; NUM_SECTIONS]) -> Vec<u8> {
+    let mut h = Vec::with_capacity(HEADER_LEN);
+    h.extend_from_slice(MAGIC);
+    h.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    h.extend_from_slice(&CURVE_BN254.to_le_bytes());
+    h.extend_from_slice(digest);
+    h.extend_from_slice(&(NUM_SECTIONS as u32).to_le_bytes());
+    h.extend_from_slice(&0u32.to_le_bytes());
+    for (kind, s) in sections.iter().enumerate() {
+        h.extend_from_slice(&(kind as u32).to_le_bytes());
+        h.extend_from_slice(&0u32.to_le_bytes());
+        h.extend_from_slice(&s.offset.to_le_bytes());
+        h.extend_from_slice(&s.len.to_le_bytes());
+        h.extend_from_slice(&s.sha);
+    }
+    let sha: [u8; 32] = Sha256::digest(&h).into();
+    h.extend_from_slice(&sha);
+    h
+}
+
+struct HashingWriter<'a, W: Write> {
+    inner: &'a mut W,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl<W: Write> Write for HashingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// An opened, validated key file, memory-mapped.
+pub struct KeyFile {
+    path: PathBuf,
+    map: Mmap,
+    digest: [u8; 32],
+    sections: [Section; NUM_SECTIONS],
+}
+
+impl KeyFile {
+    /// Maps and validates the key at `path`. With `expected_digest`, a key for another
+    /// circuit is rejected ([`KeyFileError::WrongCircuit`]).
+    pub fn open(path: &Path, expected_digest: Option<[u8; 32]>) -> Result<Self> {
+        let fail = |kind| Error::key_file(path, kind);
+        let file = File::open(path).map_err(|e| fail(KeyFileError::Unreadable(e.to_string())))?;
+        // SAFETY: the map is read-only; key files are written once (temp file + rename) and
+        // never modified in place by this crate.
+        let map = unsafe { Mmap::map(&file) }
+            .map_err(|e| fail(KeyFileError::Unreadable(e.to_string())))?;
+        let (digest, sections) = parse_header(&map).map_err(fail)?;
+        if let Some(expected) = expected_digest.filter(|e| *e != digest) {
+            return Err(fail(KeyFileError::WrongCircuit {
+                expected: hex::encode(expected),
+                found: hex::encode(digest),
+            }));
+        }
+        sections.par_iter().enumerate().try_for_each(|(i, s)| {
+            let bytes = &map[s.offset as usize..(s.offset + s.len) as usize];
+            let sha: [u8; 32] = Sha256::digest(bytes).into();
+            if sha == s.sha {
+                Ok(())
+            } else {
+                Err(fail(KeyFileError::Checksum {
+                    section: SECTION_NAMES[i].into(),
+                }))
+            }
+        })?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            map,
+            digest,
+            sections,
+        })
+    }
+
+    /// Digest of the circuit the key was generated for.
+    pub fn circuit_digest(&self) -> [u8; 32] {
+        self.digest
+    }
+
+    fn section(&self, i: usize) -> &[u8] {
+        let s = &self.sections[i];
+        &self.map[s.offset as usize..(s.offset + s.len) as usize]
+    }
+
+    fn malformed(&self, what: impl std::fmt::Display) -> Error {
+        Error::key_file(&self.path, KeyFileError::Malformed(what.to_string()))
+    }
+
+    fn params(&self) -> Result<(ark_groth16::VerifyingKey<Bn254>, G1Affine, G1Affine)> {
+        CanonicalDeserialize::deserialize_uncompressed(self.section(0))
+            .map_err(|e| self.malformed(format!("params: {e}")))
+    }
+
+    /// The verifying key stored in the file (points fully checked).
+    pub fn verifying_key(&self) -> Result<VerifyingKey> {
+        Ok(VerifyingKey::new(self.params()?.0))
+    }
+
+    /// The circuit's matrices (layout validated).
+    pub fn r1cs(&self) -> Result<R1cs> {
+        let r1cs = R1cs::deserialize_uncompressed_unchecked(self.section(1))
+            .map_err(|e| self.malformed(format!("r1cs: {e}")))?;
+        r1cs.validate()
+            .map_err(|e| self.malformed(format!("r1cs: {e}")))?;
+        if r1cs.digest() != self.digest {
+            return Err(self.malformed("r1cs does not match the header's circuit digest"));
+        }
+        Ok(r1cs)
+    }
+
+    /// Decodes the whole key into memory.
+    pub fn to_proving_key(&self) -> Result<ProvingKey> {
+        let (vk, beta_g1, delta_g1) = self.params()?;
+        let crs = ark_groth16::ProvingKey {
+            vk,
+            beta_g1,
+            delta_g1,
+            a_query: self.g1(G1Query::A)?,
+            b_g1_query: self.g1(G1Query::BG1)?,
+            b_g2_query: self.b_g2()?,
+            h_query: self.g1(G1Query::H)?,
+            l_query: self.g1(G1Query::L)?,
+        };
+        Ok(ProvingKey {
+            crs,
+            r1cs: self.r1cs()?,
+            digest: self.digest,
+        })
+    }
+
+    /// Prepares the key for `backend`, decoding one query at a time from the map.
+    pub fn prepare<B: Backend>(&self, backend: &B) -> Result<PreparedKey<B>> {
+        let (vk, beta_g1, delta_g1) = self.params()?;
+        let parts = KeyParts {
+            r1cs: self.r1cs()?,
+            digest: self.digest,
+            vk,
+            beta_g1,
+            delta_g1,
+        };
+        PreparedKey::from_parts(backend, parts, self)
+    }
+}
+
+impl QueryLoader for KeyFile {
+    fn g1(&self, which: G1Query) -> Result<Vec<G1Affine>> {
+        let i = match which {
+            G1Query::A => 2,
+            G1Query::BG1 => 3,
+            G1Query::H => 5,
+            G1Query::L => 6,
+        };
+        Vec::deserialize_uncompressed_unchecked(self.section(i))
+            .map_err(|e| self.malformed(format!("{}: {e}", SECTION_NAMES[i])))
+    }
+
+    fn b_g2(&self) -> Result<Vec<G2Affine>> {
+        Vec::deserialize_uncompressed_unchecked(self.section(4))
+            .map_err(|e| self.malformed(format!("B_G2: {e}")))
+    }
+}
+
+fn parse_header(map: &[u8]) -> Result<([u8; 32], [Section; NUM_SECTIONS]), KeyFileError> {
+    if map.len() < MAGIC.len() || &map[..MAGIC.len()] != MAGIC {
+        return Err(if MAGIC.starts_with(map) && map.len() < MAGIC.len() {
+            KeyFileError::Truncated {
+                needed: HEADER_LEN as u64,
+                actual: map.len() as u64,
+            }
+        } else {
+            KeyFileError::BadMagic
+        });
+    }
+    if map.len() < HEADER_LEN {
+        return Err(KeyFileError::Truncated {
+            needed: HEADER_LEN as u64,
+            actual: map.len() as u64,
+        });
+    }
+    let u32_at = |o: usize| u32::from_le_bytes(map[o..o + 4].try_into().expect("4 bytes"));
+    let u64_at = |o: usize| u64::from_le_bytes(map[o..o + 8].try_into().expect("8 bytes"));
+    let version = u32_at(8);
+    if version != FORMAT_VERSION {
+        return Err(KeyFileError::UnsupportedVersion {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let sha: [u8; 32] = Sha256::digest(&map[..HEADER_LEN - 32]).into();
+    if sha[..] != map[HEADER_LEN - 32..HEADER_LEN] {
+        return Err(KeyFileError::Checksum {
+            section: "header".into(),
+        });
+    }
+    let curve = u32_at(12);
+    if curve != CURVE_BN254 {
+        return Err(KeyFileError::WrongCurve {
+            found: curve,
+            expected: CURVE_BN254,
+        });
+    }
+    let digest: [u8; 32] = map[16..48].try_into().expect("32 bytes");
+    if u32_at(48) as usize != NUM_SECTIONS {
+        return Err(KeyFileError::Malformed(format!(
+            "{} sections, expected {NUM_SECTIONS}",
+            u32_at(48)
+        )));
+    }
+    let mut sections = [Section::default(); NUM_SECTIONS];
+    let mut end = HEADER_LEN as u64;
+    for (i, s) in sections.iter_mut().enumerate() {
+        let o = FIXED + i * ENTRY;
+        if u32_at(o) as usize != i {
+            return Err(KeyFileError::Malformed(format!(
+                "section {i} has kind {}",
+                u32_at(o)
+            )));
+        }
+        *s = Section {
+            offset: u64_at(o + 8),
+            len: u64_at(o + 16),
+            sha: map[o + 24..o + 56].try_into().expect("32 bytes"),
+        };
+        if s.offset != end {
+            return Err(KeyFileError::Malformed(format!(
+                "section {} not contiguous",
+                SECTION_NAMES[i]
+            )));
+        }
+        end = s
+            .offset
+            .checked_add(s.len)
+            .ok_or_else(|| KeyFileError::Malformed("section length overflows".into()))?;
+    }
+    if (map.len() as u64) < end {
+        return Err(KeyFileError::Truncated {
+            needed: end,
+            actual: map.len() as u64,
+        });
+    }
+    if map.len() as u64 > end {
+        return Err(KeyFileError::Malformed(format!(
+            "{} trailing bytes",
+            map.len() as u64 - end
+        )));
+    }
+    Ok((digest, sections))
+}

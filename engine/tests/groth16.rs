@@ -1,0 +1,123 @@
+//! Our prover against ark-groth16's verifier on random synthetic circuits.
+
+use ark_bn254::Fr;
+use ark_ff::{One, UniformRand};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use sidecar_engine::Error;
+use sidecar_engine::groth16::{Groth16, Proof};
+use sidecar_engine::synthetic::Synthetic;
+
+fn rng(seed: u64) -> ChaCha20Rng {
+    ChaCha20Rng::seed_from_u64(seed)
+}
+
+#[test]
+fn proofs_of_random_circuits_verify_under_ark_groth16() {
+    let g = Groth16::new(sidecar_kernels::Cpu::new());
+    for (i, &(m, k)) in [(1usize, 1usize), (5, 2), (100, 3), (1000, 7), (3000, 1)]
+        .iter()
+        .enumerate()
+    {
+        let circuit = Synthetic::new(m, k, 1000 + i as u64);
+        let pk = g.setup(circuit.clone(), &mut rng(i as u64)).unwrap();
+        let prepared = g.prepare(&pk).unwrap();
+        let vk = prepared.verifying_key();
+        let x = circuit.public_inputs();
+        let proof = g
+            .prove(&prepared, circuit.clone(), &mut rng(77 + i as u64))
+            .unwrap();
+        assert!(
+            g.verify(&vk, &x, &proof).unwrap(),
+            "size {m}: honest proof rejected"
+        );
+        // Fresh randomness: a second proof of the same statement differs but verifies.
+        let proof2 = g
+            .prove(&prepared, circuit, &mut rng(99 + i as u64))
+            .unwrap();
+        assert_ne!(proof, proof2);
+        assert!(g.verify(&vk, &x, &proof2).unwrap());
+    }
+}
+
+#[test]
+fn flipped_public_input_and_tampered_proofs_fail() {
+    let g = Groth16::new(sidecar_kernels::Cpu::new());
+    let circuit = Synthetic::new(300, 4, 5);
+    let pk = g.setup(circuit.clone(), &mut rng(1)).unwrap();
+    let prepared = g.prepare(&pk).unwrap();
+    let vk = pk.verifying_key();
+    let x = circuit.public_inputs();
+    let proof = g.prove(&prepared, circuit, &mut rng(2)).unwrap();
+    assert!(g.verify(&vk, &x, &proof).unwrap());
+    for i in 0..x.len() {
+        let mut bad = x.clone();
+        bad[i] += Fr::one();
+        assert!(
+            !g.verify(&vk, &bad, &proof).unwrap(),
+            "flipped input {i} accepted"
+        );
+    }
+    let mut r = rng(3);
+    let mut tampered = proof.clone();
+    tampered.0.a = (tampered.0.a + ark_bn254::G1Affine::rand(&mut r)).into();
+    assert!(!g.verify(&vk, &x, &tampered).unwrap());
+    let mut tampered = proof.clone();
+    tampered.0.c = (tampered.0.c + ark_bn254::G1Affine::rand(&mut r)).into();
+    assert!(!g.verify(&vk, &x, &tampered).unwrap());
+    let mut tampered = proof;
+    tampered.0.b = (tampered.0.b + ark_bn254::G2Affine::rand(&mut r)).into();
+    assert!(!g.verify(&vk, &x, &tampered).unwrap());
+    assert!(matches!(
+        g.verify(&vk, &x[1..], &tampered),
+        Err(Error::PublicInputCount {
+            expected: 4,
+            given: 3
+        })
+    ));
+}
+
+#[test]
+fn unsatisfied_witness_is_rejected_before_proving() {
+    let g = Groth16::new(sidecar_kernels::Cpu::new());
+    let circuit = Synthetic::new(200, 2, 9);
+    let pk = g.setup(circuit.clone(), &mut rng(4)).unwrap();
+    let prepared = g.prepare(&pk).unwrap();
+    for bad in [0usize, 57, 199] {
+        let err = g
+            .prove(&prepared, circuit.clone().corrupt(bad), &mut rng(5))
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Unsatisfied { index, total: 200 } if index == bad),
+            "{err}"
+        );
+    }
+    // A circuit of another shape is refused by the key.
+    let other = Synthetic::new(201, 2, 9);
+    assert!(matches!(
+        g.prove(&prepared, other, &mut rng(6)),
+        Err(Error::ShapeMismatch { .. })
+    ));
+}
+
+#[test]
+fn proof_encodings_round_trip_and_reject_garbage() {
+    let g = Groth16::new(sidecar_kernels::Cpu::new());
+    let circuit = Synthetic::new(50, 1, 11);
+    let pk = g.setup(circuit.clone(), &mut rng(7)).unwrap();
+    let proof = g
+        .prove(&g.prepare(&pk).unwrap(), circuit, &mut rng(8))
+        .unwrap();
+    let evm = proof.to_bytes_256();
+    assert_eq!(Proof::from_bytes_256(&evm).unwrap(), proof);
+    let ark = proof.to_bytes();
+    assert_eq!(ark.len(), 128);
+    assert_eq!(Proof::from_bytes(&ark).unwrap(), proof);
+    let mut bad = evm;
+    bad[63] ^= 1; // A.y changes: off the curve
+    assert!(Proof::from_bytes_256(&bad).is_err());
+    let mut bad = evm;
+    bad[0] = 0xff; // A.x ≥ p
+    assert!(Proof::from_bytes_256(&bad).is_err());
+    assert!(Proof::from_bytes_256(&evm[..255]).is_err());
+}
