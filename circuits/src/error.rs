@@ -110,4 +110,10 @@ pub enum Error {
     /// Reading or writing the world state failed.
     #[error("world state I/O: {0}")]
     Io(#[from] std::io::Error),
+    /// A public kernel step cannot be built (call order, per-tx maxima).
+    #[error("public kernel: {0}")]
+    Kernel(String),
+    /// Constraint synthesis failed.
+    #[error("synthesis: {0}")]
+    Synthesis(String),
 }

@@ -12,8 +12,12 @@
 
 pub mod circuit;
 mod error;
+pub mod merkle;
 pub mod poseidon;
+pub mod kernel;
 pub mod preset;
+pub mod sim;
+pub mod tx;
 pub mod vm;
 
 pub use circuit::{BlockCircuit, CircuitKind};
