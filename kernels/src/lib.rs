@@ -6,15 +6,27 @@
 //!
 //! ```text
 //!   engine (Groth16, folding)  ──calls──▶  Msm<P> / Ntt<F>  ◀──implements──  cpu | cuda | wgpu
+//!                                          AnyBackend (select.rs) picks one at run time
 //! ```
 //!
 //! Backends run inside whatever rayon pool the caller has installed, so a hardware profile
 //! decides the thread count by calling into the kernels from `pool.install(..)`.
+//! With the `test-utils` feature, [`testing`] holds the conformance suite every backend must pass.
 
+pub mod cpu;
 mod error;
 pub mod msm;
 pub mod ntt;
+pub mod select;
+#[cfg(feature = "test-utils")]
+pub mod testing;
+#[cfg(feature = "wgpu")]
+pub mod wgpu;
 
+#[cfg(feature = "wgpu")]
+pub use self::wgpu::Wgpu;
+pub use cpu::{Cpu, CpuBases};
 pub use error::{Error, Result};
 pub use msm::Msm;
 pub use ntt::{Direction, Ntt};
+pub use select::{AnyBackend, AnyPrepared, BackendKind};
