@@ -12,6 +12,7 @@ use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::SynthesisError;
 
 /// The running write position of one log.
+#[derive(Clone)]
 pub(crate) struct LogCursor {
     pos: Vec<FpVar<Fr>>,
 }
@@ -22,6 +23,36 @@ impl LogCursor {
         let mut pos = vec![FpVar::Constant(Fr::ZERO); cap + 1];
         pos[0] = FpVar::Constant(Fr::ONE);
         Self { pos }
+    }
+
+    /// A cursor at witness position `count ≤ cap` (one-hot booleans, sum enforced to one).
+    pub fn alloc(
+        cs: &ark_relations::gr1cs::ConstraintSystemRef<Fr>,
+        count: usize,
+        cap: usize,
+    ) -> Result<Self, SynthesisError> {
+        let pos = (0..=cap)
+            .map(|j| {
+                Ok(FpVar::from(Boolean::new_witness(cs.clone(), || {
+                    Ok(j == count)
+                })?))
+            })
+            .collect::<Result<Vec<_>, SynthesisError>>()?;
+        pos.iter()
+            .fold(FpVar::zero(), |a, p| a + p)
+            .enforce_equal(&FpVar::one())?;
+        Ok(Self { pos })
+    }
+
+    /// `before[j] = 1` iff entry `j` lies before the cursor (is written).
+    pub fn before(&self) -> Vec<FpVar<Fr>> {
+        let mut seen = FpVar::zero();
+        let mut out = Vec::with_capacity(self.pos.len() - 1);
+        for p in &self.pos[..self.pos.len() - 1] {
+            seen += p;
+            out.push(FpVar::one() - &seen);
+        }
+        out
     }
 
     /// One row: if `en`, the row's fields must equal the entry at the cursor, which then

@@ -16,7 +16,7 @@ mod commit;
 pub mod examples;
 pub mod interp;
 pub mod isa;
-mod log;
+pub(crate) mod log;
 mod trace;
 
 pub use asm::{assemble, print};

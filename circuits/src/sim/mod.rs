@@ -1,0 +1,5 @@
+//! Native simulation around the circuits: circuit statistics per preset.
+
+mod stats;
+
+pub use stats::{CircuitStats, circuit_stats, stats_of};
