@@ -12,6 +12,7 @@
 
 pub mod circuit;
 mod error;
+pub mod indexed;
 pub mod merkle;
 pub mod poseidon;
 pub mod kernel;
