@@ -14,8 +14,15 @@
 //! what the kernels see.
 
 pub mod groth16;
+pub mod jobs;
 pub mod synthetic;
 
+mod engine;
 mod error;
+mod memory;
+mod profile;
 
+pub use engine::{Engine, Keys};
 pub use error::{Error, KeyFileError, Result};
+pub use memory::{MemoryBudget, Reservation};
+pub use profile::{Budgets, Machine, Profile, ProofBudget, Runtime};

@@ -1,0 +1,124 @@
+//! The library API a marketplace links: an [`Engine`] is a kernels backend applied under a
+//! hardware profile; every setup and proof runs inside the profile's rayon pool.
+
+use std::path::Path;
+
+use ark_bn254::Fr;
+use ark_relations::gr1cs::ConstraintSynthesizer;
+use rand::rngs::OsRng;
+
+use crate::groth16::{Backend, Groth16, KeyFile, PreparedKey, Proof, VerifyingKey, write_key_file};
+use crate::{Profile, Result, Runtime};
+
+/// Keys for one circuit: the proving key prepared on the engine's backend, and the
+/// verifying key.
+pub struct Keys<B: Backend> {
+    /// Proving key, bases prepared for the backend.
+    pub proving: PreparedKey<B>,
+    /// Verifying key.
+    pub verifying: VerifyingKey,
+}
+
+/// A proving engine: Groth16 over BN254 on backend `B`, under a hardware profile.
+///
+/// ```no_run
+/// use sidecar_engine::{Engine, Profile, synthetic::Synthetic};
+/// let engine = Engine::new(&Profile::load("minimum")?, sidecar_kernels::Cpu::new())?;
+/// let circuit = Synthetic::new(1 << 10, 2, 7);
+/// let keys = engine.setup(circuit.clone())?;
+/// let proof = engine.prove(&keys.proving, circuit.clone())?;
+/// assert!(engine.verify(&keys.verifying, &circuit.public_inputs(), &proof)?);
+/// # Ok::<(), sidecar_engine::Error>(())
+/// ```
+pub struct Engine<B: Backend = sidecar_kernels::Cpu> {
+    runtime: Runtime,
+    groth16: Groth16<B>,
+}
+
+impl<B: Backend> Engine<B> {
+    /// Applies `profile` to this machine (printing its warnings to stderr when the machine
+    /// is smaller than the profile) and runs kernels on `backend`.
+    pub fn new(profile: &Profile, backend: B) -> Result<Self> {
+        let runtime = profile.apply()?;
+        for w in runtime.warnings() {
+            eprintln!("warning: {w}");
+        }
+        Ok(Self::with_runtime(runtime, backend))
+    }
+
+    /// An engine on an already applied profile.
+    pub fn with_runtime(runtime: Runtime, backend: B) -> Self {
+        Self {
+            runtime,
+            groth16: Groth16::new(backend),
+        }
+    }
+
+    /// The applied profile (pool, memory budget, warnings).
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// The Groth16 instance (backend access).
+    pub fn groth16(&self) -> &Groth16<B> {
+        &self.groth16
+    }
+
+    /// Circuit-specific setup with fresh OS randomness; the toxic waste is dropped.
+    pub fn setup<C: ConstraintSynthesizer<Fr> + Clone + Send>(
+        &self,
+        circuit: C,
+    ) -> Result<Keys<B>> {
+        self.runtime.pool().install(|| {
+            let pk = self.groth16.setup(circuit, &mut OsRng)?;
+            Ok(Keys {
+                proving: self.groth16.prepare(&pk)?,
+                verifying: pk.verifying_key(),
+            })
+        })
+    }
+
+    /// Setup that also writes the proving key to `path` (see [`KeyFile`] for the format).
+    pub fn setup_to_file<C>(&self, circuit: C, path: &Path) -> Result<Keys<B>>
+    where
+        C: ConstraintSynthesizer<Fr> + Clone + Send,
+    {
+        self.runtime.pool().install(|| {
+            let pk = self.groth16.setup(circuit, &mut OsRng)?;
+            write_key_file(path, &pk)?;
+            Ok(Keys {
+                proving: self.groth16.prepare(&pk)?,
+                verifying: pk.verifying_key(),
+            })
+        })
+    }
+
+    /// Loads keys from a key file through a memory map; with `expected_digest`, a key for
+    /// another circuit is an error.
+    pub fn load_keys(&self, path: &Path, expected_digest: Option<[u8; 32]>) -> Result<Keys<B>> {
+        self.runtime.pool().install(|| {
+            let file = KeyFile::open(path, expected_digest)?;
+            Ok(Keys {
+                proving: file.prepare(self.groth16.backend())?,
+                verifying: file.verifying_key()?,
+            })
+        })
+    }
+
+    /// Proves `circuit` (carrying its witness) with fresh OS randomness, in the profile's pool.
+    /// An unsatisfied witness is reported ([`crate::Error::Unsatisfied`]) before any group work.
+    pub fn prove<C: ConstraintSynthesizer<Fr> + Send>(
+        &self,
+        pk: &PreparedKey<B>,
+        circuit: C,
+    ) -> Result<Proof> {
+        self.runtime
+            .pool()
+            .install(|| self.groth16.prove(pk, circuit, &mut OsRng))
+    }
+
+    /// Verifies `proof` for `public_inputs` with ark-groth16's verifier.
+    pub fn verify(&self, vk: &VerifyingKey, public_inputs: &[Fr], proof: &Proof) -> Result<bool> {
+        self.groth16.verify(vk, public_inputs, proof)
+    }
+}

@@ -1,0 +1,232 @@
+//! Scheduler (root-first, memory-capped, failure handling) and key cache behaviour.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use sidecar_engine::jobs::{CacheOutcome, Job, JobGraph, JobId, KeyCache, run_graph};
+use sidecar_engine::synthetic::Synthetic;
+use sidecar_engine::{Engine, Error, Machine, Profile, Runtime};
+
+const MIB: u64 = 1 << 20;
+
+fn runtime(cores: usize, ram_bytes: u64) -> Runtime {
+    Profile::load("minimum")
+        .unwrap()
+        .apply_to(&Machine { cores, ram_bytes })
+        .unwrap()
+}
+
+/// Adds its own value to its dependencies' outputs; tracks concurrency and start order.
+struct Sum {
+    name: String,
+    circuit: &'static str,
+    value: u64,
+    live: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+    order: Arc<Mutex<Vec<String>>>,
+    fail: bool,
+}
+
+impl Job for Sum {
+    type Output = u64;
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+    fn circuit(&self) -> &str {
+        self.circuit
+    }
+    fn run(&self, deps: &[&u64]) -> sidecar_engine::Result<u64> {
+        self.order.lock().unwrap().push(self.name.clone());
+        let now = self.live.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(30));
+        self.live.fetch_sub(1, Ordering::SeqCst);
+        if self.fail {
+            return Err(Error::JobGraph {
+                reason: "deliberate failure".into(),
+            });
+        }
+        Ok(self.value + deps.iter().copied().sum::<u64>())
+    }
+}
+
+#[derive(Default)]
+struct Probe {
+    live: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+    order: Arc<Mutex<Vec<String>>>,
+}
+
+impl Probe {
+    fn job(&self, name: &str, circuit: &'static str, value: u64) -> Sum {
+        Sum {
+            name: name.into(),
+            circuit,
+            value,
+            live: self.live.clone(),
+            most: self.most.clone(),
+            order: self.order.clone(),
+            fail: false,
+        }
+    }
+}
+
+/// A binary tree over `leaves` leaves (values 1..=leaves), merges adding 0.
+fn tree(p: &Probe, leaves: u64) -> JobGraph<Sum> {
+    let mut g = JobGraph::new();
+    let mut level: Vec<JobId> = (1..=leaves)
+        .map(|v| g.add(p.job(&format!("leaf{v}"), "leaf", v), &[]).unwrap())
+        .collect();
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|c| {
+                g.add(p.job(&format!("merge{}", c[0].0), "merge", 0), c)
+                    .unwrap()
+            })
+            .collect();
+    }
+    g
+}
+
+#[test]
+fn tree_outputs_and_memory_cap() {
+    let p = Probe::default();
+    // 4 threads, budget 0.9 × 100 MiB = 90 MiB, each job 40 MiB: at most two at once.
+    let rt = runtime(4, 100 * MIB);
+    let peaks = HashMap::from([
+        ("leaf".to_string(), 40 * MIB),
+        ("merge".to_string(), 40 * MIB),
+    ]);
+    let report = run_graph(&rt, tree(&p, 8), peaks, |_| {}).unwrap();
+    assert_eq!(*report.outputs[report.outputs.len() - 1], 36);
+    assert_eq!(p.most.load(Ordering::SeqCst), 2);
+    assert_eq!(report.max_concurrency, 2);
+    assert_eq!(rt.memory().in_use(), 0);
+}
+
+#[test]
+fn oversized_and_unmeasured_jobs_run_alone() {
+    let p = Probe::default();
+    let rt = runtime(4, 100 * MIB);
+    // Leaves unmeasured (first runs alone and gets measured), merges bigger than the budget.
+    let peaks = HashMap::from([("merge".to_string(), 10_000 * MIB)]);
+    let report = run_graph(&rt, tree(&p, 4), peaks, |_| {}).unwrap();
+    assert_eq!(*report.outputs[6], 10);
+    let first = &report.records.iter().find(|r| r.started == 0).unwrap();
+    assert!(first.measured_peak.is_some(), "first leaf must be measured");
+    assert!(report.peaks.contains_key("leaf"));
+    assert!(
+        report
+            .records
+            .iter()
+            .filter(|r| r.circuit == "merge")
+            .all(|r| r.measured_peak.is_none())
+    );
+}
+
+#[test]
+fn jobs_closest_to_the_root_go_first() {
+    let p = Probe::default();
+    let rt = runtime(1, 1 << 34);
+    let mut g = JobGraph::new();
+    // A long chain c0 → c1 → c2 → root, and a leaf feeding the root directly, added last.
+    let c0 = g.add(p.job("c0", "x", 1), &[]).unwrap();
+    let c1 = g.add(p.job("c1", "x", 1), &[c0]).unwrap();
+    let c2 = g.add(p.job("c2", "x", 1), &[c1]).unwrap();
+    let near = g.add(p.job("near", "x", 1), &[]).unwrap();
+    g.add(p.job("root", "x", 1), &[c2, near]).unwrap();
+    assert_eq!(g.depths(), vec![3, 2, 1, 1, 0]);
+    let peaks = HashMap::from([("x".to_string(), MIB)]);
+    let mut done = Vec::new();
+    let report = run_graph(&rt, g, peaks, |r| done.push(r.label.clone())).unwrap();
+    assert_eq!(*report.outputs[4], 5);
+    assert_eq!(*p.order.lock().unwrap(), ["near", "c0", "c1", "c2", "root"]);
+    assert_eq!(done.len(), 5);
+}
+
+#[test]
+fn a_failing_job_stops_the_graph_with_its_name() {
+    let p = Probe::default();
+    let rt = runtime(2, 1 << 34);
+    let mut g = JobGraph::new();
+    let a = g.add(p.job("a", "x", 1), &[]).unwrap();
+    let mut bad = p.job("bad", "x", 1);
+    bad.fail = true;
+    let b = g.add(bad, &[]).unwrap();
+    g.add(p.job("root", "x", 1), &[a, b]).unwrap();
+    let err = run_graph(&rt, g, HashMap::from([("x".to_string(), MIB)]), |_| {})
+        .err()
+        .unwrap();
+    assert!(
+        matches!(&err, Error::Job { job, .. } if job == "bad"),
+        "{err}"
+    );
+    assert!(!p.order.lock().unwrap().contains(&"root".to_string()));
+    let mut g = JobGraph::<Sum>::new();
+    assert!(g.add(p.job("orphan", "x", 1), &[JobId(3)]).is_err());
+}
+
+#[test]
+fn key_cache_creates_hits_and_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = KeyCache::new(dir.path().join("keys")).unwrap();
+    let engine = Engine::with_runtime(runtime(2, 1 << 34), sidecar_kernels::Cpu::new());
+    let circuit = Synthetic::new(128, 2, 5);
+    let got = cache
+        .get_or_create(&engine, "synthetic", "tiny", circuit.clone())
+        .unwrap();
+    assert_eq!(got.outcome, CacheOutcome::Created);
+    assert_eq!(got.meta.num_constraints, 128);
+    let again = cache
+        .get_or_create(&engine, "synthetic", "tiny", circuit.clone())
+        .unwrap();
+    assert_eq!(again.outcome, CacheOutcome::Hit);
+    let proof = engine.prove(&again.keys.proving, circuit.clone()).unwrap();
+    assert!(
+        engine
+            .verify(&got.keys.verifying, &circuit.public_inputs(), &proof)
+            .unwrap()
+    );
+
+    cache.record_peak("synthetic", "tiny", 12345).unwrap();
+    assert_eq!(
+        cache.read_meta("synthetic", "tiny").unwrap().peak_bytes,
+        Some(12345)
+    );
+
+    // Corrupt key → rebuilt, with the reason.
+    let path = cache.key_path("synthetic", "tiny");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&path, bytes).unwrap();
+    let rebuilt = cache
+        .get_or_create(&engine, "synthetic", "tiny", circuit.clone())
+        .unwrap();
+    assert!(
+        matches!(&rebuilt.outcome, CacheOutcome::Rebuilt(why) if why.contains("checksum")),
+        "{:?}",
+        rebuilt.outcome
+    );
+
+    // The circuit changed under the same id → stale key rebuilt.
+    let changed = Synthetic::new(128, 2, 6);
+    let stale = cache
+        .get_or_create(&engine, "synthetic", "tiny", changed.clone())
+        .unwrap();
+    assert!(
+        matches!(&stale.outcome, CacheOutcome::Rebuilt(why) if why.contains("circuit")),
+        "{:?}",
+        stale.outcome
+    );
+    let proof = engine.prove(&stale.keys.proving, changed.clone()).unwrap();
+    assert!(
+        engine
+            .verify(&stale.keys.verifying, &changed.public_inputs(), &proof)
+            .unwrap()
+    );
+}
