@@ -3,63 +3,63 @@
 use ark_bn254::Fr;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use rand::{Rng, SeedableRng};
-
 use rand_chacha::ChaCha8Rng;
-use sidecar_circuits::kernel::{
-    KernelCircuit, KernelState, PublicDataLeaf, TreeRead, public_data_key,
-};
-use sidecar_circuits::merkle::SparseTree;
+use sidecar_circuits::indexed::{IndexedLeaf, IndexedTree};
+use sidecar_circuits::kernel::{KernelCircuit, KernelState, TreeRead, public_data_key};
 use sidecar_circuits::tx::{Contract, PublicCallRequest, Tx};
 use sidecar_circuits::vm::examples::{COUNTER, example};
 use sidecar_circuits::vm::{Storage, VmCircuit, VmOutputs};
 use sidecar_circuits::{BlockCircuit, Preset};
 
-/// A public data tree: sentinel leaf 0 (key 0), then `entries` in insertion order.
+/// The public data tree (prefilled as the rollup's) with some entries.
 struct Tree {
-    leaves: Vec<PublicDataLeaf>,
-    tree: SparseTree,
+    tree: IndexedTree,
 }
 
 impl Tree {
     fn new(height: usize, entries: &[(Fr, Fr)]) -> Self {
-        let mut leaves = vec![PublicDataLeaf::default()];
-        leaves.extend(entries.iter().map(|&(key, value)| PublicDataLeaf {
+        let mut tree = IndexedTree::new(height, 2);
+        let mut leaves: Vec<Option<IndexedLeaf>> = tree.leaves().to_vec();
+        let mut all: Vec<IndexedLeaf> = leaves.iter().flatten().copied().collect();
+        all.extend(entries.iter().map(|&(key, value)| IndexedLeaf {
             key,
             value,
             ..Default::default()
         }));
-        let mut order: Vec<usize> = (0..leaves.len()).collect();
-        order.sort_by_key(|&i| leaves[i].key);
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by_key(|&i| all[i].key);
         for w in order.windows(2) {
-            leaves[w[0]].next_key = leaves[w[1]].key;
-            leaves[w[0]].next_index = w[1] as u64;
+            all[w[0]].next_key = all[w[1]].key;
+            all[w[0]].next_index = w[1] as u64;
         }
-        let mut tree = SparseTree::new(height);
-        for (i, l) in leaves.iter().enumerate() {
-            tree.set_leaf(i as u64, l.hash());
-        }
-        Self { leaves, tree }
+        let last = *order.last().unwrap();
+        all[last].next_key = Fr::from(0u64);
+        all[last].next_index = 0;
+        leaves.truncate(0);
+        leaves.extend(all.into_iter().map(Some));
+        tree = IndexedTree::from_leaves(height, leaves).unwrap();
+        Self { tree }
+    }
+
+    fn root(&self) -> Fr {
+        self.tree.snapshot().root
     }
 
     fn read(&self, key: Fr) -> (Fr, TreeRead) {
-        if let Some(i) = self.leaves.iter().position(|l| l.key == key) {
-            let ev = TreeRead {
-                member: true,
-                leaf: self.leaves[i],
-                path: self.tree.path(i as u64),
-            };
-            return (self.leaves[i].value, ev);
+        if let Some(w) = self.tree.membership(key) {
+            return (
+                w.leaf.value,
+                TreeRead {
+                    member: true,
+                    witness: w,
+                },
+            );
         }
-        let i = (0..self.leaves.len())
-            .filter(|&i| self.leaves[i].key < key)
-            .max_by_key(|&i| self.leaves[i].key)
-            .unwrap();
         (
             Fr::from(0u64),
             TreeRead {
                 member: false,
-                leaf: self.leaves[i],
-                path: self.tree.path(i as u64),
+                witness: self.tree.non_membership(key).unwrap(),
             },
         )
     }
@@ -146,7 +146,7 @@ fn setup(seed: u64) -> Setup {
         ],
         fee: rng.gen_range(1..1000),
     };
-    let mut state = KernelState::init(&preset, &tx, tree.tree.root()).unwrap();
+    let mut state = KernelState::init(&preset, &tx, tree.root()).unwrap();
     let contracts = vec![counter.clone(), counter];
     let (mut steps, mut vms) = (vec![], vec![]);
     for (call, c) in tx.public_calls.iter().zip(&contracts) {
@@ -198,7 +198,7 @@ fn kernel_valid_steps_satisfy_and_link() {
         "call 1 reads call 0's write"
     );
     assert_eq!(w[1].1, start + incs[0] + incs[1]);
-    assert!(s.tree.tree.root() == p0[1]);
+    assert!(s.tree.root() == p0[1]);
     assert_eq!(s.tx.hash(&s.preset).unwrap(), p0[0]);
 }
 
@@ -233,12 +233,24 @@ fn kernel_wrong_storage_read_fails() {
     // Claim the existing key is absent (value 0) using a low-leaf "proof".
     let mut absent = s.steps[0].clone();
     absent.outputs.accesses[0].value = Fr::from(0u64);
-    absent.reads[0] = TreeRead {
-        member: false,
-        leaf: s.tree.leaves[0],
-        path: s.tree.tree.path(0),
-    };
-    assert!(!satisfied(absent));
+    // Every leaf below the key is a candidate "low leaf"; none may pass.
+    let key = public_data_key(s.tx.public_calls[0].contract, Fr::from(0u64));
+    for l in s
+        .tree
+        .tree
+        .leaves()
+        .iter()
+        .flatten()
+        .filter(|l| l.key < key)
+    {
+        let mut absent = absent.clone();
+        let witness = s.tree.tree.membership(l.key).unwrap();
+        absent.reads[0] = TreeRead {
+            member: false,
+            witness,
+        };
+        assert!(!satisfied(absent));
+    }
     // A read after a write in the same tx must see the write, not the tree.
     let mut stale = s.steps[0].clone();
     let write = stale.outputs.accesses[1];

@@ -14,5 +14,5 @@ pub mod read;
 pub mod state;
 
 pub use circuit::KernelCircuit;
-pub use read::{PublicDataLeaf, TreeRead};
+pub use read::TreeRead;
 pub use state::{KernelState, public_data_key};

@@ -1,96 +1,56 @@
 //! Checking a storage read against the public data tree at the tx's start root.
 //!
-//! Public data is an indexed Merkle tree of leaves `(key, value, next_key, next_index)`,
-//! hashed as `Poseidon(key, value, next_key, next_index)`, sorted by key through `next_key`
-//! (`next_key = 0` marks the largest key). A read of `key` returning `value` is valid when
-//! * a leaf with `leaf.key = key`, `leaf.value = value` is in the tree (membership), or
+//! The public data tree is the crate's indexed Merkle tree ([`crate::indexed`]) of leaves
+//! `(key, next_key, next_index, value)`. A read of `key` returning `value` is valid when
+//! * a leaf with `leaf.key = key`, `leaf.value = value` is under the root (membership), or
 //! * `value = 0` and a low leaf with `low.key < key < low.next_key` (or `low.next_key = 0`)
-//!   is in the tree (non-membership).
-//!
-//! Keys are full-width field elements, so comparisons decompose both sides into 254 bits.
+//!   is under the root (non-membership), comparing keys as 254-bit integers.
 
 use ark_bn254::Fr;
-use ark_ff::AdditiveGroup;
+use ark_ff::{AdditiveGroup, Zero};
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 
+use crate::indexed::{
+    IndexedLeaf, IndexedLeafVar, LowLeafWitness, is_less_than_var, to_canonical_bits,
+};
 use crate::merkle::{MerklePath, MerklePathVar};
-use crate::poseidon::hash;
-
-/// A public data tree leaf.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PublicDataLeaf {
-    /// The key (`Poseidon(contract, slot)`).
-    pub key: Fr,
-    /// The stored value.
-    pub value: Fr,
-    /// The next larger key in the tree (0 if none).
-    pub next_key: Fr,
-    /// Index of the leaf holding `next_key`.
-    pub next_index: u64,
-}
-
-impl PublicDataLeaf {
-    /// `Poseidon(key, value, next_key, next_index)`.
-    pub fn hash(&self) -> Fr {
-        hash(&[
-            self.key,
-            self.value,
-            self.next_key,
-            Fr::from(self.next_index),
-        ])
-    }
-}
 
 /// Evidence for a read from the tree: the exact leaf (`member`) or the low leaf, with its path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TreeRead {
     /// True for membership, false for low-leaf non-membership.
     pub member: bool,
-    /// The leaf.
-    pub leaf: PublicDataLeaf,
-    /// Its path to the start root.
-    pub path: MerklePath,
+    /// The leaf and its path.
+    pub witness: LowLeafWitness,
 }
 
 impl TreeRead {
-    /// A placeholder for reads that are not checked against the tree (shape only).
+    /// A placeholder for accesses not checked against the tree (keeps the circuit's shape).
     pub fn unused(height: usize) -> Self {
         Self {
             member: false,
-            leaf: PublicDataLeaf::default(),
-            path: MerklePath {
-                index: 0,
-                siblings: vec![Fr::ZERO; height],
+            witness: LowLeafWitness {
+                leaf: IndexedLeaf::default(),
+                path: MerklePath {
+                    index: 0,
+                    siblings: vec![Fr::ZERO; height],
+                },
             },
         }
     }
 
     /// Whether this evidence proves that `key` reads as `value` under `root` (native check).
     pub fn verifies(&self, root: Fr, key: Fr, value: Fr) -> bool {
-        let ok_leaf = if self.member {
-            self.leaf.key == key && self.leaf.value == value
+        let leaf = &self.witness.leaf;
+        let ok = if self.member {
+            leaf.key == key && leaf.value == value
         } else {
-            value == Fr::ZERO
-                && self.leaf.key < key
-                && (key < self.leaf.next_key || self.leaf.next_key == Fr::ZERO)
+            value.is_zero() && leaf.is_low_leaf_of(key)
         };
-        ok_leaf && self.path.root(self.leaf.hash()) == root
+        ok && self.witness.path.root(leaf.hash()) == root
     }
-}
-
-/// `a < b` as integers in `[0, r)`, via canonical bit decompositions.
-pub fn lt_var(a: &FpVar<Fr>, b: &FpVar<Fr>) -> Result<Boolean<Fr>, SynthesisError> {
-    let (ab, bb) = (a.to_bits_le()?, b.to_bits_le()?);
-    // Scan from the least significant bit: lt ← (¬a_i ∧ b_i) ∨ (a_i = b_i ∧ lt).
-    let mut lt = Boolean::FALSE;
-    for (x, y) in ab.iter().zip(&bb) {
-        let strictly = !x & y;
-        let same = x.is_eq(y)?;
-        lt = &strictly | &(&same & &lt);
-    }
-    Ok(lt)
 }
 
 /// Enforces, when `enabled`, that `ev` proves `key ↦ value` under `root`.
@@ -102,20 +62,21 @@ pub fn enforce_tree_read(
     value: &FpVar<Fr>,
     ev: &TreeRead,
 ) -> Result<(), SynthesisError> {
-    let w = |x: Fr| FpVar::new_witness(cs.clone(), || Ok(x));
     let member = Boolean::new_witness(cs.clone(), || Ok(ev.member))?;
-    let (lk, lv, ln) = (w(ev.leaf.key)?, w(ev.leaf.value)?, w(ev.leaf.next_key)?);
-    let li = w(Fr::from(ev.leaf.next_index))?;
-    let path = MerklePathVar::new_witness(cs.clone(), || Ok(ev.path.clone()))?;
-    let leaf_hash = crate::poseidon::hash_var(&[lk.clone(), lv.clone(), ln.clone(), li])?;
-    path.root(&leaf_hash)?
+    let leaf = IndexedLeafVar::new_witness(cs.clone(), || Ok(ev.witness.leaf))?;
+    let path = MerklePathVar::new_witness(cs.clone(), || Ok(ev.witness.path.clone()))?;
+    path.root(&leaf.hash()?)?
         .conditional_enforce_equal(root, enabled)?;
     let as_member = enabled & &member;
-    lk.conditional_enforce_equal(key, &as_member)?;
-    lv.conditional_enforce_equal(value, &as_member)?;
+    leaf.key.conditional_enforce_equal(key, &as_member)?;
+    leaf.value.conditional_enforce_equal(value, &as_member)?;
     let as_absent = enabled & &!&member;
     value.conditional_enforce_equal(&FpVar::zero(), &as_absent)?;
-    lt_var(&lk, key)?.conditional_enforce_equal(&Boolean::TRUE, &as_absent)?;
-    let above = &lt_var(key, &ln)? | &ln.is_zero()?;
-    above.conditional_enforce_equal(&Boolean::TRUE, &as_absent)
+    let key_bits = to_canonical_bits(key)?;
+    let one = FpVar::one();
+    is_less_than_var(&to_canonical_bits(&leaf.key)?, &key_bits)?
+        .conditional_enforce_equal(&one, &as_absent)?;
+    let bounded = &as_absent & &!leaf.next_key.is_zero()?;
+    is_less_than_var(&key_bits, &to_canonical_bits(&leaf.next_key)?)?
+        .conditional_enforce_equal(&one, &bounded)
 }
