@@ -14,7 +14,11 @@
 //! With the `test-utils` feature, [`testing`] holds the conformance suite every backend must pass.
 
 pub mod cpu;
+#[cfg(feature = "cuda")]
+pub mod cuda;
 mod error;
+#[cfg(any(feature = "cuda", feature = "wgpu"))]
+pub mod gpu;
 pub mod msm;
 pub mod ntt;
 pub mod select;
@@ -23,6 +27,8 @@ pub mod testing;
 #[cfg(feature = "wgpu")]
 pub mod wgpu;
 
+#[cfg(feature = "cuda")]
+pub use cuda::{Cuda, CudaBases};
 #[cfg(feature = "wgpu")]
 pub use self::wgpu::Wgpu;
 pub use cpu::{Cpu, CpuBases};
