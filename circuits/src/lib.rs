@@ -11,13 +11,16 @@
 //! ```
 
 pub mod circuit;
+pub mod effects;
 mod error;
 pub mod indexed;
 pub mod merkle;
 pub mod poseidon;
 pub mod kernel;
 pub mod preset;
+pub mod rollup;
 pub mod sim;
+pub mod state;
 pub mod tx;
 pub mod vm;
 

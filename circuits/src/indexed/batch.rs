@@ -67,15 +67,8 @@ fn hex(x: Fr) -> String {
 }
 
 impl IndexedTree {
-    /// Applies a batch of `(key, value)` entries (a power-of-two count; padded with zero keys)
-    /// and returns its witness. With `allow_update = false` (nullifiers) a stored key is a
-    /// [`Error::DoubleSpend`]; with `true` (public data) it is updated. A key twice in one
-    /// batch is rejected. On error the tree is unchanged.
-    pub fn batch_insert(
-        &mut self,
-        entries: &[(Fr, Fr)],
-        allow_update: bool,
-    ) -> Result<BatchInsertion> {
+    /// Checks that [`Self::batch_insert`] would succeed, without changing the tree.
+    pub fn check_batch(&self, entries: &[(Fr, Fr)], allow_update: bool) -> Result<()> {
         let n = entries.len();
         if !n.is_power_of_two() {
             return Err(Error::SubtreeSize(n));
@@ -103,7 +96,21 @@ impl IndexedTree {
                 return Err(Error::DoubleSpend { nullifier: hex(*k) });
             }
         }
+        Ok(())
+    }
 
+    /// Applies a batch of `(key, value)` entries (a power-of-two count; padded with zero keys)
+    /// and returns its witness. With `allow_update = false` (nullifiers) a stored key is a
+    /// [`Error::DoubleSpend`]; with `true` (public data) it is updated. A key twice in one
+    /// batch is rejected. On error the tree is unchanged.
+    pub fn batch_insert(
+        &mut self,
+        entries: &[(Fr, Fr)],
+        allow_update: bool,
+    ) -> Result<BatchInsertion> {
+        self.check_batch(entries, allow_update)?;
+        let n = entries.len();
+        let start = self.leaves.len() as u64;
         let old = self.snapshot();
         let filler = self.witness_at(0);
         self.leaves.extend(std::iter::repeat_n(None, n));

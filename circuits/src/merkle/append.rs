@@ -95,10 +95,8 @@ impl AppendTree {
         Ok(i)
     }
 
-    /// Inserts `leaves` (a power-of-two count `2^k`) as one subtree at `next_index`, which must
-    /// be a multiple of `2^k`, and returns the insertion witness.
-    pub fn insert_subtree(&mut self, leaves: &[Fr]) -> Result<SubtreeInsertion> {
-        let n = leaves.len();
+    /// Checks that a subtree of `n` leaves can be inserted now.
+    pub fn check_subtree(&self, n: usize) -> Result<()> {
         if !n.is_power_of_two() {
             return Err(Error::SubtreeSize(n));
         }
@@ -121,6 +119,15 @@ impl AppendTree {
                 needed: n as u64,
             });
         }
+        Ok(())
+    }
+
+    /// Inserts `leaves` (a power-of-two count `2^k`) as one subtree at `next_index`, which must
+    /// be a multiple of `2^k`, and returns the insertion witness.
+    pub fn insert_subtree(&mut self, leaves: &[Fr]) -> Result<SubtreeInsertion> {
+        self.check_subtree(leaves.len())?;
+        let n = leaves.len();
+        let k = n.trailing_zeros() as usize;
         let old = self.snapshot();
         let path = self.tree.path_from(k, self.next_index >> k);
         for (j, l) in leaves.iter().enumerate() {

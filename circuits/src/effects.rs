@@ -1,0 +1,154 @@
+//! What one tx inserts into the state: note hashes, nullifiers, public data writes and its fee,
+//! padded to the preset's per-tx maxima, with the Poseidon commitment that links the public
+//! kernel's output to the base rollup.
+//!
+//! Layout of the commitment: `effects_hash = hash_many([fee, note_hashes…, nullifiers…,
+//! key_0, value_0, key_1, value_1, …])` over the padded vectors (zeros pad every list; a zero
+//! nullifier or a zero public data key is padding).
+
+use ark_bn254::Fr;
+use ark_ff::Zero;
+use ark_r1cs_std::fields::fp::FpVar;
+use ark_r1cs_std::prelude::*;
+use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+
+use crate::poseidon::{hash_many, hash_many_var};
+use crate::{Error, Preset, Result};
+
+/// One public data write: `value` stored under `key` (a public data tree key, non-zero).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PublicDataWrite {
+    /// Tree key (the siloed storage slot).
+    pub key: Fr,
+    /// New value.
+    pub value: Fr,
+}
+
+/// A tx's side effects. After [`TxEffects::padded`] every list has exactly the preset maximum
+/// length.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TxEffects {
+    /// Note hashes, appended as one subtree.
+    pub note_hashes: Vec<Fr>,
+    /// Nullifiers, batch-inserted (each must be new).
+    pub nullifiers: Vec<Fr>,
+    /// Public data writes, at most one per key.
+    pub public_data_writes: Vec<PublicDataWrite>,
+    /// Fee paid by the tx.
+    pub fee: u64,
+}
+
+fn pad<T: Clone + Default>(v: &[T], max: usize, what: &'static str) -> Result<Vec<T>> {
+    if v.len() > max {
+        return Err(Error::TooManyEffects {
+            what,
+            got: v.len(),
+            max,
+        });
+    }
+    let mut out = v.to_vec();
+    out.resize(max, T::default());
+    Ok(out)
+}
+
+impl TxEffects {
+    /// The effects of an empty (padding) tx: nothing inserted, no fee.
+    pub fn empty(preset: &Preset) -> Self {
+        Self::default()
+            .padded(preset)
+            .expect("empty effects fit every preset")
+    }
+
+    /// Pads every list with zeros to the preset maxima; errors if a list is too long or a write
+    /// to the reserved key 0 carries a value.
+    pub fn padded(&self, preset: &Preset) -> Result<Self> {
+        if self
+            .public_data_writes
+            .iter()
+            .any(|w| w.key.is_zero() && !w.value.is_zero())
+        {
+            return Err(Error::OutOfRange {
+                what: "public data key",
+                reason: "key 0 is reserved for padding".into(),
+            });
+        }
+        Ok(Self {
+            note_hashes: pad(
+                &self.note_hashes,
+                preset.max_note_hashes_per_tx,
+                "note hashes",
+            )?,
+            nullifiers: pad(&self.nullifiers, preset.max_nullifiers_per_tx, "nullifiers")?,
+            public_data_writes: pad(
+                &self.public_data_writes,
+                preset.max_public_data_writes_per_tx,
+                "public data writes",
+            )?,
+            fee: self.fee,
+        })
+    }
+
+    /// The committed field elements (see the module note), of the lists as they are.
+    pub fn to_fields(&self) -> Vec<Fr> {
+        let mut f = vec![Fr::from(self.fee)];
+        f.extend(&self.note_hashes);
+        f.extend(&self.nullifiers);
+        for w in &self.public_data_writes {
+            f.extend([w.key, w.value]);
+        }
+        f
+    }
+
+    /// `effects_hash` of the padded effects.
+    pub fn hash(&self, preset: &Preset) -> Result<Fr> {
+        Ok(hash_many(&self.padded(preset)?.to_fields()))
+    }
+}
+
+/// In-circuit padded [`TxEffects`].
+#[derive(Clone, Debug)]
+pub struct TxEffectsVar {
+    /// Note hashes.
+    pub note_hashes: Vec<FpVar<Fr>>,
+    /// Nullifiers.
+    pub nullifiers: Vec<FpVar<Fr>>,
+    /// Public data keys.
+    pub write_keys: Vec<FpVar<Fr>>,
+    /// Public data values.
+    pub write_values: Vec<FpVar<Fr>>,
+    /// Fee (the base rollup range-checks it to 64 bits).
+    pub fee: FpVar<Fr>,
+}
+
+impl TxEffectsVar {
+    /// Allocates padded effects as witnesses (pad with [`TxEffects::padded`] first).
+    pub fn new_witness(cs: ConstraintSystemRef<Fr>, e: &TxEffects) -> Result<Self, SynthesisError> {
+        let alloc = |xs: &mut dyn Iterator<Item = Fr>| -> Result<Vec<FpVar<Fr>>, SynthesisError> {
+            xs.map(|x| FpVar::new_witness(cs.clone(), || Ok(x)))
+                .collect()
+        };
+        Ok(Self {
+            note_hashes: alloc(&mut e.note_hashes.iter().copied())?,
+            nullifiers: alloc(&mut e.nullifiers.iter().copied())?,
+            write_keys: alloc(&mut e.public_data_writes.iter().map(|w| w.key))?,
+            write_values: alloc(&mut e.public_data_writes.iter().map(|w| w.value))?,
+            fee: FpVar::new_witness(cs.clone(), || Ok(Fr::from(e.fee)))?,
+        })
+    }
+
+    /// The committed elements, in [`TxEffects::to_fields`] order.
+    pub fn to_fields(&self) -> Vec<FpVar<Fr>> {
+        let mut f = vec![self.fee.clone()];
+        f.extend(self.note_hashes.iter().cloned());
+        f.extend(self.nullifiers.iter().cloned());
+        for (k, v) in self.write_keys.iter().zip(&self.write_values) {
+            f.extend([k.clone(), v.clone()]);
+        }
+        f
+    }
+
+    /// In-circuit `effects_hash`.
+    pub fn hash(&self) -> Result<FpVar<Fr>, SynthesisError> {
+        hash_many_var(&self.to_fields())
+    }
+}

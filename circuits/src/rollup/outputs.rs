@@ -1,0 +1,97 @@
+//! What a base or merge rollup exposes to its parent.
+
+use ark_bn254::Fr;
+use ark_r1cs_std::fields::fp::FpVar;
+use ark_r1cs_std::prelude::*;
+use ark_relations::gr1cs::{Namespace, SynthesisError};
+use core::borrow::Borrow;
+
+use crate::poseidon::{hash2, hash2_var};
+use crate::state::{PartialStateReference, PartialStateReferenceVar};
+
+/// Public outputs of a base or merge rollup (14 field elements: start, end, fee, out hash).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RollupOutputs {
+    /// Partial state before the first tx of the subtree.
+    pub start: PartialStateReference,
+    /// Partial state after the last tx.
+    pub end: PartialStateReference,
+    /// Sum of the fees.
+    pub fee: Fr,
+    /// Out hash: a base's is its tx's `effects_hash`; a merge's is `Poseidon(left, right)`.
+    pub out_hash: Fr,
+}
+
+impl RollupOutputs {
+    /// Number of field elements.
+    pub const NUM_FIELDS: usize = 14;
+
+    /// `[start…, end…, fee, out_hash]`.
+    pub fn to_fields(&self) -> Vec<Fr> {
+        let mut f = self.start.to_fields();
+        f.extend(self.end.to_fields());
+        f.extend([self.fee, self.out_hash]);
+        f
+    }
+
+    /// The outputs of merging `left` then `right` (no continuity check).
+    pub fn merged(left: &Self, right: &Self) -> Self {
+        Self {
+            start: left.start,
+            end: right.end,
+            fee: left.fee + right.fee,
+            out_hash: hash2(left.out_hash, right.out_hash),
+        }
+    }
+}
+
+/// In-circuit [`RollupOutputs`].
+#[derive(Clone, Debug)]
+pub struct RollupOutputsVar {
+    /// Start state.
+    pub start: PartialStateReferenceVar,
+    /// End state.
+    pub end: PartialStateReferenceVar,
+    /// Fees.
+    pub fee: FpVar<Fr>,
+    /// Out hash.
+    pub out_hash: FpVar<Fr>,
+}
+
+impl RollupOutputsVar {
+    /// Enforces `left.end = right.start` and returns the merged outputs.
+    pub fn merge(left: &Self, right: &Self) -> Result<Self, SynthesisError> {
+        left.end.enforce_equal(&right.start)?;
+        Ok(Self {
+            start: left.start.clone(),
+            end: right.end.clone(),
+            fee: &left.fee + &right.fee,
+            out_hash: hash2_var(&left.out_hash, &right.out_hash)?,
+        })
+    }
+
+    /// Enforces equality of all 14 elements.
+    pub fn enforce_equal(&self, other: &Self) -> Result<(), SynthesisError> {
+        self.start.enforce_equal(&other.start)?;
+        self.end.enforce_equal(&other.end)?;
+        self.fee.enforce_equal(&other.fee)?;
+        self.out_hash.enforce_equal(&other.out_hash)
+    }
+}
+
+impl AllocVar<RollupOutputs, Fr> for RollupOutputsVar {
+    fn new_variable<T: Borrow<RollupOutputs>>(
+        cs: impl Into<Namespace<Fr>>,
+        f: impl FnOnce() -> Result<T, SynthesisError>,
+        mode: AllocationMode,
+    ) -> Result<Self, SynthesisError> {
+        let cs = cs.into().cs();
+        let v = f().map(|v| *v.borrow());
+        Ok(Self {
+            start: PartialStateReferenceVar::new_variable(cs.clone(), || v.map(|v| v.start), mode)?,
+            end: PartialStateReferenceVar::new_variable(cs.clone(), || v.map(|v| v.end), mode)?,
+            fee: FpVar::new_variable(cs.clone(), || v.map(|v| v.fee), mode)?,
+            out_hash: FpVar::new_variable(cs, || v.map(|v| v.out_hash), mode)?,
+        })
+    }
+}
