@@ -69,12 +69,16 @@ pub fn inverse<F: FftField>(a: &mut [F], log: u32, twiddles: &[F]) {
     );
 }
 
-/// Butterflies of layer `m` over a whole (cache-resident) slice.
+/// Butterflies of layer `m` over a whole (cache-resident) slice. The first butterfly of each
+/// group has twiddle `ω^0 = 1` and needs no multiplication (all of layer 1, half of layer 2).
 #[inline]
 fn layer_serial<F: FftField>(a: &mut [F], m: usize, w: &[F]) {
     for group in a.chunks_exact_mut(2 * m) {
         let (lo, hi) = group.split_at_mut(m);
-        for ((x, y), t) in lo.iter_mut().zip(hi.iter_mut()).zip(w) {
+        let v = hi[0];
+        hi[0] = lo[0] - v;
+        lo[0] += v;
+        for ((x, y), t) in lo[1..].iter_mut().zip(hi[1..].iter_mut()).zip(&w[1..]) {
             let v = *y * t;
             *y = *x - v;
             *x += v;
