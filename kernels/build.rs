@@ -60,10 +60,12 @@ mod cuda {
         println!("cargo:rerun-if-env-changed=SIDECAR_CUDA_ARCH");
         let arch = env::var("SIDECAR_CUDA_ARCH").unwrap_or_else(|_| "90".into());
 
+        // cc takes nvcc from $NVCC (a `.compiler(..)` override would drop its CUDA handling).
+        // SAFETY: build scripts are single-threaded; nothing reads the environment concurrently.
+        unsafe { env::set_var("NVCC", &nvcc) };
         let mut build = cc::Build::new();
         build
             .cuda(true)
-            .compiler(&nvcc)
             .flag(format!(
                 "-gencode=arch=compute_{arch},code=[sm_{arch},compute_{arch}]"
             ))

@@ -18,6 +18,9 @@ use ark_bn254::{Fr, g1, g2};
 use ark_ec::short_weierstrass::{Affine, Projective};
 
 pub use msm::CudaBases;
+// sppark's host-side field arithmetic (the final window sums of an MSM) calls into blst's
+// assembly; naming the crate makes rustc link its library.
+use blst as _;
 
 use crate::{Cpu, Direction, Error, Msm, Ntt, Result};
 

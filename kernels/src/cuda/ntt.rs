@@ -5,7 +5,7 @@
 //! runs entirely on the device; other shifts scale on the host (the trait's default path).
 
 use ark_bn254::Fr;
-use ark_ff::FftField;
+use ark_ff::{FftField, Field};
 
 use super::ffi;
 use crate::ntt::{check_size, scale_by_powers};
