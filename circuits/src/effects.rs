@@ -152,3 +152,53 @@ impl TxEffectsVar {
         hash_many_var(&self.to_fields())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::UniformRand;
+    use ark_relations::gr1cs::ConstraintSystem;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    #[test]
+    fn gadget_hash_matches_native_and_padding_is_checked() {
+        let preset = Preset::devnet();
+        let mut rng = ChaCha20Rng::seed_from_u64(50);
+        let e = TxEffects {
+            note_hashes: (0..3).map(|_| Fr::rand(&mut rng)).collect(),
+            nullifiers: vec![Fr::rand(&mut rng)],
+            public_data_writes: vec![PublicDataWrite {
+                key: Fr::rand(&mut rng),
+                value: Fr::rand(&mut rng),
+            }],
+            fee: 123_456,
+        };
+        let padded = e.padded(&preset).unwrap();
+        assert_eq!(padded.note_hashes.len(), preset.max_note_hashes_per_tx);
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let var = TxEffectsVar::new_witness(cs.clone(), &padded).unwrap();
+        assert_eq!(
+            var.hash().unwrap().value().unwrap(),
+            e.hash(&preset).unwrap()
+        );
+        assert!(cs.is_satisfied().unwrap());
+
+        let mut other = e.clone();
+        other.fee += 1;
+        assert_ne!(other.hash(&preset).unwrap(), e.hash(&preset).unwrap());
+
+        let mut too_many = e.clone();
+        too_many.nullifiers = vec![Fr::rand(&mut rng); preset.max_nullifiers_per_tx + 1];
+        assert!(matches!(
+            too_many.padded(&preset),
+            Err(Error::TooManyEffects { .. })
+        ));
+        let mut reserved = e;
+        reserved.public_data_writes[0].key = Fr::zero();
+        assert!(matches!(
+            reserved.padded(&preset),
+            Err(Error::OutOfRange { .. })
+        ));
+    }
+}

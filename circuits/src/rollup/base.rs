@@ -182,7 +182,6 @@ impl ConstraintSynthesizer<Fr> for BaseRollupCircuit {
         let public = RollupOutputsVar::new_input(cs.clone(), || Ok(w.outputs()))?;
         let effects_hash = FpVar::new_input(cs.clone(), || Ok(w.effects_hash))?;
         let inputs = BaseInputsVar::new_witness(cs, w)?;
-        inputs.start.enforce_equal(&public.start)?;
         let out = base_rollup_gadget(&inputs)?;
         out.outputs.enforce_equal(&public)?;
         out.effects_hash.enforce_equal(&effects_hash)
