@@ -13,6 +13,7 @@
 //! Everything that proves runs inside the profile's pool, so the profile's thread count is
 //! what the kernels see.
 
+pub mod block;
 pub mod groth16;
 pub mod jobs;
 pub mod synthetic;

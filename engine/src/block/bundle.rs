@@ -1,0 +1,202 @@
+//! The proof bundle on disk.
+//!
+//! ```text
+//! DIR/manifest.json      preset, header, block outputs, keys (file + sha256), every node:
+//!                        kind, tx/call, children, public inputs (0x hex), proof files
+//! DIR/summary.json       counts, times and peak memory per circuit, total wall time
+//! DIR/l1.json            the interim L1 encoding (see `l1`)
+//! DIR/keys/<circuit>.vk  verifying keys, ark canonical compressed
+//! DIR/proofs/NNNNN-<circuit>.proof   ark canonical compressed proof (128 bytes)
+//! DIR/proofs/NNNNN-<circuit>.evm     the same proof in EVM layout (256 bytes)
+//! ```
+//! A bundle is assembled in `DIR.partial` and renamed to `DIR` once the manifest is written
+//! (the manifest is the last file), so `DIR` either does not exist or is complete.
+
+use std::path::{Path, PathBuf};
+
+use ark_bn254::Fr;
+use serde::{Deserialize, Serialize};
+use sidecar_circuits::PresetName;
+use sidecar_circuits::tx::fr_hex;
+
+use super::error::{BlockError, Result};
+use super::tree::TreeNode;
+
+/// Version of the bundle layout.
+pub const BUNDLE_FORMAT: u32 = 1;
+/// Manifest file name.
+pub const MANIFEST: &str = "manifest.json";
+/// Summary file name.
+pub const SUMMARY: &str = "summary.json";
+/// L1 encoding file name.
+pub const L1_FILE: &str = "l1.json";
+
+/// A verifying key shipped in the bundle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyEntry {
+    /// Circuit name.
+    pub circuit: String,
+    /// Path relative to the bundle.
+    pub file: String,
+    /// Hex SHA-256 of the file (the VK id).
+    pub sha256: String,
+    /// Public inputs the key expects.
+    pub public_inputs: usize,
+}
+
+/// A node with its proof.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestNode {
+    /// Position and links in the tree.
+    #[serde(flatten)]
+    pub node: TreeNode,
+    /// Public inputs, in the circuit's allocation order.
+    #[serde(with = "fr_hex::vec")]
+    pub public_inputs: Vec<Fr>,
+    /// Canonical proof file, relative to the bundle.
+    pub proof: String,
+    /// EVM-layout proof file, relative to the bundle.
+    pub proof_evm: String,
+}
+
+/// What the block's root proves, by name (a copy of the root's first ten public inputs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockOutputs {
+    /// Archive root before the block.
+    #[serde(with = "fr_hex")]
+    pub previous_archive_root: Fr,
+    /// Archive root after the block.
+    #[serde(with = "fr_hex")]
+    pub new_archive_root: Fr,
+    /// Poseidon tree of the txs' effects hashes.
+    #[serde(with = "fr_hex")]
+    pub out_hash: Fr,
+    /// Sum of the fees.
+    #[serde(with = "fr_hex")]
+    pub total_fees: Fr,
+    /// Prover identity.
+    #[serde(with = "fr_hex")]
+    pub prover_id: Fr,
+    /// Root of the block's L1→L2 message subtree.
+    #[serde(with = "fr_hex")]
+    pub in_hash: Fr,
+    /// Block number.
+    pub block_number: u64,
+}
+
+/// `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`BUNDLE_FORMAT`].
+    pub format: u32,
+    /// Preset of every circuit.
+    pub preset: PresetName,
+    /// Txs of the block (padding txs excluded).
+    pub txs: usize,
+    /// The new block header's 16 fields (see `sidecar_circuits::rollup::header`).
+    #[serde(with = "fr_hex::vec")]
+    pub header: Vec<Fr>,
+    /// Its hash (the new archive leaf).
+    #[serde(with = "fr_hex")]
+    pub header_hash: Fr,
+    /// What the root proves.
+    pub outputs: BlockOutputs,
+    /// Verifying keys, one per circuit kind present.
+    pub keys: Vec<KeyEntry>,
+    /// Every node, in id order.
+    pub nodes: Vec<ManifestNode>,
+}
+
+/// Per-circuit line of the summary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CircuitSummary {
+    /// Circuit name.
+    pub circuit: String,
+    /// R1CS constraints.
+    pub constraints: u64,
+    /// Proofs of this circuit.
+    pub count: usize,
+    /// Sum of their proving times, seconds.
+    pub total_s: f64,
+    /// Mean proving time, seconds.
+    pub mean_s: f64,
+    /// Longest proving time, seconds.
+    pub max_s: f64,
+    /// Peak memory of one proof, bytes (measured now or stored with the keys).
+    pub peak_bytes: Option<u64>,
+    /// Key cache outcome (`hit`, `created`, `rebuilt: why`) and its time, seconds.
+    pub keys: String,
+    /// Time to load or create the keys, seconds.
+    pub keys_s: f64,
+}
+
+/// `summary.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Preset.
+    pub preset: PresetName,
+    /// Txs of the block.
+    pub txs: usize,
+    /// Proofs in the bundle.
+    pub proofs: usize,
+    /// Profile name.
+    pub profile: String,
+    /// Threads of the proving pool.
+    pub threads: usize,
+    /// Memory budget, bytes.
+    pub memory_budget_bytes: u64,
+    /// Most proofs that ran at once.
+    pub max_concurrency: usize,
+    /// Seconds spent loading or creating keys.
+    pub keys_s: f64,
+    /// Seconds spent proving (graph run).
+    pub prove_s: f64,
+    /// Total wall time of the orchestrator, seconds (keys + proving + writing).
+    pub wall_s: f64,
+    /// Peak resident set of the process, bytes.
+    pub process_peak_rss_bytes: Option<u64>,
+    /// Per circuit, leaves first.
+    pub circuits: Vec<CircuitSummary>,
+}
+
+/// `DIR.partial` for `DIR`.
+pub fn partial_dir(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    out.with_file_name(name)
+}
+
+pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).expect("bundle types always serialize");
+    super::job::write_atomic(path, text.as_bytes()).map_err(|e| BlockError::io(path, e))
+}
+
+pub(crate) fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|e| BlockError::io(path, e))?;
+    serde_json::from_str(&text)
+        .map_err(|e| BlockError::Malformed(format!("{}: {e}", path.display())))
+}
+
+/// Reads the manifest of the bundle in `dir`.
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST);
+    if !path.exists() {
+        return Err(BlockError::Malformed(format!(
+            "{} has no {MANIFEST} (an interrupted run leaves only DIR.partial)",
+            dir.display()
+        )));
+    }
+    let m: Manifest = read_json(&path)?;
+    if m.format != BUNDLE_FORMAT {
+        return Err(BlockError::Malformed(format!(
+            "bundle format {}, this build reads {BUNDLE_FORMAT}",
+            m.format
+        )));
+    }
+    Ok(m)
+}
+
+/// Reads the summary of the bundle in `dir`.
+pub fn read_summary(dir: &Path) -> Result<Summary> {
+    read_json(&dir.join(SUMMARY))
+}

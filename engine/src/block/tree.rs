@@ -1,0 +1,118 @@
+//! The proof tree of one block: which proof each node is, and what it depends on.
+//!
+//! ```text
+//!  tx t:  vm(t,0)   vm(t,1)  …            (independent)
+//!           │         │
+//!         kern(t,0)─▶kern(t,1) ─▶ …  ─▶ base(t)     (kernel chain is sequential)
+//!  bases ─▶ merges (pairs, left to right, odd one carried up) ─▶ root
+//! ```
+//! Node ids are insertion order: every tx's VM and kernel nodes, then the bases (tx order,
+//! padding txs included), the merges (children first), the root. A node's `children` are the
+//! nodes whose public inputs it is linked to; they are also its scheduling dependencies.
+
+use serde::{Deserialize, Serialize};
+use sidecar_circuits::CircuitKind;
+use sidecar_circuits::kernel::KernelCircuit;
+use sidecar_circuits::rollup::{BlockWitnesses, ProofNode};
+use sidecar_circuits::vm::VmCircuit;
+
+use super::error::{BlockError, Result};
+
+/// One public call: its VM execution and the kernel step that consumes it.
+#[derive(Clone, Debug)]
+pub struct CallWitness {
+    /// The VM proof's witness.
+    pub vm: VmCircuit,
+    /// The kernel step's witness.
+    pub kernel: KernelCircuit,
+}
+
+/// Every witness of a block's proof tree, as the simulator produces them.
+#[derive(Clone, Debug)]
+pub struct BlockProofWitnesses {
+    /// Public calls of each tx, in tx order (`calls[t]` may be empty; padding txs have none).
+    pub calls: Vec<Vec<CallWitness>>,
+    /// Base, merge and root witnesses.
+    pub rollup: BlockWitnesses,
+}
+
+/// A node of the proof tree as recorded in a bundle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeNode {
+    /// Node id (index in the tree's node list).
+    pub id: usize,
+    /// Circuit name ([`CircuitKind::name`]).
+    pub kind: String,
+    /// The tx this node belongs to (VM, kernel and base nodes).
+    pub tx: Option<usize>,
+    /// The public call index within the tx (VM and kernel nodes).
+    pub call: Option<usize>,
+    /// Linked nodes: kernel `[vm, previous step?]`, base `[last kernel step?]`, merge and
+    /// root `[left, right]`.
+    pub children: Vec<usize>,
+}
+
+/// Parses a circuit name back into its kind.
+pub fn kind_from_name(name: &str) -> Result<CircuitKind> {
+    CircuitKind::ALL
+        .into_iter()
+        .find(|k| k.name() == name)
+        .ok_or_else(|| BlockError::Malformed(format!("unknown circuit kind {name:?}")))
+}
+
+/// The tree's nodes for `w`, in id order.
+pub fn layout(w: &BlockProofWitnesses) -> Result<Vec<TreeNode>> {
+    let r = &w.rollup;
+    if w.calls.len() > r.bases.len() {
+        return Err(BlockError::Malformed(format!(
+            "{} txs with calls but only {} bases",
+            w.calls.len(),
+            r.bases.len()
+        )));
+    }
+    let mut nodes = Vec::new();
+    let mut push = |kind: CircuitKind, tx, call, children| {
+        let id = nodes.len();
+        nodes.push(TreeNode {
+            id,
+            kind: kind.name().into(),
+            tx,
+            call,
+            children,
+        });
+        id
+    };
+    let mut last_kernel = vec![None; r.bases.len()];
+    for (t, calls) in w.calls.iter().enumerate() {
+        let mut prev = None;
+        for j in 0..calls.len() {
+            let vm = push(CircuitKind::PublicVm, Some(t), Some(j), vec![]);
+            let children = [Some(vm), prev].into_iter().flatten().collect();
+            prev = Some(push(CircuitKind::PublicKernel, Some(t), Some(j), children));
+        }
+        last_kernel[t] = prev;
+    }
+    let bases: Vec<usize> = (0..r.bases.len())
+        .map(|t| {
+            let children = last_kernel[t].into_iter().collect();
+            push(CircuitKind::BaseRollup, Some(t), None, children)
+        })
+        .collect();
+    let mut merges = Vec::with_capacity(r.merges.len());
+    let node_of = |n: ProofNode, merges: &[usize]| match n {
+        ProofNode::Base(i) => bases.get(i).copied(),
+        ProofNode::Merge(i) => merges.get(i).copied(),
+    };
+    for m in &r.merges {
+        let (Some(left), Some(right)) = (node_of(m.left, &merges), node_of(m.right, &merges)) else {
+            return Err(BlockError::Malformed("a merge refers to a later node".into()));
+        };
+        merges.push(push(CircuitKind::MergeRollup, None, None, vec![left, right]));
+    }
+    let (l, rt) = r.root_children;
+    let (Some(left), Some(right)) = (node_of(l, &merges), node_of(rt, &merges)) else {
+        return Err(BlockError::Malformed("the root refers to a missing node".into()));
+    };
+    push(CircuitKind::RootRollup, None, None, vec![left, right]);
+    Ok(nodes)
+}
