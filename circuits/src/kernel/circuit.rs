@@ -135,7 +135,7 @@ impl BlockCircuit for KernelCircuit {
             self.calldata_hash,
             self.outputs.hash(p),
             if self.is_last() {
-                self.next.effects_hash(p)
+                self.next.effects_hash(p).unwrap_or(Fr::ZERO)
             } else {
                 Fr::ZERO
             },
@@ -361,27 +361,27 @@ impl ConstraintSynthesizer<Fr> for KernelCircuit {
         for (a, b) in &lists {
             a.enforce_equal(b)?;
         }
-        // Storage accesses in order: reads resolve against earlier writes or the tree.
+        // Storage accesses in order. The write set holds one entry per key (in first-write
+        // order, latest value); an access either hits the entry of its key or, if no entry has
+        // that key yet, reads the tree at the start root / appends a new entry.
         let (wk, wv) = (&next.writes.1, &next.writes.2);
         keep_prefix(&prev.writes.0, &prev.writes.1, wk)?;
-        keep_prefix(&prev.writes.0, &prev.writes.2, wv)?;
+        let mut vals = prev.writes.2.clone();
         let mut wc = prev.writes.0.clone();
         let mut native_writes = self.prev.writes.clone();
+        let callee = self
+            .prev
+            .requests
+            .get(self.prev.call_index)
+            .map_or(Fr::ZERO, |r| r.0);
         for (j, ((is_w, slot, value), active)) in out.accesses.iter().zip(acc.before()).enumerate()
         {
             let key = hash2_var(&contract, slot)?;
             let is_w = FpVar::from(is_w.clone());
-            let read_en = &active * (FpVar::one() - &is_w);
             let a = self.outputs.accesses.get(j);
-            let callee = self
-                .prev
-                .requests
-                .get(self.prev.call_index)
-                .map_or(Fr::ZERO, |r| r.0);
             let native_key = a.map(|a| public_data_key(callee, a.slot));
-            // Source: the latest earlier write to this key (entry k) or the tree.
-            let src_idx = native_key.and_then(|k| native_writes.iter().rposition(|(x, _)| *x == k));
-            let tree_src = Boolean::new_witness(cs.clone(), || Ok(src_idx.is_none()))?;
+            let src_idx = native_key.and_then(|k| native_writes.iter().position(|(x, _)| *x == k));
+            let fresh = FpVar::from(Boolean::new_witness(cs.clone(), || Ok(src_idx.is_none()))?);
             let src: Vec<FpVar<Fr>> = (0..wk.len())
                 .map(|k| {
                     Ok(FpVar::from(Boolean::new_witness(cs.clone(), || {
@@ -389,41 +389,46 @@ impl ConstraintSynthesizer<Fr> for KernelCircuit {
                     })?))
                 })
                 .collect::<Result<_, SynthesisError>>()?;
-            (src.iter().fold(FpVar::from(tree_src.clone()), |s, x| s + x))
+            src.iter()
+                .fold(fresh.clone(), |s, x| s + x)
                 .enforce_equal(&FpVar::one())?;
             let visible = wc.before();
-            let mut prefix = FpVar::from(tree_src.clone());
+            let fresh_on = &active * &fresh;
             for k in 0..wk.len() {
                 src[k].mul_equals(&(FpVar::one() - &visible[k]), &zero)?;
-                let use_k = &src[k] * &read_en;
+                let use_k = &src[k] * &active;
                 use_k.mul_equals(&(&wk[k] - &key), &zero)?;
-                use_k.mul_equals(&(&wv[k] - value), &zero)?;
-                // Every visible write after the source has another key.
-                let need = &(&read_en * &prefix) * &visible[k];
-                let diff_native = native_key.map_or(Fr::ZERO, |nk| {
+                let upd = &use_k * &is_w;
+                (&use_k - &upd).mul_equals(&(&vals[k] - value), &zero)?;
+                vals[k] = &vals[k] + upd * (value - &vals[k]);
+                // A fresh key differs from every key already in the set.
+                let need = &fresh_on * &visible[k];
+                let diff = native_key.map_or(Fr::ZERO, |nk| {
                     native_writes.get(k).map_or(Fr::ZERO, |w| w.0 - nk)
                 });
-                let inv = FpVar::new_witness(cs.clone(), || {
-                    Ok(diff_native.inverse().unwrap_or(Fr::ZERO))
-                })?;
+                let inv =
+                    FpVar::new_witness(cs.clone(), || Ok(diff.inverse().unwrap_or(Fr::ZERO)))?;
                 (&wk[k] - &key).mul_equals(&inv, &need)?;
-                prefix += &src[k];
             }
             let tree_on = as_bool(
                 &cs,
-                &(&read_en * FpVar::from(tree_src)),
+                &(&fresh_on * (FpVar::one() - &is_w)),
                 a.is_some_and(|a| !a.is_write) && src_idx.is_none(),
             )?;
             enforce_tree_read(&cs, &tree_on, &start_root, &key, value, &self.reads[j])?;
-            wc.step(
-                &(&active * &is_w),
-                &[(wk.clone(), key), (wv.clone(), value.clone())],
-            )?;
-            if let (Some(a), Some(k)) = (a, native_key) {
-                if a.is_write {
-                    native_writes.push((k, a.value));
+            let m = wc.step(&(&fresh_on * &is_w), &[(wk.clone(), key)])?;
+            for (v, mk) in vals.iter_mut().zip(&m) {
+                *v = &*v + mk * (value - &*v);
+            }
+            if let (Some(a), Some(k)) = (a.filter(|a| a.is_write), native_key) {
+                match src_idx {
+                    Some(i) => native_writes[i].1 = a.value,
+                    None => native_writes.push((k, a.value)),
                 }
             }
+        }
+        for (v, w) in vals.iter().zip(wv) {
+            v.enforce_equal(w)?;
         }
         wc.enforce_zero_tail(&[wk, wv])?;
         wc.count().enforce_equal(&next.writes.0.count())?;
@@ -441,8 +446,13 @@ impl ConstraintSynthesizer<Fr> for KernelCircuit {
         let nf = next.fields(next_index.clone());
         hash_many_var(&nf)?.enforce_equal(&new_hash)?;
         let last = next_index.is_eq(&next.calls.count())?;
-        let w = p.max_public_data_writes_per_tx;
-        let eh = hash_many_var(&nf[4..4 + 2 + n + 1 + m + 1 + 2 * w])?;
+        let mut ef = vec![next.fee.clone()];
+        ef.extend(next.notes.1.iter().cloned());
+        ef.extend(next.nulls.1.iter().cloned());
+        for (k, v) in wk.iter().zip(wv) {
+            ef.extend([k.clone(), v.clone()]);
+        }
+        let eh = hash_many_var(&ef)?;
         effects.conditional_enforce_equal(&eh, &last)?;
         effects.conditional_enforce_equal(&zero, &!&last)
     }

@@ -3,12 +3,13 @@
 //! Layout hashed by [`KernelState::hash`] (fixed length per preset):
 //! `[tx_hash, call_index, num_calls, start_public_data_root, fee, #notes, note × N,
 //! #nullifiers, nullifier × M, #writes, (key, value) × W, (contract, calldata_hash) × C]`.
-//! Public data writes are kept in execution order (a key may repeat; the last write wins when
-//! the base rollup applies them). Tree keys are `Poseidon(contract, slot)`.
+//! Public data writes hold one entry per key, in first-write order, with the latest value (as
+//! the base rollup inserts them). Tree keys are `Poseidon(contract, slot)`.
 
 use ark_bn254::Fr;
 use ark_ff::AdditiveGroup;
 
+use crate::effects::{PublicDataWrite, TxEffects};
 use crate::poseidon::{hash_many, hash2};
 use crate::tx::Tx;
 use crate::vm::{VmOutputs, calldata_hash};
@@ -36,7 +37,7 @@ pub struct KernelState {
     pub note_hashes: Vec<Fr>,
     /// Nullifiers so far.
     pub nullifiers: Vec<Fr>,
-    /// Public data writes `(key, value)` in order.
+    /// Public data writes `(key, value)`: one per key, first-write order, latest value.
     pub writes: Vec<(Fr, Fr)>,
     /// Call requests `(contract, calldata_hash)`.
     pub requests: Vec<(Fr, Fr)>,
@@ -121,8 +122,11 @@ impl KernelState {
         }
         next.call_index += 1;
         for a in out.accesses.iter().filter(|a| a.is_write) {
-            next.writes
-                .push((public_data_key(contract, a.slot), a.value));
+            let key = public_data_key(contract, a.slot);
+            match next.writes.iter_mut().find(|(k, _)| *k == key) {
+                Some(w) => w.1 = a.value,
+                None => next.writes.push((key, a.value)),
+            }
         }
         next.note_hashes.extend(&out.note_hashes);
         next.nullifiers.extend(&out.nullifiers);
@@ -153,16 +157,22 @@ impl KernelState {
         Ok(next)
     }
 
-    /// The effects hash output after the last call:
-    /// `hash_many([fee, #notes, note × N, #nullifiers, nullifier × M, #writes, (key, value) × W])`.
-    pub fn effects_hash(&self, preset: &Preset) -> Fr {
-        let f = self.to_fields(preset);
-        let end = 6
-            + preset.max_note_hashes_per_tx
-            + 1
-            + preset.max_nullifiers_per_tx
-            + 1
-            + 2 * preset.max_public_data_writes_per_tx;
-        hash_many(&f[4..end])
+    /// The tx's effects as accumulated so far (what the base rollup inserts).
+    pub fn effects(&self) -> TxEffects {
+        TxEffects {
+            note_hashes: self.note_hashes.clone(),
+            nullifiers: self.nullifiers.clone(),
+            public_data_writes: self
+                .writes
+                .iter()
+                .map(|&(key, value)| PublicDataWrite { key, value })
+                .collect(),
+            fee: self.fee,
+        }
+    }
+
+    /// The effects hash output after the last call ([`TxEffects::hash`] of [`Self::effects`]).
+    pub fn effects_hash(&self, preset: &Preset) -> Result<Fr> {
+        self.effects().hash(preset)
     }
 }

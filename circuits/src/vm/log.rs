@@ -57,11 +57,12 @@ impl LogCursor {
 
     /// One row: if `en`, the row's fields must equal the entry at the cursor, which then
     /// advances. `fields[k] = (entry values of field k for every j, the row's value)`.
+    /// Returns the flags `m_j` ("this row wrote entry `j`").
     pub fn step(
         &mut self,
         en: &FpVar<Fr>,
         fields: &[(Vec<FpVar<Fr>>, FpVar<Fr>)],
-    ) -> Result<(), SynthesisError> {
+    ) -> Result<Vec<FpVar<Fr>>, SynthesisError> {
         let cap = self.pos.len() - 1;
         let m: Vec<FpVar<Fr>> = self.pos.iter().map(|p| mul_folding(p, en)).collect();
         m[cap].enforce_equal(&FpVar::zero())?;
@@ -81,7 +82,7 @@ impl LogCursor {
             };
             self.pos[j] = &self.pos[j] - &m[j] + incoming;
         }
-        Ok(())
+        Ok(m)
     }
 
     /// The number of entries written so far, `Σ j·p_j`.
