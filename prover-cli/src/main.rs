@@ -14,15 +14,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Benchmarks against the arkworks peer.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
     /// Inspect the circuits of the proof tree.
     #[command(subcommand)]
     Circuits(commands::circuits::CircuitsCommand),
+    /// Prove a synthetic R1CS end to end (cached keys, profile pool, ark-groth16 check).
+    Prove(commands::prove::ProveArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Bench(cmd) => commands::bench::run(cmd).map_err(|e| e.to_string()),
         Command::Circuits(cmd) => commands::circuits::run(cmd).map_err(|e| e.to_string()),
+        Command::Prove(args) => commands::prove::run(args).map_err(|e| e.to_string()),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");
