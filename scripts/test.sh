@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the tests need, then runs the whole test suite in release mode (the
+# cryptographic tests are slow in debug). Idempotent: installed pieces are skipped.
+#
+#   bash scripts/test.sh              # everything
+#   bash scripts/test.sh -- groth16   # extra arguments go to `cargo test` (here: a name filter)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# System packages (Debian/Ubuntu): Mesa's CPU Vulkan driver runs the wgpu kernels' tests.
+apt_packages=(mesa-vulkan-drivers libvulkan1)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})) && command -v apt-get >/dev/null; then
+  sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null && sudo_cmd="sudo"
+  echo "test.sh: installing ${missing[*]}"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || echo "test.sh: could not install ${missing[*]}; tests that need them report why" >&2
+fi
+
+# npm packages (solc-js, anvil) for the node shim's contract and L1 tests.
+if [[ -f scripts/node-deps.sh ]] && command -v npm >/dev/null; then
+  bash scripts/node-deps.sh
+fi
+
+cargo test --release --workspace "$@"
