@@ -130,7 +130,10 @@ where
             });
         }
         let (ark, evm) = proof_files(self.id, kind);
-        for (name, bytes) in [(ark, proof.to_bytes()), (evm, proof.to_bytes_256().to_vec())] {
+        for (name, bytes) in [
+            (ark, proof.to_bytes()),
+            (evm, proof.to_bytes_256().to_vec()),
+        ] {
             let path = self.ctx.proofs_dir.join(name);
             write_atomic(&path, &bytes).map_err(|e| Error::io(&path, e))?;
         }

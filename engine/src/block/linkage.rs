@@ -45,7 +45,10 @@ fn bad(msg: String) -> BlockError {
 impl LinkSet {
     /// The checks for the tree `nodes` (see the module note); errors if it is malformed.
     pub fn build(nodes: &[TreeNode]) -> Result<Self> {
-        let kinds: Vec<CircuitKind> = nodes.iter().map(|n| kind_from_name(&n.kind)).collect::<Result<_>>()?;
+        let kinds: Vec<CircuitKind> = nodes
+            .iter()
+            .map(|n| kind_from_name(&n.kind))
+            .collect::<Result<_>>()?;
         let mut parents = vec![0usize; nodes.len()];
         for (i, n) in nodes.iter().enumerate() {
             if n.id != i {
@@ -65,16 +68,26 @@ impl LinkSet {
             return Err(bad("the last node is not the root rollup".into()));
         }
         if let Some(i) = (0..root).find(|&i| parents[i] != 1) {
-            return Err(bad(format!("node {i} has {} parents, expected 1", parents[i])));
+            return Err(bad(format!(
+                "node {i} has {} parents, expected 1",
+                parents[i]
+            )));
         }
         let mut s = Self::default();
         let mut bases = Vec::new();
         for (a, n) in nodes.iter().enumerate() {
             let child_kinds: Vec<CircuitKind> = n.children.iter().map(|&c| kinds[c]).collect();
-            let shape_err = || bad(format!("node {a} ({}) has children {:?}", n.kind, n.children));
+            let shape_err = || {
+                bad(format!(
+                    "node {a} ({}) has children {:?}",
+                    n.kind, n.children
+                ))
+            };
             match kinds[a] {
                 CircuitKind::PublicVm if n.children.is_empty() => {}
-                CircuitKind::PublicKernel => s.kernel(a, n, &child_kinds, nodes).ok_or_else(shape_err)?,
+                CircuitKind::PublicKernel => {
+                    s.kernel(a, n, &child_kinds, nodes).ok_or_else(shape_err)?
+                }
                 CircuitKind::BaseRollup => {
                     match child_kinds[..] {
                         [] => {}
@@ -95,7 +108,11 @@ impl LinkSet {
                     if child_kinds.len() != 2 || !child_kinds.iter().all(rollup) {
                         return Err(shape_err());
                     }
-                    let first = if kinds[a] == CircuitKind::MergeRollup { OUTPUTS } else { 10 };
+                    let first = if kinds[a] == CircuitKind::MergeRollup {
+                        OUTPUTS
+                    } else {
+                        10
+                    };
                     for (side, &c) in n.children.iter().enumerate() {
                         for i in 0..OUTPUTS {
                             s.links.push([a, first + side * OUTPUTS + i, c, i]);
@@ -113,9 +130,16 @@ impl LinkSet {
         Ok(s)
     }
 
-    fn kernel(&mut self, a: usize, n: &TreeNode, kinds: &[CircuitKind], nodes: &[TreeNode]) -> Option<()> {
+    fn kernel(
+        &mut self,
+        a: usize,
+        n: &TreeNode,
+        kinds: &[CircuitKind],
+        nodes: &[TreeNode],
+    ) -> Option<()> {
         let vm = *n.children.first()?;
-        let same_call = |c: usize, call: Option<usize>| nodes[c].tx == n.tx && nodes[c].call == call;
+        let same_call =
+            |c: usize, call: Option<usize>| nodes[c].tx == n.tx && nodes[c].call == call;
         if kinds[0] != CircuitKind::PublicVm || !same_call(vm, n.call) {
             return None;
         }
@@ -129,7 +153,8 @@ impl LinkSet {
                 if !same_call(p, Some(j - 1)) {
                     return None;
                 }
-                self.links.extend([[a, 2, p, 3], [a, 0, p, 0], [a, 1, p, 1]]);
+                self.links
+                    .extend([[a, 2, p, 3], [a, 0, p, 0], [a, 1, p, 1]]);
                 self.zero.push([p, 7]);
             }
             _ => return None,
@@ -149,7 +174,9 @@ impl LinkSet {
         };
         for &[a, i, b, j] in &self.links {
             if get(a, i)? != get(b, j)? {
-                return Err(bad(format!("link broken: node {a} input {i} ≠ node {b} input {j}")));
+                return Err(bad(format!(
+                    "link broken: node {a} input {i} ≠ node {b} input {j}"
+                )));
             }
         }
         for &[a, i] in &self.zero {

@@ -84,8 +84,18 @@ fn keys_for<B: Backend, C: BlockCircuit>(
     cache: &KeyCache,
     preset: &Preset,
 ) -> Result<(Keys<B>, CacheOutcome, u64, Option<u64>)> {
-    let got = cache.get_or_create(engine, C::KIND.name(), &preset.name.to_string(), C::blank(preset))?;
-    Ok((got.keys, got.outcome, got.meta.num_constraints, got.meta.peak_bytes))
+    let got = cache.get_or_create(
+        engine,
+        C::KIND.name(),
+        &preset.name.to_string(),
+        C::blank(preset),
+    )?;
+    Ok((
+        got.keys,
+        got.outcome,
+        got.meta.num_constraints,
+        got.meta.peak_bytes,
+    ))
 }
 
 fn outcome_text(o: &CacheOutcome) -> String {
@@ -146,8 +156,16 @@ where
         }
     }
     let r = w.rollup;
-    witnesses.extend(r.bases.into_iter().map(|b| Witness::Base(BaseRollupCircuit { witness: b })));
-    witnesses.extend(r.merges.into_iter().map(|m| Witness::Merge(MergeRollupCircuit { witness: m.witness })));
+    witnesses.extend(
+        r.bases
+            .into_iter()
+            .map(|b| Witness::Base(BaseRollupCircuit { witness: b })),
+    );
+    witnesses.extend(
+        r.merges
+            .into_iter()
+            .map(|m| Witness::Merge(MergeRollupCircuit { witness: m.witness })),
+    );
     let header = r.root.header;
     witnesses.push(Witness::Root(RootRollupCircuit { witness: r.root }));
 
@@ -171,7 +189,11 @@ where
             CircuitKind::RootRollup => keys_for::<B, RootRollupCircuit>(engine, cache, preset)?,
         };
         let elapsed = t.elapsed();
-        progress.event(&BlockEvent::KeysReady { kind, outcome: outcome.clone(), elapsed });
+        progress.event(&BlockEvent::KeysReady {
+            kind,
+            outcome: outcome.clone(),
+            elapsed,
+        });
         if let Some(p) = peak {
             peaks.insert(kind.name().to_string(), p);
         }
@@ -185,7 +207,10 @@ where
             sha256: hex::encode(Sha256::digest(&vk_bytes)),
             public_inputs: k.verifying.num_public_inputs(),
         });
-        meta.insert(kind, (outcome_text(&outcome), elapsed.as_secs_f64(), constraints));
+        meta.insert(
+            kind,
+            (outcome_text(&outcome), elapsed.as_secs_f64(), constraints),
+        );
         keys.insert(kind, k);
     }
     let keys_s = keys_start.elapsed().as_secs_f64();
@@ -201,26 +226,42 @@ where
     let mut graph = JobGraph::new();
     for (node, witness) in nodes.iter().zip(witnesses) {
         let deps: Vec<JobId> = node.children.iter().map(|&c| JobId(c)).collect();
-        graph.add(ProofJob { id: node.id, witness, ctx: ctx.clone() }, &deps)?;
+        graph.add(
+            ProofJob {
+                id: node.id,
+                witness,
+                ctx: ctx.clone(),
+            },
+            &deps,
+        )?;
     }
     let counts: Vec<(CircuitKind, usize)> = kinds
         .iter()
         .map(|&k| (k, nodes.iter().filter(|n| n.kind == k.name()).count()))
         .collect();
-    progress.event(&BlockEvent::ProvingStarted { counts: counts.clone() });
+    progress.event(&BlockEvent::ProvingStarted {
+        counts: counts.clone(),
+    });
 
     let prove_start = Instant::now();
     let mut done = 0usize;
     let run = run_graph(engine.runtime(), graph, peaks, |rec| {
         done += 1;
         if let Ok(kind) = super::tree::kind_from_name(&rec.circuit) {
-            progress.event(&BlockEvent::Proved { kind, elapsed: rec.elapsed });
+            progress.event(&BlockEvent::Proved {
+                kind,
+                elapsed: rec.elapsed,
+            });
         }
     });
     let report = match run {
         Ok(r) => r,
         Err(_) if cancel.load(Ordering::SeqCst) => {
-            return Err(BlockError::Cancelled { done, total: nodes.len(), partial });
+            return Err(BlockError::Cancelled {
+                done,
+                total: nodes.len(),
+                partial,
+            });
         }
         Err(e) => return Err(e.into()),
     };
@@ -238,7 +279,10 @@ where
         .zip(public_inputs)
         .map(|(n, public_inputs)| manifest_node(n, public_inputs))
         .collect::<Result<_>>()?;
-    let root = &manifest_nodes.last().expect("a tree has a root").public_inputs;
+    let root = &manifest_nodes
+        .last()
+        .expect("a tree has a root")
+        .public_inputs;
     let manifest = Manifest {
         format: BUNDLE_FORMAT,
         preset: preset.name,
@@ -289,7 +333,10 @@ where
         circuits,
     };
     let proofs: Vec<_> = report.outputs.iter().map(|o| o.proof.clone()).collect();
-    write_json(&partial.join(L1_FILE), &super::l1::encode_with(&manifest, &ctx_vks(&ctx), &proofs)?)?;
+    write_json(
+        &partial.join(L1_FILE),
+        &super::l1::encode_with(&manifest, &ctx_vks(&ctx), &proofs)?,
+    )?;
     summary.wall_s = start.elapsed().as_secs_f64();
     write_json(&partial.join(SUMMARY), &summary)?;
     write_json(&partial.join(MANIFEST), &manifest)?;
@@ -301,7 +348,10 @@ where
 }
 
 fn ctx_vks<B: Backend>(ctx: &JobContext<B>) -> BTreeMap<String, crate::groth16::VerifyingKey> {
-    ctx.keys.iter().map(|(k, v)| (k.name().to_string(), v.verifying.clone())).collect()
+    ctx.keys
+        .iter()
+        .map(|(k, v)| (k.name().to_string(), v.verifying.clone()))
+        .collect()
 }
 
 fn manifest_node(n: &TreeNode, public_inputs: Vec<Fr>) -> Result<ManifestNode> {

@@ -104,14 +104,24 @@ pub fn layout(w: &BlockProofWitnesses) -> Result<Vec<TreeNode>> {
         ProofNode::Merge(i) => merges.get(i).copied(),
     };
     for m in &r.merges {
-        let (Some(left), Some(right)) = (node_of(m.left, &merges), node_of(m.right, &merges)) else {
-            return Err(BlockError::Malformed("a merge refers to a later node".into()));
+        let (Some(left), Some(right)) = (node_of(m.left, &merges), node_of(m.right, &merges))
+        else {
+            return Err(BlockError::Malformed(
+                "a merge refers to a later node".into(),
+            ));
         };
-        merges.push(push(CircuitKind::MergeRollup, None, None, vec![left, right]));
+        merges.push(push(
+            CircuitKind::MergeRollup,
+            None,
+            None,
+            vec![left, right],
+        ));
     }
     let (l, rt) = r.root_children;
     let (Some(left), Some(right)) = (node_of(l, &merges), node_of(rt, &merges)) else {
-        return Err(BlockError::Malformed("the root refers to a missing node".into()));
+        return Err(BlockError::Malformed(
+            "the root refers to a missing node".into(),
+        ));
     };
     push(CircuitKind::RootRollup, None, None, vec![left, right]);
     Ok(nodes)

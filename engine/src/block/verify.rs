@@ -46,7 +46,10 @@ pub fn load_keys(dir: &Path, m: &Manifest) -> Result<BTreeMap<String, VerifyingK
         let vk = VerifyingKey::from_bytes(&bytes)
             .map_err(|e| BlockError::Malformed(format!("{}: {e}", k.file)))?;
         if vk.num_public_inputs() != k.public_inputs {
-            return Err(BlockError::Malformed(format!("{}: public input count", k.file)));
+            return Err(BlockError::Malformed(format!(
+                "{}: public input count",
+                k.file
+            )));
         }
         keys.insert(k.circuit.clone(), vk);
     }
@@ -57,11 +60,15 @@ pub fn load_keys(dir: &Path, m: &Manifest) -> Result<BTreeMap<String, VerifyingK
 pub fn load_proof(dir: &Path, m: &Manifest, i: usize) -> Result<Proof> {
     let n = &m.nodes[i];
     let rejected = |what: &str, e: String| BlockError::Rejected(format!("node {i}: {what}: {e}"));
-    let proof = Proof::from_bytes(&read(dir, &n.proof)?).map_err(|e| rejected(&n.proof, e.to_string()))?;
+    let proof =
+        Proof::from_bytes(&read(dir, &n.proof)?).map_err(|e| rejected(&n.proof, e.to_string()))?;
     let evm = Proof::from_bytes_256(&read(dir, &n.proof_evm)?)
         .map_err(|e| rejected(&n.proof_evm, e.to_string()))?;
     if evm != proof {
-        return Err(rejected(&n.proof_evm, "differs from the canonical proof".into()));
+        return Err(rejected(
+            &n.proof_evm,
+            "differs from the canonical proof".into(),
+        ));
     }
     Ok(proof)
 }
@@ -101,7 +108,11 @@ pub fn verify_bundle(dir: &Path) -> Result<VerifyReport> {
 /// The manifest's header and named outputs must be what the root proves.
 fn check_header(m: &Manifest) -> Result<()> {
     let bad = |what: &str| Err(BlockError::Rejected(format!("header: {what}")));
-    let root = &m.nodes.last().expect("LinkSet checked a root exists").public_inputs;
+    let root = &m
+        .nodes
+        .last()
+        .expect("LinkSet checked a root exists")
+        .public_inputs;
     let header = BlockHeader::from_fields(&m.header).map_err(BlockError::Malformed)?;
     if hash_many(&m.header) != m.header_hash {
         return bad("header hash does not match the header fields");
@@ -113,12 +124,24 @@ fn check_header(m: &Manifest) -> Result<()> {
     let checks = [
         (header.last_archive.root == root[0], "previous archive root"),
         (header.total_fees == root[3], "total fees"),
-        (header.content_commitment == hash2(root[2], root[5]), "content commitment"),
         (
-            [g.chain_id, Fr::from(g.block_number), Fr::from(g.timestamp), g.coinbase][..] == root[6..10],
+            header.content_commitment == hash2(root[2], root[5]),
+            "content commitment",
+        ),
+        (
+            [
+                g.chain_id,
+                Fr::from(g.block_number),
+                Fr::from(g.timestamp),
+                g.coinbase,
+            ][..]
+                == root[6..10],
             "global variables",
         ),
-        (header.state.partial.to_fields()[..] == root[24 + 6..24 + 12], "end state"),
+        (
+            header.state.partial.to_fields()[..] == root[24 + 6..24 + 12],
+            "end state",
+        ),
     ];
     match checks.iter().find(|(ok, _)| !ok) {
         Some((_, what)) => bad(what),

@@ -1,0 +1,246 @@
+//! Block proving end to end on the `tiny` preset: prove, verify the bundle, tamper with every
+//! proof file, reject invalid txs before proving, prove under a tiny memory budget, and rebuild
+//! a corrupt cached key.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
+
+use ark_bn254::Fr;
+use ark_ff::UniformRand;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sidecar_circuits::Preset;
+use sidecar_circuits::state::WorldState;
+use sidecar_engine::block::{
+    BlockError, BlockFile, BlockRequest, L1_FILE, L1Batch, LinkSet, Summary, build_witnesses,
+    encode_bundle, partial_dir, prove_block, read_manifest, verify_bundle,
+};
+use sidecar_engine::jobs::KeyCache;
+use sidecar_engine::{Engine, Machine, Profile};
+use sidecar_kernels::Cpu;
+
+const MIB: u64 = 1 << 20;
+
+fn engine(ram_bytes: u64) -> Engine<Cpu> {
+    let rt = Profile::load("minimum")
+        .unwrap()
+        .apply_to(&Machine {
+            cores: 2,
+            ram_bytes,
+        })
+        .unwrap();
+    Engine::with_runtime(rt, Cpu::new())
+}
+
+fn prove(engine: &Engine<Cpu>, keys: &Path, out: &Path, seed: u64) -> Summary {
+    let preset = Preset::tiny();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let block = BlockFile::generate(&preset, 4, &mut rng);
+    let mut state = WorldState::genesis(&preset);
+    let witnesses = build_witnesses(&mut state, &block, Fr::rand(&mut rng)).unwrap();
+    let req = BlockRequest {
+        preset: &preset,
+        witnesses,
+        txs: 4,
+    };
+    let cache = KeyCache::new(keys).unwrap();
+    prove_block(
+        engine,
+        &cache,
+        req,
+        out,
+        Arc::new(AtomicBool::new(false)),
+        &mut (),
+    )
+    .unwrap()
+}
+
+/// One proven bundle shared by the tests that only read it.
+fn shared() -> &'static (tempfile::TempDir, PathBuf, PathBuf, Summary) {
+    static BUNDLE: OnceLock<(tempfile::TempDir, PathBuf, PathBuf, Summary)> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (keys, out) = (tmp.path().join("keys"), tmp.path().join("bundle"));
+        let summary = prove(&engine(64 << 30), &keys, &out, 7);
+        (tmp, keys, out, summary)
+    })
+}
+
+#[test]
+fn tiny_block_of_four_txs_proves_and_verifies() {
+    let (_, _, out, summary) = shared();
+    // 4 txs, every other with one public call: 2 VM + 2 kernel + 4 base + 2 merge + 1 root.
+    assert_eq!(summary.proofs, 11);
+    let counts: Vec<(String, usize)> = summary
+        .circuits
+        .iter()
+        .map(|c| (c.circuit.clone(), c.count))
+        .collect();
+    let want = [("public-vm", 2), ("public-kernel", 2), ("base-rollup", 4)];
+    for (name, n) in want
+        .into_iter()
+        .chain([("merge-rollup", 2), ("root-rollup", 1)])
+    {
+        assert!(counts.contains(&(name.to_string(), n)), "{counts:?}");
+    }
+    assert!(
+        !partial_dir(out).exists(),
+        "the partial folder is renamed into place"
+    );
+    let report = verify_bundle(out).unwrap();
+    assert_eq!(report.proofs, 11);
+    assert!(report.links > 100, "{} linkage checks", report.links);
+    let m = read_manifest(out).unwrap();
+    assert_eq!(m.nodes.last().unwrap().node.kind, "root-rollup");
+    let l1: L1Batch =
+        serde_json::from_str(&std::fs::read_to_string(out.join(L1_FILE)).unwrap()).unwrap();
+    assert_eq!(l1, encode_bundle(out).unwrap());
+    assert_eq!((l1.proofs.len(), l1.offsets.len()), (11, 12));
+    assert_eq!(*l1.offsets.last().unwrap(), l1.inputs.len());
+}
+
+#[test]
+fn changing_one_byte_of_any_proof_file_fails_verification() {
+    let (_, _, out, _) = shared();
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("copy");
+    copy_dir(out, &copy);
+    let m = read_manifest(&copy).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let files: Vec<String> = m
+        .nodes
+        .iter()
+        .flat_map(|n| [n.proof.clone(), n.proof_evm.clone()])
+        .collect();
+    assert_eq!(files.len(), 22);
+    for f in files {
+        let path = copy.join(&f);
+        let original = std::fs::read(&path).unwrap();
+        let mut bytes = original.clone();
+        let i = rng.gen_range(0..bytes.len());
+        bytes[i] ^= 1 << rng.gen_range(0..8);
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(
+            verify_bundle(&copy).is_err(),
+            "{f}: flipped a bit of byte {i}, still verified"
+        );
+        std::fs::write(&path, &original).unwrap();
+    }
+    verify_bundle(&copy).expect("restored bundle verifies again");
+}
+
+#[test]
+fn broken_linkage_is_rejected() {
+    let (_, _, out, _) = shared();
+    let m = read_manifest(out).unwrap();
+    let tree: Vec<_> = m.nodes.iter().map(|n| n.node.clone()).collect();
+    let links = LinkSet::build(&tree).unwrap();
+    let inputs: Vec<Vec<Fr>> = m.nodes.iter().map(|n| n.public_inputs.clone()).collect();
+    links.check(&inputs).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    for &[a, i, _, _] in links.links.iter().step_by(7) {
+        let mut bad = inputs.clone();
+        bad[a][i] += Fr::rand(&mut rng);
+        assert!(links.check(&bad).is_err(), "node {a} input {i} changed");
+    }
+    // A tree where a merge takes the same child twice is malformed.
+    let mut t = tree.clone();
+    let merge = t.iter().position(|n| n.kind == "merge-rollup").unwrap();
+    t[merge].children[1] = t[merge].children[0];
+    assert!(LinkSet::build(&t).is_err());
+}
+
+#[test]
+fn invalid_tx_is_rejected_by_index_before_proving() {
+    let preset = Preset::tiny();
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let mut block = BlockFile::generate(&preset, 4, &mut rng);
+    block.txs[2].nullifiers = block.txs[1].nullifiers.clone(); // double spend
+    let mut state = WorldState::genesis(&preset);
+    let before = state.clone();
+    match build_witnesses(&mut state, &block, Fr::from(1u64)) {
+        Err(BlockError::InvalidTx { index: 2, reason }) => assert!(!reason.is_empty()),
+        other => panic!("expected tx 2 rejected, got {:?}", other.map(|_| ())),
+    }
+    assert_eq!(state, before, "a rejected block leaves the state unchanged");
+    let mut block = BlockFile::generate(&preset, 4, &mut rng);
+    block.txs[3].public_calls = block.txs[0].public_calls.clone();
+    block.txs[3].public_calls[0].contract = Fr::rand(&mut rng); // no such contract
+    assert!(matches!(
+        build_witnesses(&mut state, &block, Fr::from(1u64)),
+        Err(BlockError::InvalidTx { index: 3, .. })
+    ));
+}
+
+#[test]
+fn tiny_memory_budget_still_completes_one_job_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("bundle");
+    let summary = prove(&engine(2 * MIB), &tmp.path().join("keys"), &out, 9);
+    assert!(summary.memory_budget_bytes < 2 * MIB);
+    assert_eq!(summary.max_concurrency, 1);
+    verify_bundle(&out).unwrap();
+}
+
+#[test]
+fn corrupt_cached_key_is_regenerated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let keys = tmp.path().join("keys");
+    let e = engine(64 << 30);
+    prove(&e, &keys, &tmp.path().join("first"), 13);
+    let pk = KeyCache::new(&keys)
+        .unwrap()
+        .key_path("merge-rollup", "tiny");
+    let mut bytes = std::fs::read(&pk).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x5a;
+    std::fs::write(&pk, &bytes).unwrap();
+    let summary = prove(&e, &keys, &tmp.path().join("second"), 14);
+    for c in &summary.circuits {
+        if c.circuit == "merge-rollup" {
+            assert!(c.keys.starts_with("rebuilt"), "{}", c.keys);
+        } else {
+            assert_eq!(c.keys, "hit", "{}", c.circuit);
+        }
+    }
+    verify_bundle(&tmp.path().join("second")).unwrap();
+}
+
+#[test]
+fn existing_output_is_not_overwritten() {
+    let (_, keys, out, _) = shared();
+    let preset = Preset::tiny();
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let block = BlockFile::generate(&preset, 2, &mut rng);
+    let witnesses =
+        build_witnesses(&mut WorldState::genesis(&preset), &block, Fr::from(2u64)).unwrap();
+    let req = BlockRequest {
+        preset: &preset,
+        witnesses,
+        txs: 2,
+    };
+    let cache = KeyCache::new(keys).unwrap();
+    let err = prove_block(
+        &engine(64 << 30),
+        &cache,
+        req,
+        out,
+        Arc::new(AtomicBool::new(false)),
+        &mut (),
+    );
+    assert!(matches!(err, Err(BlockError::OutputExists(_))));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
