@@ -74,7 +74,7 @@ impl IndexedTree {
             return Err(Error::SubtreeSize(n));
         }
         let start = self.leaves.len() as u64;
-        if start % n as u64 != 0 {
+        if !start.is_multiple_of(n as u64) {
             return Err(Error::UnalignedSubtree {
                 next_index: start,
                 size: n,

@@ -53,20 +53,17 @@ impl IndexedTree {
 
     /// Rebuilds a tree from its leaf slots in index order (as saved by the world state).
     pub fn from_leaves(height: usize, leaves: Vec<Option<IndexedLeaf>>) -> Result<Self> {
-        let mut tree = SparseTree::new(height);
-        if leaves.len() as u64 > tree.capacity() {
-            return Err(Error::TreeFull {
-                height,
-                needed: leaves.len() as u64,
-            });
-        }
+        let hashes: Vec<Fr> = leaves
+            .iter()
+            .map(|l| l.map_or(Fr::zero(), |l| l.hash()))
+            .collect();
+        let tree = SparseTree::from_leaves(height, &hashes)?;
         let mut by_key = BTreeMap::new();
         for (i, l) in leaves.iter().enumerate() {
-            if let Some(l) = l {
-                tree.set_leaf(i as u64, l.hash());
-                if by_key.insert(l.key, i as u64).is_some() {
-                    return Err(Error::Inconsistent(format!("key {} stored twice", l.key)));
-                }
+            if let Some(l) = l
+                && by_key.insert(l.key, i as u64).is_some()
+            {
+                return Err(Error::Inconsistent(format!("key {} stored twice", l.key)));
             }
         }
         Ok(Self {

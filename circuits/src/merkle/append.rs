@@ -38,13 +38,13 @@ impl AppendTree {
         }
     }
 
-    /// Rebuilds a tree from its leaves in order.
+    /// Rebuilds a tree from its leaves in order (one hash per non-empty node).
     pub fn from_leaves(height: usize, leaves: &[Fr]) -> Result<Self> {
-        let mut t = Self::new(height);
-        for l in leaves {
-            t.append(*l)?;
-        }
-        Ok(t)
+        let tree = SparseTree::from_leaves(height, leaves)?;
+        Ok(Self {
+            tree,
+            next_index: leaves.len() as u64,
+        })
     }
 
     /// Height of the tree.
@@ -107,7 +107,7 @@ impl AppendTree {
                 needed: n as u64,
             });
         }
-        if self.next_index % n as u64 != 0 {
+        if !self.next_index.is_multiple_of(n as u64) {
             return Err(Error::UnalignedSubtree {
                 next_index: self.next_index,
                 size: n,

@@ -78,6 +78,33 @@ impl SparseTree {
         }
     }
 
+    /// The tree whose leaves `0..leaves.len()` are `leaves` (the rest empty), built level by
+    /// level with one hash per non-empty node. Errors if the leaves do not fit.
+    pub fn from_leaves(height: usize, leaves: &[Fr]) -> crate::Result<Self> {
+        let mut t = Self::new(height);
+        if leaves.len() as u64 > t.capacity() {
+            return Err(crate::Error::TreeFull {
+                height,
+                needed: leaves.len() as u64,
+            });
+        }
+        let mut level = leaves.to_vec();
+        for l in 0..=height {
+            for (i, v) in level.iter().enumerate() {
+                t.store(l, i as u64, *v);
+            }
+            if l == height {
+                break;
+            }
+            let z = zero_hash(l);
+            level = level
+                .chunks(2)
+                .map(|p| hash2(p[0], p.get(1).copied().unwrap_or(z)))
+                .collect();
+        }
+        Ok(t)
+    }
+
     /// Height of the tree.
     pub fn height(&self) -> usize {
         self.height
