@@ -36,7 +36,12 @@ fn token_call(rng: &mut ChaCha8Rng, preset: &Preset) -> (VmCircuit, Map) {
     let amount = rng.gen_range(1..=balance);
     let mut st = Map::default();
     st.0.insert(Fr::from(from), Fr::from(balance));
-    let calldata = [Fr::from(from), Fr::from(to), Fr::from(amount)];
+    let calldata = [
+        Fr::from(0u64),
+        Fr::from(from),
+        Fr::from(to),
+        Fr::from(amount),
+    ];
     let c = VmCircuit::execute(preset, &example(TOKEN), &calldata, &mut st).unwrap();
     assert_eq!(st.0[&Fr::from(from)], Fr::from(balance - amount));
     assert_eq!(st.0[&Fr::from(to)], Fr::from(amount));
@@ -68,9 +73,14 @@ fn vm_insufficient_balance_reverts() {
     let preset = Preset::tiny();
     let mut st = Map::default();
     st.0.insert(Fr::from(7u64), Fr::from(10u64));
-    let calldata = [Fr::from(7u64), Fr::from(8u64), Fr::from(11u64)];
+    let calldata = [
+        Fr::from(0u64),
+        Fr::from(7u64),
+        Fr::from(8u64),
+        Fr::from(11u64),
+    ];
     let err = execute(&preset, &example(TOKEN), &calldata, &mut st).unwrap_err();
-    assert!(matches!(err, Error::Reverted { pc: 12 }), "{err}");
+    assert!(matches!(err, Error::Reverted { pc: 14 }), "{err}");
 }
 
 #[test]
@@ -78,13 +88,13 @@ fn vm_wrong_register_result_fails() {
     let preset = Preset::tiny();
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let (c, _) = token_call(&mut rng, &preset);
-    // Row 7 is after `sub r3, r3, r2` (row 6): claim a different difference.
+    // Row 9 is after `sub r3, r3, r2` (row 8): claim a different difference.
     let mut bad = c.clone();
-    bad.rows[7].regs[3] += Fr::from(1u64);
+    bad.rows[9].regs[3] += Fr::from(1u64);
     assert!(!satisfied(bad));
     // The same lie carried into the logged store value, with a consistent outputs hash.
     let mut bad = c.clone();
-    for row in bad.rows.iter_mut().skip(7) {
+    for row in bad.rows.iter_mut().skip(9) {
         row.regs[3] += Fr::from(1u64);
     }
     bad.outputs.accesses[1].value += Fr::from(1u64);

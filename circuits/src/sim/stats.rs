@@ -7,6 +7,7 @@ use ark_bn254::Fr;
 use ark_relations::gr1cs::{ConstraintSystem, SynthesisMode};
 
 use crate::kernel::KernelCircuit;
+use crate::rollup::{BaseRollupCircuit, MergeRollupCircuit, RootRollupCircuit};
 use crate::vm::VmCircuit;
 use crate::{BlockCircuit, CircuitKind, Preset};
 

@@ -5,8 +5,8 @@ use super::isa::Bytecode;
 
 /// `counter.asm`: `storage[0] += calldata[0]`.
 pub const COUNTER: &str = include_str!("../../contracts/counter.asm");
-/// `token.asm`: transfer `calldata[2]` from account `calldata[0]` to `calldata[1]`; reverts on
-/// an insufficient balance.
+/// `token.asm`: `[0, from, to, amount]` transfers (reverting on an insufficient balance),
+/// `[1, account, amount, nullifier]` mints against a consumed private note.
 pub const TOKEN: &str = include_str!("../../contracts/token.asm");
 /// `mint.asm`: credit a public balance and emit a note hash and a nullifier.
 pub const MINT: &str = include_str!("../../contracts/mint.asm");
