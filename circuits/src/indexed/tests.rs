@@ -3,7 +3,7 @@ use ark_ff::{UniformRand, Zero};
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::ConstraintSystem;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 use super::*;
@@ -292,4 +292,54 @@ fn blank_batch_shape_matches_real() {
         )
         .unwrap();
     assert_eq!(count(&real), count(&IndexedTree::blank_batch(H, N)));
+}
+
+/// Walks the linked list from leaf 0: keys strictly increase and every stored key is visited.
+fn assert_sorted_list(t: &IndexedTree) {
+    let mut index = 0u64;
+    let mut visited = 1;
+    loop {
+        let leaf = t.leaves()[index as usize].unwrap();
+        if leaf.next_key.is_zero() {
+            break;
+        }
+        let next = t.leaves()[leaf.next_index as usize].unwrap();
+        assert_eq!(next.key, leaf.next_key);
+        assert!(leaf.key < next.key);
+        index = leaf.next_index;
+        visited += 1;
+    }
+    assert_eq!(visited, t.leaves().iter().flatten().count());
+}
+
+#[test]
+fn random_batches_keep_the_list_sorted_and_satisfy() {
+    let mut rng = ChaCha20Rng::seed_from_u64(25);
+    let mut t = IndexedTree::new(H, N);
+    // Clustered keys make in-batch low leaves likely; a small pool makes updates likely.
+    let base = Fr::rand(&mut rng);
+    let pool: Vec<Fr> = (0..12u64).map(|i| base + Fr::from(i * 3)).collect();
+    let mut modes = std::collections::HashSet::new();
+    for _ in 0..12 {
+        let mut keys: Vec<Fr> = Vec::new();
+        while keys.len() < N {
+            let k = if rng.gen_bool(0.2) {
+                Fr::zero()
+            } else {
+                pool[rng.gen_range(0..pool.len())]
+            };
+            if k.is_zero() || !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        let entries: Vec<(Fr, Fr)> = keys.iter().map(|k| (*k, Fr::rand(&mut rng))).collect();
+        let w = t.batch_insert(&entries, true).unwrap();
+        modes.extend(w.entries.iter().map(|e| core::mem::discriminant(&e.mode)));
+        assert!(batch_ok(&w, true, w.new));
+        assert_sorted_list(&t);
+        for (k, v) in entries.iter().filter(|e| !e.0.is_zero()) {
+            assert_eq!(t.get(*k), Some(*v));
+        }
+    }
+    assert_eq!(modes.len(), 4, "every entry mode was exercised");
 }
