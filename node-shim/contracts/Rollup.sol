@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity 0.8.37;
+
+import {BatchVerifier} from "./BatchVerifier.sol";
+import {RandaoStore} from "./RandaoStore.sol";
+import {RewardToken} from "./RewardToken.sol";
+import {SequencerRegistry} from "./SequencerRegistry.sol";
+
+/// @title Rollup
+/// @notice Fernet / Sidecar block lifecycle. Slot s spans L1 blocks [start(s), start(s) + slotLength), start(s) =
+/// genesis + s * slotLength, split into consecutive windows:
+///   proposal  - active sequencers propose a data hash; score = keccak(randao(start - lag), key); highest wins
+///   commit    - a prover posts the bond with the canonical proposer's signature naming it (one per slot)
+///   reveal    - anyone posts the block data as calldata; its keccak must equal the proposal's data hash
+///   proving   - the committed prover's block proof is verified (BatchVerifier); its root public inputs must be
+///               [archive, newArchive, dataHash mod r, prover]
+///   backup    - after the deadline the bond is slashable and anyone may submit block data + proof; first wins
+/// `finalize` pays the sequencer, prover and submitter in RewardToken and returns an unslashed bond.
+/// Confirmation stages (`stage`): 1 proposed, 2 canonical (proposal window closed), 3 prover committed,
+/// 4 data revealed, 5 proven, 6 finalized, 7 finalization buried under `finalityDepth` L1 blocks.
+contract Rollup is BatchVerifier {
+    struct Params {
+        uint64 proposalWindow;
+        uint64 commitWindow;
+        uint64 revealWindow;
+        uint64 provingWindow;
+        uint64 backupWindow;
+        uint64 finalityDepth;
+        uint256 proverBond;
+        uint256 sequencerReward;
+        uint256 proverReward;
+        uint256 submitterReward;
+    }
+
+    struct Slot {
+        address proposer;
+        bytes32 dataHash;
+        uint256 score;
+        address prover;
+        uint256 bond;
+        bool revealed;
+        bool proven;
+        bool backup;
+        bool slashed;
+        bool finalized;
+        address provenBy;
+        address submitter;
+        address sequencerPaid;
+        uint256 archive;
+        uint64 finalizedAt;
+    }
+
+    bytes32 public constant COMMIT_TAG = keccak256("sidecar.prover-commitment.v1");
+
+    SequencerRegistry public immutable registry;
+    RandaoStore public immutable randao;
+    RewardToken public immutable token;
+    uint256 public immutable genesisBlock;
+    uint256 public immutable slotLength;
+    Params internal params;
+
+    /// @notice Archive root of the latest proven block.
+    uint256 public archive;
+    uint256 public slashedPool;
+    mapping(uint256 => Slot) internal slots;
+    mapping(uint256 => mapping(address => bool)) public hasProposed;
+
+    event Proposed(uint256 indexed slot, address indexed sequencer, uint256 score, bytes32 dataHash, bool leading);
+    event ProverCommitted(uint256 indexed slot, address indexed prover, uint256 bond);
+    event Revealed(uint256 indexed slot, bytes32 dataHash);
+    event BlockProven(uint256 indexed slot, address indexed prover, address submitter, uint256 archive, bool backup);
+    event Slashed(uint256 indexed slot, address indexed prover, uint256 bond);
+    event Finalized(uint256 indexed slot, address sequencer, address prover, address submitter);
+
+    error BadParameters();
+    error WrongPhase(uint256 slot, uint256 blockNumber);
+    error NotActiveSequencer(address who, uint256 epoch);
+    error AlreadyProposed(uint256 slot, address who);
+    error NoProposal(uint256 slot);
+    error AlreadyCommitted(uint256 slot, address prover);
+    error WrongBond(uint256 sent, uint256 required);
+    error BadSignature(address recovered, address proposer);
+    error DataMismatch(bytes32 got, bytes32 expected);
+    error AlreadyRevealed(uint256 slot);
+    error NotRevealed(uint256 slot);
+    error NotCommitted(uint256 slot);
+    error AlreadyProven(uint256 slot);
+    error NotProven(uint256 slot);
+    error AlreadyFinalized(uint256 slot);
+    error NothingToSlash(uint256 slot);
+    error PublicInputMismatch(uint256 index, uint256 got, uint256 expected);
+    error TransferFailed(address to);
+
+    constructor(
+        SequencerRegistry registry_,
+        RandaoStore randao_,
+        Params memory params_,
+        uint256 genesisArchive,
+        uint256[][3] memory keys
+    ) BatchVerifier(keys) {
+        if (
+            params_.proposalWindow == 0 || params_.commitWindow == 0 || params_.revealWindow == 0
+                || params_.provingWindow == 0 || params_.backupWindow == 0 || genesisArchive >= R
+        ) revert BadParameters();
+        registry = registry_;
+        randao = randao_;
+        params = params_;
+        genesisBlock = registry_.genesisBlock();
+        slotLength = uint256(params_.proposalWindow) + params_.commitWindow + params_.revealWindow
+            + params_.provingWindow + params_.backupWindow;
+        if (genesisBlock < randao_.lag()) revert BadParameters();
+        archive = genesisArchive;
+        token = new RewardToken(address(this));
+    }
+
+    /// @notice Protocol parameters fixed at deployment.
+    function parameters() external view returns (Params memory) {
+        return params;
+    }
+
+    function slotStart(uint256 slot) public view returns (uint256) {
+        return genesisBlock + slot * slotLength;
+    }
+
+    /// @notice Slot of the current L1 block (0 before genesis).
+    function currentSlot() public view returns (uint256) {
+        return block.number <= genesisBlock ? 0 : (block.number - genesisBlock) / slotLength;
+    }
+
+    /// @notice L1 block numbers where the commit, reveal, proving and backup windows of `slot` begin, and its end.
+    function windows(uint256 slot) public view returns (uint256[5] memory w) {
+        w[0] = slotStart(slot) + params.proposalWindow;
+        w[1] = w[0] + params.commitWindow;
+        w[2] = w[1] + params.revealWindow;
+        w[3] = w[2] + params.provingWindow;
+        w[4] = w[3] + params.backupWindow;
+    }
+
+    /// @notice Fernet score of a sequencer key in `slot`: keccak256(randao lagged to the slot start, key).
+    function score(uint256 slot, bytes32 key) public view returns (uint256) {
+        return uint256(keccak256(abi.encode(randao.lagged(slotStart(slot)), key)));
+    }
+
+    function slotInfo(uint256 slot) external view returns (Slot memory) {
+        return slots[slot];
+    }
+
+    /// @notice Confirmation stage 0..7 of the block of `slot` (see the contract notice).
+    function stage(uint256 slot) external view returns (uint8) {
+        Slot storage s = slots[slot];
+        if (s.finalized) return block.number >= uint256(s.finalizedAt) + params.finalityDepth ? 7 : 6;
+        if (s.proven) return 5;
+        if (s.revealed) return 4;
+        if (s.prover != address(0)) return 3;
+        if (s.proposer != address(0)) return block.number >= windows(slot)[0] ? 2 : 1;
+        return 0;
+    }
+
+    /// @notice Message a proposer signs (EIP-191 personal_sign over this digest) to name `prover` for `slot`.
+    function commitmentDigest(uint256 slot, address prover, bytes32 dataHash) public view returns (bytes32) {
+        return keccak256(abi.encode(COMMIT_TAG, block.chainid, address(this), slot, prover, dataHash));
+    }
+
+    function _inWindow(uint256 slot, uint256 from, uint256 to) private view {
+        if (block.number < from || block.number >= to) revert WrongPhase(slot, block.number);
+    }
+
+    function propose(uint256 slot, bytes32 dataHash) external {
+        _inWindow(slot, slotStart(slot), windows(slot)[0]);
+        uint256 epoch = registry.epochAt(slotStart(slot));
+        if (!registry.snapshotMember(epoch, msg.sender)) revert NotActiveSequencer(msg.sender, epoch);
+        if (hasProposed[slot][msg.sender]) revert AlreadyProposed(slot, msg.sender);
+        hasProposed[slot][msg.sender] = true;
+        uint256 value = score(slot, registry.keyOf(msg.sender));
+        Slot storage s = slots[slot];
+        bool leading = s.proposer == address(0) || value > s.score;
+        if (leading) {
+            s.proposer = msg.sender;
+            s.dataHash = dataHash;
+            s.score = value;
+        }
+        emit Proposed(slot, msg.sender, value, dataHash, leading);
+    }
+
+    function commit(uint256 slot, uint8 v, bytes32 r, bytes32 sigS) external payable {
+        uint256[5] memory w = windows(slot);
+        _inWindow(slot, w[0], w[1]);
+        Slot storage s = slots[slot];
+        if (s.proposer == address(0)) revert NoProposal(slot);
+        if (s.prover != address(0)) revert AlreadyCommitted(slot, s.prover);
+        if (msg.value != params.proverBond) revert WrongBond(msg.value, params.proverBond);
+        bytes32 digest = keccak256(
+            abi.encodePacked("\x19Ethereum Signed Message:\n32", commitmentDigest(slot, msg.sender, s.dataHash))
+        );
+        address signer = uint256(sigS) > 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
+            ? address(0)
+            : ecrecover(digest, v, r, sigS);
+        if (signer == address(0) || signer != s.proposer) revert BadSignature(signer, s.proposer);
+        s.prover = msg.sender;
+        s.bond = msg.value;
+        emit ProverCommitted(slot, msg.sender, msg.value);
+    }
+
+    function reveal(uint256 slot, bytes calldata data) external {
+        uint256[5] memory w = windows(slot);
+        _inWindow(slot, w[1], w[2]);
+        Slot storage s = slots[slot];
+        if (s.proposer == address(0)) revert NoProposal(slot);
+        if (s.revealed) revert AlreadyRevealed(slot);
+        bytes32 h = keccak256(data);
+        if (h != s.dataHash) revert DataMismatch(h, s.dataHash);
+        s.revealed = true;
+        emit Revealed(slot, h);
+    }
+
+    /// @notice Committed prover's block proof (any sender may carry it). See BatchVerifier for the layout.
+    function submitProof(uint256 slot, uint256 leaves, uint256[] calldata proofs, uint256[] calldata inputs)
+        external
+    {
+        uint256[5] memory w = windows(slot);
+        _inWindow(slot, w[2], w[3]);
+        Slot storage s = slots[slot];
+        if (!s.revealed) revert NotRevealed(slot);
+        if (s.prover == address(0)) revert NotCommitted(slot);
+        if (s.proven) revert AlreadyProven(slot);
+        _checkRoot(inputs, s.dataHash, s.prover);
+        _verifyBlock(leaves, proofs, inputs);
+        _accept(slot, s, s.prover, s.proposer, inputs[1], false);
+    }
+
+    /// @notice Anyone's block data and proof once the proving deadline has passed; the first verified one wins.
+    /// If the slot's data was revealed, the same data must be proven.
+    function submitBackup(
+        uint256 slot,
+        bytes calldata data,
+        uint256 leaves,
+        uint256[] calldata proofs,
+        uint256[] calldata inputs
+    ) external {
+        uint256[5] memory w = windows(slot);
+        _inWindow(slot, w[3], w[4]);
+        Slot storage s = slots[slot];
+        if (s.proven) revert AlreadyProven(slot);
+        bytes32 h = keccak256(data);
+        if (s.revealed && h != s.dataHash) revert DataMismatch(h, s.dataHash);
+        if (inputs.length < 4 || inputs[3] >> 160 != 0) revert PublicInputMismatch(3, inputs.length, 0);
+        address prover = address(uint160(inputs[3]));
+        _checkRoot(inputs, h, prover);
+        _verifyBlock(leaves, proofs, inputs);
+        if (s.prover != address(0) && !s.slashed) _slash(slot, s);
+        address sequencer = s.revealed ? s.proposer : msg.sender;
+        s.dataHash = h;
+        s.revealed = true;
+        _accept(slot, s, prover, sequencer, inputs[1], true);
+    }
+
+    /// @notice Slashes the committed prover's bond once the proving deadline has passed without a proof.
+    function slash(uint256 slot) external {
+        if (block.number < windows(slot)[3]) revert WrongPhase(slot, block.number);
+        Slot storage s = slots[slot];
+        if (s.prover == address(0) || s.proven || s.slashed) revert NothingToSlash(slot);
+        _slash(slot, s);
+    }
+
+    /// @notice Pays sequencer, prover and submitter of a proven block and returns an unslashed bond.
+    function finalize(uint256 slot) external {
+        Slot storage s = slots[slot];
+        if (!s.proven) revert NotProven(slot);
+        if (s.finalized) revert AlreadyFinalized(slot);
+        s.finalized = true;
+        s.finalizedAt = uint64(block.number);
+        token.mint(s.sequencerPaid, params.sequencerReward);
+        token.mint(s.provenBy, params.proverReward);
+        token.mint(s.submitter, params.submitterReward);
+        uint256 bond = s.bond;
+        if (bond != 0) {
+            s.bond = 0;
+            (bool ok,) = s.prover.call{value: bond}("");
+            if (!ok) revert TransferFailed(s.prover);
+        }
+        emit Finalized(slot, s.sequencerPaid, s.provenBy, s.submitter);
+    }
+
+    function _checkRoot(uint256[] calldata inputs, bytes32 dataHash, address prover) private view {
+        if (inputs.length < 4) revert PublicInputMismatch(0, inputs.length, 4);
+        uint256[4] memory expected = [archive, inputs[1], uint256(dataHash) % R, uint256(uint160(prover))];
+        for (uint256 i = 0; i < 4; i++) {
+            if (inputs[i] != expected[i]) revert PublicInputMismatch(i, inputs[i], expected[i]);
+        }
+    }
+
+    function _slash(uint256 slot, Slot storage s) private {
+        s.slashed = true;
+        slashedPool += s.bond;
+        emit Slashed(slot, s.prover, s.bond);
+        s.bond = 0;
+    }
+
+    function _accept(uint256 slot, Slot storage s, address prover, address sequencer, uint256 newArchive, bool backup)
+        private
+    {
+        s.proven = true;
+        s.backup = backup;
+        s.provenBy = prover;
+        s.submitter = msg.sender;
+        s.sequencerPaid = sequencer;
+        s.archive = newArchive;
+        archive = newArchive;
+        emit BlockProven(slot, prover, msg.sender, newArchive, backup);
+    }
+}

@@ -1,0 +1,54 @@
+//! Solidity contracts of the protocol: ABI bindings generated from the committed artifacts
+//! (node-shim/artifacts, produced by solc-js from node-shim/contracts), revert decoding, and recompilation.
+//!
+//! Deployment order: `SequencerRegistry`, `RandaoStore`, then `Rollup` (which creates its `RewardToken`).
+
+pub mod solc;
+
+use alloy::primitives::Bytes;
+use alloy::sol;
+use alloy::sol_types::{SolError, SolInterface};
+
+sol!(
+    #[sol(all_derives)]
+    SequencerRegistry,
+    "artifacts/SequencerRegistry.json"
+);
+sol!(
+    #[sol(all_derives)]
+    RandaoStore,
+    "artifacts/RandaoStore.json"
+);
+sol!(
+    #[sol(all_derives)]
+    Rollup,
+    "artifacts/Rollup.json"
+);
+sol!(
+    #[sol(all_derives)]
+    RewardToken,
+    "artifacts/RewardToken.json"
+);
+
+/// Names of the committed artifacts, one per deployable contract.
+pub const ARTIFACTS: [&str; 4] = ["RandaoStore", "RewardToken", "Rollup", "SequencerRegistry"];
+
+/// Decodes a revert payload into the custom error of any of our contracts (or `Error(string)`), else hex.
+pub fn decode_revert(data: &Bytes) -> String {
+    if let Ok(e) = Rollup::RollupErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = SequencerRegistry::SequencerRegistryErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = RandaoStore::RandaoStoreErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = RewardToken::RewardTokenErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = alloy::sol_types::Revert::abi_decode(data) {
+        return e.reason;
+    }
+    format!("0x{}", hex::encode(data))
+}
