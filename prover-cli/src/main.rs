@@ -22,6 +22,10 @@ enum Command {
     Circuits(commands::circuits::CircuitsCommand),
     /// Prove a synthetic R1CS end to end (cached keys, profile pool, ark-groth16 check).
     Prove(commands::prove::ProveArgs),
+    /// Prove a whole block's proof tree under a hardware profile and write a proof bundle.
+    ProveBlock(commands::prove_block::ProveBlockArgs),
+    /// Verify a proof bundle written by `prove-block`, from its files alone.
+    VerifyBlock(commands::verify_block::VerifyBlockArgs),
 }
 
 fn main() {
@@ -30,6 +34,8 @@ fn main() {
         Command::Bench(cmd) => commands::bench::run(cmd).map_err(|e| e.to_string()),
         Command::Circuits(cmd) => commands::circuits::run(cmd).map_err(|e| e.to_string()),
         Command::Prove(args) => commands::prove::run(args).map_err(|e| e.to_string()),
+        Command::ProveBlock(args) => commands::prove_block::run(args).map_err(|e| e.to_string()),
+        Command::VerifyBlock(args) => commands::verify_block::run(args).map_err(|e| e.to_string()),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

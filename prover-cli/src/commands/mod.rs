@@ -3,3 +3,5 @@
 pub mod bench;
 pub mod circuits;
 pub mod prove;
+pub mod prove_block;
+pub mod verify_block;
