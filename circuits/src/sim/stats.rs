@@ -43,10 +43,13 @@ pub fn stats_of<C: BlockCircuit>(preset: &Preset) -> crate::Result<CircuitStats>
     })
 }
 
-/// Sizes of the VM and kernel circuits at `preset`, leaves first.
+/// Sizes of every circuit of the proof tree at `preset`, leaves first.
 pub fn circuit_stats(preset: &Preset) -> crate::Result<Vec<CircuitStats>> {
     Ok(vec![
         stats_of::<VmCircuit>(preset)?,
         stats_of::<KernelCircuit>(preset)?,
+        stats_of::<BaseRollupCircuit>(preset)?,
+        stats_of::<MergeRollupCircuit>(preset)?,
+        stats_of::<RootRollupCircuit>(preset)?,
     ])
 }
