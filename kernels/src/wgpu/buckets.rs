@@ -106,7 +106,7 @@ pub(crate) fn plan<F: PrimeField>(scalars: &[F]) -> Plan {
 mod tests {
     use super::*;
     use ark_bn254::Fr;
-    use ark_ff::UniformRand;
+    use ark_ff::{Field, UniformRand};
     use rand::SeedableRng;
 
     /// Re-assembling every scalar from the plan's buckets gives the scalar back.
