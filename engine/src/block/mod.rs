@@ -33,4 +33,4 @@ pub use linkage::{LinkSet, OUTPUTS};
 pub use prove::{BlockEvent, BlockRequest, Progress, prove_block};
 pub use tree::{BlockProofWitnesses, CallWitness, TreeNode, kind_from_name, layout};
 pub use verify::{VerifyReport, load_keys, load_proof, verify_bundle};
-pub use workload::{BlockFile, EMITTER, build_witnesses};
+pub use workload::{BlockFile, build_witnesses};

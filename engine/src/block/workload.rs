@@ -1,26 +1,21 @@
-//! Interim block input until the circuits crate's simulator lands: a block file format, a
-//! workload generator, and witness building for txs whose public calls do not touch public
-//! storage (the calls emit note hashes and nullifiers). A call that reads or writes storage is
-//! refused with a clear error; the simulator replaces [`build_witnesses`] without changing the
-//! orchestrator, which only consumes [`BlockProofWitnesses`].
+//! Block input: the block file format, a workload from the circuits crate's generator, and the
+//! simulator's witnesses in the orchestrator's shape. The simulator (`sidecar_circuits::sim`)
+//! executes every tx before anything is proven and names the first invalid one by index.
 
 use ark_bn254::Fr;
 use ark_ff::UniformRand;
-use rand::Rng;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use sidecar_circuits::effects::TxEffects;
-use sidecar_circuits::kernel::{KernelCircuit, KernelState};
-use sidecar_circuits::rollup::{GlobalVariables, build_block};
+use sidecar_circuits::rollup::GlobalVariables;
+use sidecar_circuits::sim::simulate_block;
+use sidecar_circuits::sim::workload::Workload;
 use sidecar_circuits::state::WorldState;
-use sidecar_circuits::tx::{Contract, ContractRegistry, PublicCallRequest, Tx, fr_hex};
-use sidecar_circuits::vm::{Storage, VmCircuit, assemble};
+use sidecar_circuits::tx::{Contract, ContractRegistry, Tx, fr_hex};
 use sidecar_circuits::{Error as CircuitError, Preset, PresetName};
 
 use super::error::{BlockError, Result};
 use super::tree::{BlockProofWitnesses, CallWitness};
-
-/// The generator's contract: emits `calldata[0]` as a note hash and `calldata[1]` as a nullifier.
-pub const EMITTER: &str = "calldata r0, 0\nnote r0\ncalldata r1, 1\nnullify r1\nreturn\n";
 
 /// A block file: contracts, txs (the tx module's JSON form), L1→L2 messages, globals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,102 +50,34 @@ impl BlockFile {
         serde_json::to_string_pretty(self).expect("a block file always serializes")
     }
 
-    /// A random block of `n` txs: each has a private nullifier and note hash, a fee, and
-    /// (every other tx) one call to [`EMITTER`] with fresh random values.
-    pub fn generate<R: Rng>(preset: &Preset, n: usize, rng: &mut R) -> Self {
-        let emitter = Contract {
-            code: assemble(EMITTER).expect("the emitter assembles"),
-            salt: Fr::rand(rng),
-        };
-        let address = emitter
-            .address(preset)
-            .expect("the emitter fits every preset");
-        let txs = (0..n)
-            .map(|i| Tx {
-                note_hashes: vec![Fr::rand(rng)],
-                nullifiers: vec![Fr::rand(rng)],
-                public_calls: if i % 2 == 0 {
-                    vec![PublicCallRequest {
-                        contract: address,
-                        calldata: vec![Fr::rand(rng), Fr::rand(rng)],
-                    }]
-                } else {
-                    vec![]
-                },
-                fee: rng.gen_range(1..1_000_000),
-            })
-            .collect();
-        Self {
+    /// A seeded block of `n` valid txs against `state`: about a quarter token mints (one per
+    /// funded account), the rest from the generator's mix (private-only txs, counter
+    /// increments, transfers within balances already in `state`).
+    pub fn generate(preset: &Preset, state: &WorldState, n: usize, seed: u64) -> Result<Self> {
+        let accounts = (n / 4).max(1).min(n) as u64;
+        let mut w = Workload::new(preset, seed, accounts)?;
+        let mut txs = if n == 0 { vec![] } else { w.funding_txs(1000) };
+        txs.extend(w.valid_txs(state, n - txs.len()));
+        let contracts: Vec<Contract> = serde_json::from_str(&w.registry.to_json())
+            .map_err(|e| BlockError::Malformed(format!("registry: {e}")))?;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        Ok(Self {
             preset: preset.name,
-            contracts: vec![emitter],
+            contracts,
             txs,
             l1_to_l2_msgs: (0..preset.max_l1_to_l2_msgs_per_block)
-                .map(|_| Fr::rand(rng))
+                .map(|_| Fr::rand(&mut rng))
                 .collect(),
             chain_id: Fr::from(31337u64),
             timestamp: 1_700_000_000,
-            coinbase: Fr::rand(rng),
-        }
+            coinbase: Fr::rand(&mut rng),
+        })
     }
 }
 
-/// Public storage is the simulator's: refuse every access.
-struct NoStorage;
-
-impl Storage for NoStorage {
-    fn sload(&mut self, _: Fr) -> sidecar_circuits::Result<Fr> {
-        Err(CircuitError::Kernel(
-            "public storage reads need the simulator".into(),
-        ))
-    }
-    fn sstore(&mut self, _: Fr, _: Fr) -> sidecar_circuits::Result<()> {
-        Err(CircuitError::Kernel(
-            "public storage writes need the simulator".into(),
-        ))
-    }
-}
-
-fn tx_witnesses(
-    preset: &Preset,
-    registry: &ContractRegistry,
-    tx: &Tx,
-    start_root: Fr,
-) -> sidecar_circuits::Result<(Vec<CallWitness>, TxEffects)> {
-    tx.check_shape(preset)?;
-    let mut state = KernelState::init(preset, tx, start_root)?;
-    let mut calls = Vec::with_capacity(tx.public_calls.len());
-    for call in &tx.public_calls {
-        let contract = registry
-            .get(&call.contract)
-            .ok_or_else(|| CircuitError::Kernel("call to an unknown contract".into()))?;
-        let vm = VmCircuit::execute(preset, &contract.code, &call.calldata, &mut NoStorage)?;
-        let kernel = KernelCircuit::new(
-            preset,
-            tx,
-            &state,
-            &contract.code,
-            contract.salt,
-            &vm.outputs,
-            vec![],
-        )?;
-        state = kernel.next.clone();
-        calls.push(CallWitness { vm, kernel });
-    }
-    let effects = if tx.public_calls.is_empty() {
-        TxEffects {
-            note_hashes: tx.note_hashes.clone(),
-            nullifiers: tx.nullifiers.clone(),
-            public_data_writes: vec![],
-            fee: tx.fee,
-        }
-    } else {
-        state.effects()
-    };
-    Ok((calls, effects))
-}
-
-/// Every witness of `block` applied to `state` (unchanged on error). An invalid tx is reported
-/// as [`BlockError::InvalidTx`] with its index before anything is proven.
+/// Simulates `block` on `state` (unchanged on error; advanced to the block's end state on
+/// success) and returns every witness of its proof tree. An invalid tx is reported as
+/// [`BlockError::InvalidTx`] with its index before anything is proven.
 pub fn build_witnesses(
     state: &mut WorldState,
     block: &BlockFile,
@@ -167,31 +94,37 @@ pub fn build_witnesses(
     for c in &block.contracts {
         registry.deploy(&preset, c.clone())?;
     }
-    // Calls here never write public data, so every tx starts from the block's public data root.
-    let start_root = state.partial_reference().public_data.root;
-    let mut calls = Vec::with_capacity(block.txs.len());
-    let mut effects = Vec::with_capacity(block.txs.len());
-    for (index, tx) in block.txs.iter().enumerate() {
-        let (c, e) = tx_witnesses(&preset, &registry, tx, start_root).map_err(|e| {
-            BlockError::InvalidTx {
-                index,
-                reason: e.to_string(),
-            }
-        })?;
-        calls.push(c);
-        effects.push(e);
-    }
     let global = GlobalVariables {
         chain_id: block.chain_id,
         block_number: state.archive_snapshot().next_index,
         timestamp: block.timestamp,
         coinbase: block.coinbase,
     };
-    let rollup = build_block(state, &effects, &block.l1_to_l2_msgs, global, prover_id).map_err(
-        |e| match e {
-            CircuitError::InvalidTx { index, reason } => BlockError::InvalidTx { index, reason },
-            other => other.into(),
-        },
-    )?;
-    Ok(BlockProofWitnesses { calls, rollup })
+    let sim = simulate_block(
+        state,
+        &registry,
+        &block.txs,
+        &block.l1_to_l2_msgs,
+        global,
+        prover_id,
+    )
+    .map_err(|e| match e {
+        CircuitError::InvalidTx { index, reason } => BlockError::InvalidTx { index, reason },
+        other => other.into(),
+    })?;
+    let calls = sim
+        .txs
+        .into_iter()
+        .map(|t| {
+            t.vms
+                .into_iter()
+                .zip(t.kernels)
+                .map(|(vm, kernel)| CallWitness { vm, kernel })
+                .collect()
+        })
+        .collect();
+    Ok(BlockProofWitnesses {
+        calls,
+        rollup: sim.rollup,
+    })
 }

@@ -13,8 +13,6 @@ use std::time::{Duration, Instant};
 use ark_bn254::Fr;
 use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use sidecar_circuits::state::WorldState;
 use sidecar_circuits::tx::fr_hex;
 use sidecar_circuits::{CircuitKind, Preset, PresetName};
@@ -30,7 +28,8 @@ type BoxError = Box<dyn std::error::Error>;
 /// Arguments of `prove-block`.
 #[derive(Args)]
 pub struct ProveBlockArgs {
-    /// Generate a block of N random txs (every other one with a public call).
+    /// Generate a block of N txs with the circuits crate's workload generator (token mints,
+    /// counter calls, transfers, private-only txs).
     #[arg(long, conflicts_with = "block", required_unless_present = "block")]
     pub txs: Option<usize>,
     /// Read the block from a JSON block file instead.
@@ -123,13 +122,17 @@ impl Progress for Bars {
     }
 }
 
-fn load_block(args: &ProveBlockArgs, preset: &Preset) -> Result<BlockFile, BoxError> {
+fn load_block(
+    args: &ProveBlockArgs,
+    preset: &Preset,
+    state: &WorldState,
+) -> Result<BlockFile, BoxError> {
     if let Some(path) = &args.block {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(BlockFile::from_json(&text)?);
     }
     let n = args.txs.expect("clap requires --txs or --block");
-    let block = BlockFile::generate(preset, n, &mut ChaCha8Rng::seed_from_u64(args.seed));
+    let block = BlockFile::generate(preset, state, n, args.seed)?;
     if let Some(path) = &args.write_block {
         std::fs::write(path, block.to_json()).map_err(|e| format!("{}: {e}", path.display()))?;
         println!("block file written to {}", path.display());
@@ -143,12 +146,12 @@ pub fn run(args: ProveBlockArgs) -> Result<(), BoxError> {
     let preset = Preset::get(args.preset.parse::<PresetName>()?);
     let prover_id: Fr =
         fr_hex::from_hex(&args.prover_id).map_err(|e| format!("--prover-id: {e}"))?;
-    let block = load_block(&args, &preset)?;
     let state_file = args.state.as_ref().map(|d| d.join("world-state.bin"));
     let mut state = match &state_file {
         Some(f) if f.exists() => WorldState::open(f, &preset)?,
         _ => WorldState::genesis(&preset),
     };
+    let block = load_block(&args, &preset, &state)?;
 
     // Simulate every tx before any proving: an invalid tx stops here, by index.
     let t = Instant::now();
