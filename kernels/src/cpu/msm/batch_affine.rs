@@ -48,7 +48,7 @@ fn kind<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> PairKind {
 
 /// The denominator whose inverse the pair's slope needs (`1` for trivial pairs).
 #[inline(always)]
-fn denominator<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> P::BaseField {
+pub(super) fn denominator<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> P::BaseField {
     match kind(p, q) {
         PairKind::Chord => q.x - p.x,
         PairKind::Tangent => p.y.double(),
@@ -58,7 +58,7 @@ fn denominator<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> P::BaseField {
 
 /// `p + q` given `inv`, the inverse of [`denominator`]`(p, q)`.
 #[inline(always)]
-fn add_with_inverse<P: SWCurveConfig>(
+pub(super) fn add_with_inverse<P: SWCurveConfig>(
     p: &Affine<P>,
     q: &Affine<P>,
     inv: P::BaseField,

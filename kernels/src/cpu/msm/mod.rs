@@ -5,15 +5,17 @@
 //!                                  ├─ per (window, point chunk) task, in parallel:
 //!  bases ──────────────────────────┘    digit → counting sort by bucket (negate for d < 0)
 //!                                       → batch-affine run sums → Σ_b (b+1)·B_b
+//!                                         (batch-affine segmented running sums)
 //!  window sums ── Horner in 2^c ──▶ result
 //! ```
 //!
 //! The window width `c` minimises a cost model of the whole run on the current rayon pool
-//! (see [`plan`]): `windows · n` affine additions plus `windows · 2^{c−1}` projective ones for
+//! (see [`plan`]): `windows · n` affine additions plus `windows · 2^c` (also batch-affine) for
 //! the bucket reduction, with tasks spread over the pool's threads.
 
 mod batch_affine;
 mod digits;
+mod reduce;
 
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ec::{AdditiveGroup, AffineRepr};
@@ -33,8 +35,9 @@ pub struct Plan {
     pub chunks: usize,
 }
 
-/// Relative cost of a projective bucket-reduction addition against a batch-affine addition.
-const REDUCTION_WEIGHT: usize = 4;
+/// Relative cost of reducing one bucket (two batch-affine additions, see `reduce`) against
+/// accumulating one point.
+const REDUCTION_WEIGHT: usize = 2;
 
 /// Chooses the window width and chunking for `n` points with `bits`-bit scalars on `threads`
 /// threads, minimising `ceil(tasks / threads) · (n / chunks + w · 2^{c−1})`.
@@ -136,14 +139,7 @@ fn window_sum<P: SWCurveConfig, B: BigInteger>(
     let mut buckets = vec![Affine::<P>::identity(); buckets_n];
     accumulate(&mut points, &offsets, &mut buckets, &mut Scratch::new());
 
-    // Σ_b (b+1)·B_b as a running sum from the top bucket down.
-    let mut running = Projective::<P>::zero();
-    let mut sum = Projective::<P>::zero();
-    for b in buckets.iter().rev() {
-        running += b;
-        sum += running;
-    }
-    sum
+    reduce::weighted_sum(&buckets)
 }
 
 #[cfg(test)]

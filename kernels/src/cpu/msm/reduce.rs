@@ -1,0 +1,134 @@
+//! Bucket reduction `Σ_b (b+1)·B_b` with batch-affine running sums.
+//!
+//! The textbook running sum (`R += B_b; T += R` from the top bucket down) is a chain of
+//! dependent additions, so each one pays for a projective addition. Here the `m` buckets are
+//! split into `S` segments of `L = m / S` consecutive buckets, and the `S` segments run their
+//! running sums side by side: step `j` performs the `2S` independent affine additions
+//! `T_s += R_s; R_s += B_{sL+j}` with one shared inversion (Montgomery's trick). After the
+//! last step `T_s += R_s` once more, leaving
+//!
+//! ```text
+//!  R_s = Σ_j B_{sL+j},    T_s = Σ_j (j+1)·B_{sL+j},
+//!  Σ_b (b+1)·B_b = Σ_s T_s + L · Σ_s s·R_s,
+//! ```
+//!
+//! where the last sum is a short projective running sum over the segments and the factor `L`
+//! (a power of two) is `log2 L` doublings.
+
+use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
+use ark_ff::{AdditiveGroup, Field, One, Zero};
+
+use super::batch_affine::{add_with_inverse, denominator};
+
+/// Below this many buckets the plain projective running sum is used.
+const MIN_BATCHED: usize = 64;
+
+/// `lhs[i] += rhs[i]` for every `i`, in affine coordinates with one shared inversion.
+/// `prefix` is scratch space.
+fn add_pairs<P: SWCurveConfig>(
+    lhs: &mut [Affine<P>],
+    rhs: &[Affine<P>],
+    prefix: &mut Vec<P::BaseField>,
+) {
+    prefix.clear();
+    let mut acc = P::BaseField::one();
+    for (p, q) in lhs.iter().zip(rhs) {
+        prefix.push(acc);
+        acc *= denominator(p, q);
+    }
+    // Every denominator is non-zero (trivial pairs contribute 1), so `acc` is invertible.
+    let mut inv = acc.inverse().expect("denominators are non-zero");
+    for i in (0..lhs.len()).rev() {
+        let (p, q) = (lhs[i], rhs[i]);
+        let pair_inv = inv * prefix[i];
+        inv *= denominator(&p, &q);
+        lhs[i] = add_with_inverse(&p, &q, pair_inv);
+    }
+}
+
+/// The plain running sum `Σ_b (b+1)·buckets[b]` in projective coordinates.
+fn running_sum<P: SWCurveConfig>(buckets: &[Affine<P>]) -> Projective<P> {
+    let mut running = Projective::<P>::zero();
+    let mut sum = Projective::<P>::zero();
+    for b in buckets.iter().rev() {
+        running += b;
+        sum += running;
+    }
+    sum
+}
+
+/// `Σ_b (b+1)·buckets[b]` over the bucket sums of one window.
+pub fn weighted_sum<P: SWCurveConfig>(buckets: &[Affine<P>]) -> Projective<P> {
+    let m = buckets.len();
+    if m < MIN_BATCHED || !m.is_power_of_two() {
+        return running_sum(buckets);
+    }
+    // S = 2^{ceil(log m / 2) + 1} segments: enough pairs per inversion, short segments.
+    let log_m = m.trailing_zeros() as usize;
+    let segments = 1usize << (log_m.div_ceil(2) + 1).min(log_m);
+    let len = m / segments;
+
+    // state = [R_0..R_S | T_0..T_S]; rhs = [B_{sL+j} | R_s before this step].
+    let mut state = vec![Affine::<P>::identity(); 2 * segments];
+    let mut rhs = vec![Affine::<P>::identity(); 2 * segments];
+    let mut prefix = Vec::with_capacity(2 * segments);
+    for j in (0..len).rev() {
+        let (r_new, r_old) = rhs.split_at_mut(segments);
+        for s in 0..segments {
+            r_new[s] = buckets[s * len + j];
+        }
+        r_old.copy_from_slice(&state[..segments]);
+        add_pairs(&mut state, &rhs, &mut prefix);
+    }
+    let (r, t) = state.split_at_mut(segments);
+    add_pairs(t, r, &mut prefix);
+
+    // Σ_s T_s + L · Σ_s s·R_s.
+    let mut weighted = running_sum(&r[1..]);
+    for _ in 0..len.trailing_zeros() {
+        weighted.double_in_place();
+    }
+    t.iter().fold(weighted, |acc, p| acc + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::{Fr, G1Affine, G1Projective};
+    use ark_ec::CurveGroup;
+    use ark_std::UniformRand;
+    use rand::{Rng, SeedableRng, rngs::StdRng};
+
+    /// The batched reduction equals `Σ (b+1)·B_b` computed by scalar multiplication, with
+    /// identities, repeated and opposite buckets mixed in (the exceptional affine cases).
+    #[test]
+    fn weighted_sum_matches_scalar_multiplication() {
+        let mut rng = StdRng::seed_from_u64(11);
+        let pool: Vec<G1Affine> = (0..6).map(|_| G1Affine::rand(&mut rng)).collect();
+        for m in [1usize, 7, 64, 256, 1 << 11] {
+            let buckets: Vec<G1Affine> = (0..m)
+                .map(|_| match rng.gen_range(0..5) {
+                    0 => G1Affine::identity(),
+                    1 => -pool[rng.gen_range(0..pool.len())],
+                    2 => pool[rng.gen_range(0..pool.len())],
+                    _ => G1Affine::rand(&mut rng),
+                })
+                .collect();
+            let expected: G1Projective =
+                buckets.iter().enumerate().map(|(b, p)| *p * Fr::from((b + 1) as u64)).sum();
+            assert_eq!(weighted_sum(&buckets).into_affine(), expected.into_affine(), "m = {m}");
+        }
+    }
+
+    /// A window where every bucket holds the same point drives the running sums through
+    /// doublings (`R_s + B = 2B` in the second step of every segment).
+    #[test]
+    fn equal_buckets_take_the_doubling_path() {
+        let mut rng = StdRng::seed_from_u64(12);
+        let p = G1Affine::rand(&mut rng);
+        let m = 256u64;
+        let buckets = vec![p; m as usize];
+        let expected = p * Fr::from(m * (m + 1) / 2);
+        assert_eq!(weighted_sum(&buckets).into_affine(), expected.into_affine());
+    }
+}
