@@ -4,10 +4,14 @@
 //! current RSS, Linux ≥ 4.0), run the closure, and report `VmHWM − VmRSS(before)`. The
 //! figure is process-wide, so it is only meaningful while nothing else runs — the scheduler
 //! measures a circuit's first job alone. If the reset is refused, the old mark stays and the
-//! result can only overestimate (the safe direction for a budget). Off Linux: `None`.
+//! result can only overestimate (the safe direction for a budget). Before measuring, freed
+//! heap memory is handed back to the OS (glibc `malloc_trim`), otherwise a proof whose
+//! allocations fit in memory the allocator kept from earlier work would show almost no growth.
+//! Off Linux: `None`.
 
 /// Runs `f` and returns its result with the resident-set growth it caused, in bytes.
 pub fn measure_peak<T>(f: impl FnOnce() -> T) -> (T, Option<u64>) {
+    release_free_heap();
     let before = status_kb("VmRSS:");
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let out = f();
@@ -18,6 +22,20 @@ pub fn measure_peak<T>(f: impl FnOnce() -> T) -> (T, Option<u64>) {
     };
     (out, growth)
 }
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_free_heap() {
+    unsafe extern "C" {
+        fn malloc_trim(pad: usize) -> i32;
+    }
+    // SAFETY: glibc's malloc_trim takes no pointers and only returns free pages to the OS.
+    unsafe {
+        malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_free_heap() {}
 
 /// Current resident set size of this process, bytes.
 pub fn current_rss() -> Option<u64> {
