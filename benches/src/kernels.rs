@@ -10,7 +10,7 @@ use ark_std::UniformRand;
 use rand::{SeedableRng, rngs::StdRng};
 use rayon::prelude::*;
 use serde::Serialize;
-use sidecar_kernels::{Msm, Ntt, Result};
+use sidecar_kernels::{Cpu, Msm, Ntt, Result};
 
 /// A kernel the comparison covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -57,6 +57,9 @@ pub struct KernelRecord {
     pub peer_ms: f64,
     /// `peer_ms / ours_ms`.
     pub ratio: f64,
+    /// Median wall time of the CPU backend on the same inputs, milliseconds, when "ours" is
+    /// another backend (a GPU) and [`KernelBenchConfig::cpu_baseline`] is set.
+    pub cpu_ms: Option<f64>,
 }
 
 /// What to measure.
@@ -68,6 +71,8 @@ pub struct KernelBenchConfig {
     pub ntt_sizes: Vec<usize>,
     /// Runs per side; the median is reported.
     pub reps: usize,
+    /// Also time the CPU backend (for a GPU backend: ours, the CPU backend and arkworks in one run).
+    pub cpu_baseline: bool,
 }
 
 impl Default for KernelBenchConfig {
@@ -77,6 +82,7 @@ impl Default for KernelBenchConfig {
             msm_sizes: vec![1 << 12, 1 << 14, 1 << 16, 1 << 18],
             ntt_sizes: vec![1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20],
             reps: 3,
+            cpu_baseline: false,
         }
     }
 }
@@ -122,8 +128,15 @@ fn time_ms(f: impl FnOnce()) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
 }
 
-fn record(op: KernelOp, size: usize, ours: Vec<f64>, peer: Vec<f64>) -> KernelRecord {
+fn record(
+    op: KernelOp,
+    size: usize,
+    ours: Vec<f64>,
+    peer: Vec<f64>,
+    cpu: Vec<f64>,
+) -> KernelRecord {
     let (ours_ms, peer_ms) = (median(ours), median(peer));
+    let cpu_ms = (!cpu.is_empty()).then(|| median(cpu));
     KernelRecord {
         op: op.name(),
         size,
@@ -132,6 +145,7 @@ fn record(op: KernelOp, size: usize, ours: Vec<f64>, peer: Vec<f64>) -> KernelRe
         peer: op.peer(),
         peer_ms,
         ratio: peer_ms / ours_ms,
+        cpu_ms,
     }
 }
 
@@ -140,32 +154,51 @@ pub fn msm_g1<B: Msm<ark_bn254::g1::Config>>(
     backend: &B,
     size: usize,
     reps: usize,
+    cpu_baseline: bool,
 ) -> Result<KernelRecord> {
     let bases = g1_bases(size, 1);
     let scalars = fr_values(size, 2);
-    let (mut ours, mut peer) = (Vec::new(), Vec::new());
+    let (mut ours, mut peer, mut cpu) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..reps.max(1) {
+        let mut cpu_result = None;
+        if cpu_baseline {
+            let mut status = Ok(G1Projective::default());
+            cpu.push(time_ms(|| status = Cpu::new().msm(&bases, &scalars)));
+            cpu_result = Some(status?);
+        }
         let mut a = G1Projective::default();
         ours.push(time_ms(|| a = backend.msm(&bases, &scalars).unwrap_or_default()));
         let mut b = G1Projective::default();
         peer.push(time_ms(|| b = G1Projective::msm_unchecked(&bases, &scalars)));
-        if a != b {
+        if a != b || cpu_result.is_some_and(|c| c != b) {
             return Err(sidecar_kernels::Error::Device {
                 backend: "bench",
                 reason: format!("msm of size {size}: backend result differs from arkworks"),
             });
         }
     }
-    Ok(record(KernelOp::MsmG1, size, ours, peer))
+    Ok(record(KernelOp::MsmG1, size, ours, peer, cpu))
 }
 
 /// Times one forward NTT of `size` on `backend` against ark-poly. Fails if the results differ.
-pub fn ntt<B: Ntt<Fr>>(backend: &B, size: usize, reps: usize) -> Result<KernelRecord> {
+pub fn ntt<B: Ntt<Fr>>(
+    backend: &B,
+    size: usize,
+    reps: usize,
+    cpu_baseline: bool,
+) -> Result<KernelRecord> {
     let domain = Radix2EvaluationDomain::<Fr>::new(size)
         .ok_or_else(|| sidecar_kernels::Error::invalid(format!("no NTT domain of size {size}")))?;
     let input = fr_values(size, 3);
-    let (mut ours, mut peer) = (Vec::new(), Vec::new());
+    let (mut ours, mut peer, mut cpu) = (Vec::new(), Vec::new(), Vec::new());
+    let cpu_backend = Cpu::new();
     for _ in 0..reps.max(1) {
+        if cpu_baseline {
+            let mut c = input.clone();
+            let mut status = Ok(());
+            cpu.push(time_ms(|| status = cpu_backend.ntt(&mut c)));
+            status?;
+        }
         let mut a = input.clone();
         let mut status = Ok(());
         ours.push(time_ms(|| status = backend.ntt(&mut a)));
@@ -179,7 +212,7 @@ pub fn ntt<B: Ntt<Fr>>(backend: &B, size: usize, reps: usize) -> Result<KernelRe
             });
         }
     }
-    Ok(record(KernelOp::Ntt, size, ours, peer))
+    Ok(record(KernelOp::Ntt, size, ours, peer, cpu))
 }
 
 /// Runs every configured comparison in the current rayon pool, MSMs first, then NTTs.
@@ -189,20 +222,22 @@ where
 {
     let mut out = Vec::new();
     for &n in &config.msm_sizes {
-        out.push(msm_g1(backend, n, config.reps)?);
+        out.push(msm_g1(backend, n, config.reps, config.cpu_baseline)?);
     }
     for &n in &config.ntt_sizes {
-        out.push(ntt(backend, n, config.reps)?);
+        out.push(ntt(backend, n, config.reps, config.cpu_baseline)?);
     }
     Ok(out)
 }
 
 /// The records as an aligned text table.
 pub fn table(records: &[KernelRecord]) -> String {
+    let with_cpu = records.iter().any(|r| r.cpu_ms.is_some());
     let mut s = format!(
-        "{:<8} {:>9} {:>7} {:>11} {:>11} {:>7}\n",
+        "{:<8} {:>9} {:>7} {:>11} {:>11} {:>7}",
         "op", "size", "threads", "ours ms", "peer ms", "ratio"
     );
+    s += if with_cpu { "     cpu ms\n" } else { "\n" };
     for r in records {
         let size = if r.size.is_power_of_two() {
             format!("2^{}", r.size.trailing_zeros())
@@ -210,9 +245,13 @@ pub fn table(records: &[KernelRecord]) -> String {
             r.size.to_string()
         };
         s += &format!(
-            "{:<8} {:>9} {:>7} {:>11.2} {:>11.2} {:>6.2}x\n",
+            "{:<8} {:>9} {:>7} {:>11.2} {:>11.2} {:>6.2}x",
             r.op, size, r.threads, r.ours_ms, r.peer_ms, r.ratio
         );
+        match r.cpu_ms {
+            Some(c) if with_cpu => s += &format!(" {c:>10.2}\n"),
+            _ => s.push('\n'),
+        }
     }
     s
 }
@@ -220,11 +259,15 @@ pub fn table(records: &[KernelRecord]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sidecar_kernels::Cpu;
 
     #[test]
     fn records_compare_against_the_peer() {
-        let cfg = KernelBenchConfig { msm_sizes: vec![300], ntt_sizes: vec![1 << 8], reps: 1 };
+        let cfg = KernelBenchConfig {
+            msm_sizes: vec![300],
+            ntt_sizes: vec![1 << 8],
+            reps: 1,
+            cpu_baseline: true,
+        };
         let records = run(&Cpu::new(), &cfg).unwrap();
         assert_eq!(records.len(), 2);
         assert_eq!((records[0].op, records[0].size), ("msm_g1", 300));
@@ -234,7 +277,8 @@ mod tests {
             assert!((r.ratio - r.peer_ms / r.ours_ms).abs() < 1e-9);
         }
         let json = serde_json::to_value(&records[0]).unwrap();
-        for key in ["op", "size", "threads", "ours_ms", "peer", "peer_ms", "ratio"] {
+        assert!(records.iter().all(|r| r.cpu_ms.is_some_and(|c| c > 0.0)));
+        for key in ["op", "size", "threads", "ours_ms", "peer", "peer_ms", "ratio", "cpu_ms"] {
             assert!(json.get(key).is_some(), "missing {key}");
         }
         assert!(table(&records).contains("msm_g1"));
@@ -242,6 +286,6 @@ mod tests {
 
     #[test]
     fn ntt_of_non_power_of_two_is_an_error() {
-        assert!(ntt(&Cpu::new(), 12, 1).is_err());
+        assert!(ntt(&Cpu::new(), 12, 1, false).is_err());
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! The thread count comes from `--threads`, else from the hardware profile's pool
 //! (`--profile`), else from rayon's default (all cores). Records go to stdout as a table and,
-//! with `--json FILE`, to a JSON array of `{"op","size","threads","ours_ms","peer","peer_ms","ratio"}`.
+//! with `--json FILE`, to a JSON array of
+//! `{"op","size","threads","ours_ms","peer","peer_ms","ratio","cpu_ms"}` (`cpu_ms`: the CPU
+//! backend on the same inputs when `--backend` picked a GPU, else null).
 
 use std::path::PathBuf;
 
@@ -64,6 +66,8 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), BoxError> {
     }
     let (backend, why) = AnyBackend::select(args.backend.parse::<BackendKind>()?)?;
     eprintln!("backend: {why}");
+    // A GPU backend is reported against the CPU backend and arkworks in the same run.
+    config.cpu_baseline = backend.kind() != BackendKind::Cpu;
 
     let pool = match (args.threads, &args.profile) {
         (Some(0), _) => return Err("--threads must be at least 1".into()),
