@@ -100,7 +100,7 @@ fn sim_rejects_invalid_txs_by_index() {
         (Invalid::DoubleSpend, "double spend"),
         (Invalid::InsufficientBalance, "reverted"),
         (Invalid::UnknownContract, "no contract"),
-        (Invalid::TooManyNullifiers, "nullifiers exceed"),
+        (Invalid::TooManyNullifiers, "too many nullifiers"),
     ] {
         let mut txs = w.valid_txs(&state, 3);
         txs.insert(2, w.invalid_tx(&state, kind));

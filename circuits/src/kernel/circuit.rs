@@ -72,7 +72,10 @@ impl KernelCircuit {
             preset.vm_max_storage_accesses,
             TreeRead::unused(preset.public_data_height),
         );
-        let call = &tx.public_calls[prev.call_index];
+        let call = tx
+            .public_calls
+            .get(prev.call_index)
+            .ok_or_else(|| Error::Kernel(format!("the tx has no call {}", prev.call_index)))?;
         Ok(Self {
             preset: preset.clone(),
             tx: tx.clone(),

@@ -147,11 +147,9 @@ impl KernelState {
                 preset.max_nullifiers_per_tx,
             ),
         ];
-        for (what, n, max) in limits {
-            if n > max {
-                return Err(Error::Kernel(format!(
-                    "{n} {what} exceed the per-tx maximum {max}"
-                )));
+        for (what, got, max) in limits {
+            if got > max {
+                return Err(Error::TooManyEffects { what, got, max });
             }
         }
         Ok(next)

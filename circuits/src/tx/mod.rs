@@ -49,11 +49,9 @@ pub struct Tx {
 impl Tx {
     /// Checks the tx's lists against the preset's per-tx maxima.
     pub fn check_shape(&self, preset: &Preset) -> Result<()> {
-        let shape = |what: &str, n: usize, max: usize| {
-            if n > max {
-                Err(Error::Serde(format!(
-                    "{n} {what} exceed the preset's {max}"
-                )))
+        let shape = |what: &'static str, got: usize, max: usize| {
+            if got > max {
+                Err(Error::TooManyEffects { what, got, max })
             } else {
                 Ok(())
             }
