@@ -70,8 +70,7 @@ fn main() -> Result<(), sidecar_engine::Error> {
     };
     let err = engine
         .prove(&keys.proving, wrong)
-        .err()
-        .expect("x = 4 does not give y = 35");
+        .expect_err("x = 4 does not give y = 35");
     println!("wrong witness refused: {err}");
     Ok(())
 }
