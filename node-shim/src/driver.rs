@@ -191,7 +191,10 @@ impl<'a> Node<'a> {
     /// RANDAO record, proposals, prover commitment and reveal; returns with the L1 head one block before the
     /// proving window, and the canonical block data if there was a proposal.
     pub fn open_slot(&mut self, slot: u64) -> Result<(SlotReport, Option<Vec<u8>>)> {
-        let fault = self.config.faults.get(&(slot - self.first_slot)).copied();
+        let fault = slot
+            .checked_sub(self.first_slot)
+            .and_then(|i| self.config.faults.get(&i))
+            .copied();
         let mut report = SlotReport::new(slot, fault);
         let (start, w) = self.windows(slot)?;
         let seed_block = start - self.config.params.randao_lag;
