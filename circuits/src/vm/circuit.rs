@@ -106,17 +106,7 @@ impl ConstraintSynthesizer<Fr> for VmCircuit {
         hash_many_var(&words)?.enforce_equal(&bytecode_hash)?;
         hash_many_var(&calldata)?.enforce_equal(&calldata_hash)?;
         let out = VmOutputsVar::alloc(cs.clone(), &self.preset, &self.outputs)?;
-        let access_values: Vec<Fr> = self.outputs.accesses.iter().map(|a| a.value).collect();
-        let counts = enforce_trace(
-            &cs,
-            &self.preset,
-            &words,
-            &self.words,
-            &calldata,
-            &out,
-            &access_values,
-            &self.rows,
-        )?;
+        let counts = enforce_trace(&cs, &self, &words, &calldata, &out)?;
         out.hash([&counts[0], &counts[1], &counts[2]])?
             .enforce_equal(&outputs_hash)
     }

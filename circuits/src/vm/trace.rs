@@ -13,11 +13,10 @@ use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 
+use super::circuit::VmCircuit;
 use super::commit::VmOutputsVar;
-use super::interp::Row;
 use super::isa::{CMP_BITS, Instruction, NUM_REGS, Opcode};
 use super::log::LogCursor;
-use crate::Preset;
 
 /// Low 128 bits of `x` (callers only use it on values known to be small).
 fn low_u128(x: Fr) -> u128 {
@@ -71,18 +70,18 @@ fn dot(sel: &[FpVar<Fr>], vals: &[FpVar<Fr>]) -> FpVar<Fr> {
         .fold(FpVar::zero(), |a, (s, v)| a + s * v)
 }
 
-/// Enforces that `rows` (padded to `vm_max_steps`) is an execution of `words` on `calldata`
-/// ending in `return`, whose logs are exactly `out`. Returns the three log counts.
+/// Enforces that the witness rows of `w` (padded to `vm_max_steps`) are an execution of
+/// `words` on `calldata` ending in `return`, whose logs are exactly `out`. Native values come
+/// from `w`. Returns the three log counts.
 pub(crate) fn enforce_trace(
     cs: &ConstraintSystemRef<Fr>,
-    preset: &Preset,
+    w: &VmCircuit,
     words: &[FpVar<Fr>],
-    word_values: &[Fr],
     calldata: &[FpVar<Fr>],
     out: &VmOutputsVar,
-    access_values: &[Fr],
-    rows: &[Row],
 ) -> Result<[FpVar<Fr>; 3], SynthesisError> {
+    let (preset, word_values, rows) = (&w.preset, &w.words, &w.rows);
+    let access_values: Vec<Fr> = w.outputs.accesses.iter().map(|a| a.value).collect();
     let one = FpVar::Constant(Fr::ONE);
     let zero = FpVar::<Fr>::zero();
     let acc_w: Vec<FpVar<Fr>> = out
