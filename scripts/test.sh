@@ -26,4 +26,13 @@ if [[ -f scripts/node-deps.sh ]] && command -v npm >/dev/null; then
   bash scripts/node-deps.sh
 fi
 
-cargo test --release --workspace "$@"
+profile=(--profile ci)
+cargo test "${profile[@]}" --workspace "$@"
+
+# GPU backends, which the workspace build leaves out (features). wgpu runs on Mesa's CPU Vulkan
+# driver (lavapipe) installed above and must find it; CUDA is compiled with nvcc from the pinned
+# PyPI wheels and its tests fall back with a printed reason where no driver is present.
+SIDECAR_REQUIRE_WGPU=1 cargo test "${profile[@]}" -p sidecar-kernels --features wgpu \
+  --test wgpu_conformance --test wgpu_select
+bash scripts/cuda-wheels.sh
+cargo test "${profile[@]}" -p sidecar-kernels --features cuda --test cuda_conformance
