@@ -23,7 +23,11 @@ fn ntt(c: &mut Criterion) {
             )
         });
         group.bench_with_input(BenchmarkId::new("arkworks", log), &n, |b, _| {
-            b.iter_batched_ref(|| input.clone(), |v| domain.fft_in_place(v), BatchSize::LargeInput)
+            b.iter_batched_ref(
+                || input.clone(),
+                |v| domain.fft_in_place(v),
+                BatchSize::LargeInput,
+            )
         });
     }
     group.finish();

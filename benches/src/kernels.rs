@@ -167,9 +167,13 @@ pub fn msm_g1<B: Msm<ark_bn254::g1::Config>>(
             cpu_result = Some(status?);
         }
         let mut a = G1Projective::default();
-        ours.push(time_ms(|| a = backend.msm(&bases, &scalars).unwrap_or_default()));
+        ours.push(time_ms(|| {
+            a = backend.msm(&bases, &scalars).unwrap_or_default()
+        }));
         let mut b = G1Projective::default();
-        peer.push(time_ms(|| b = G1Projective::msm_unchecked(&bases, &scalars)));
+        peer.push(time_ms(|| {
+            b = G1Projective::msm_unchecked(&bases, &scalars)
+        }));
         if a != b || cpu_result.is_some_and(|c| c != b) {
             return Err(sidecar_kernels::Error::Device {
                 backend: "bench",
@@ -278,7 +282,9 @@ mod tests {
         }
         let json = serde_json::to_value(&records[0]).unwrap();
         assert!(records.iter().all(|r| r.cpu_ms.is_some_and(|c| c > 0.0)));
-        for key in ["op", "size", "threads", "ours_ms", "peer", "peer_ms", "ratio", "cpu_ms"] {
+        for key in [
+            "op", "size", "threads", "ours_ms", "peer", "peer_ms", "ratio", "cpu_ms",
+        ] {
             assert!(json.get(key).is_some(), "missing {key}");
         }
         assert!(table(&records).contains("msm_g1"));

@@ -42,6 +42,8 @@ pub enum Error {
 impl Error {
     /// Shorthand for [`Error::InvalidInput`].
     pub fn invalid(reason: impl Into<String>) -> Self {
-        Self::InvalidInput { reason: reason.into() }
+        Self::InvalidInput {
+            reason: reason.into(),
+        }
     }
 }

@@ -27,11 +27,11 @@ pub mod testing;
 #[cfg(feature = "wgpu")]
 pub mod wgpu;
 
-#[cfg(feature = "cuda")]
-pub use cuda::{Cuda, CudaBases};
 #[cfg(feature = "wgpu")]
 pub use self::wgpu::Wgpu;
 pub use cpu::{Cpu, CpuBases};
+#[cfg(feature = "cuda")]
+pub use cuda::{Cuda, CudaBases};
 pub use error::{Error, Result};
 pub use msm::Msm;
 pub use ntt::{Direction, Ntt};

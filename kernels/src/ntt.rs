@@ -57,7 +57,9 @@ pub trait Ntt<F: FftField>: Send + Sync {
 /// Checks the size contract shared by every NTT and returns `log2(size)`.
 pub fn check_size<F: FftField>(len: usize, size: usize) -> Result<u32> {
     if size == 0 || !size.is_power_of_two() {
-        return Err(Error::invalid(format!("ntt: size {size} is not a power of two")));
+        return Err(Error::invalid(format!(
+            "ntt: size {size} is not a power of two"
+        )));
     }
     if len % size != 0 {
         return Err(Error::invalid(format!(
@@ -78,11 +80,14 @@ pub fn check_size<F: FftField>(len: usize, size: usize) -> Result<u32> {
 pub fn scale_by_powers<F: FftField>(values: &mut [F], g: F) {
     use rayon::prelude::*;
     const CHUNK: usize = 1 << 12;
-    values.par_chunks_mut(CHUNK).enumerate().for_each(|(c, chunk)| {
-        let mut pow = g.pow([(c * CHUNK) as u64]);
-        for v in chunk {
-            *v *= pow;
-            pow *= g;
-        }
-    });
+    values
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(c, chunk)| {
+            let mut pow = g.pow([(c * CHUNK) as u64]);
+            for v in chunk {
+                *v *= pow;
+                pow *= g;
+            }
+        });
 }

@@ -36,7 +36,10 @@ fn cpu_ntt_grumpkin_fr() {
 
 #[test]
 fn cpu_inside_a_two_thread_pool() {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
     pool.install(|| {
         check_msm::<_, ark_bn254::g1::Config>(&Cpu::new(), &[1, 5000, 1 << 14]);
         check_ntt::<_, ark_bn254::Fr>(&Cpu::new(), &[3, 14]);

@@ -49,7 +49,11 @@ fn wgpu_g1_msm_matches_cpu_backend() {
         let scalars: Vec<Fr> = random_scalars(n, &mut rng);
         let prepared = Msm::<g1::Config>::prepare(gpu, &bases).unwrap();
         let got = gpu.msm_prepared(&prepared, &scalars).unwrap();
-        assert_eq!(got.into_affine(), cpu.msm(&bases, &scalars).unwrap().into_affine(), "n = {n}");
+        assert_eq!(
+            got.into_affine(),
+            cpu.msm(&bases, &scalars).unwrap().into_affine(),
+            "n = {n}"
+        );
     }
 }
 
@@ -88,5 +92,8 @@ fn wgpu_rejects_bad_input_without_touching_the_device() {
     let mut v: Vec<Fr> = random_scalars(6, &mut StdRng::seed_from_u64(3));
     assert!(matches!(gpu.ntt(&mut v), Err(Error::InvalidInput { .. })));
     let bases: Vec<G1Affine> = random_bases(2, &mut StdRng::seed_from_u64(4));
-    assert!(matches!(gpu.msm(&bases, &v), Err(Error::InvalidInput { .. })));
+    assert!(matches!(
+        gpu.msm(&bases, &v),
+        Err(Error::InvalidInput { .. })
+    ));
 }

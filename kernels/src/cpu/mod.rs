@@ -58,7 +58,9 @@ impl<P: SWCurveConfig> Msm<P> for Cpu {
     type Prepared = CpuBases<P>;
 
     fn prepare(&self, bases: &[Affine<P>]) -> Result<CpuBases<P>> {
-        Ok(CpuBases { bases: bases.to_vec() })
+        Ok(CpuBases {
+            bases: bases.to_vec(),
+        })
     }
 
     fn prepared_len(&self, prepared: &CpuBases<P>) -> usize {
@@ -73,7 +75,10 @@ impl<P: SWCurveConfig> Msm<P> for Cpu {
         for s in scalars {
             check_lengths(prepared.bases.len(), s.len())?;
         }
-        Ok(scalars.iter().map(|s| msm::msm(&prepared.bases, s)).collect())
+        Ok(scalars
+            .iter()
+            .map(|s| msm::msm(&prepared.bases, s))
+            .collect())
     }
 
     fn msm(&self, bases: &[Affine<P>], scalars: &[P::ScalarField]) -> Result<Projective<P>> {

@@ -52,7 +52,9 @@ pub fn forward<F: FftField>(a: &mut [F], log: u32, twiddles: &[F]) {
 pub fn inverse<F: FftField>(a: &mut [F], log: u32, twiddles: &[F]) {
     forward(a, log, twiddles);
     let n = a.len();
-    let n_inv = F::from(n as u64).inverse().expect("n is invertible in a two-adic field");
+    let n_inv = F::from(n as u64)
+        .inverse()
+        .expect("n is invertible in a two-adic field");
     a[0] *= n_inv;
     if n == 1 {
         return;
@@ -60,13 +62,15 @@ pub fn inverse<F: FftField>(a: &mut [F], log: u32, twiddles: &[F]) {
     let half = n / 2;
     a[half] *= n_inv;
     let (lo, hi) = a.split_at_mut(half);
-    lo[1..].par_iter_mut().zip(hi[1..].par_iter_mut().rev()).with_min_len(MIN_TASK).for_each(
-        |(x, y)| {
+    lo[1..]
+        .par_iter_mut()
+        .zip(hi[1..].par_iter_mut().rev())
+        .with_min_len(MIN_TASK)
+        .for_each(|(x, y)| {
             let t = *x * n_inv;
             *x = *y * n_inv;
             *y = t;
-        },
-    );
+        });
 }
 
 /// Butterflies of layer `m` over a whole (cache-resident) slice. The first butterfly of each
@@ -91,15 +95,16 @@ fn single_layer<F: FftField>(a: &mut [F], m: usize, w: &[F]) {
     let task = MIN_TASK.min(m);
     a.par_chunks_mut(2 * m).for_each(|group| {
         let (lo, hi) = group.split_at_mut(m);
-        lo.par_chunks_mut(task).zip(hi.par_chunks_mut(task)).zip(w.par_chunks(task)).for_each(
-            |((lo, hi), w)| {
+        lo.par_chunks_mut(task)
+            .zip(hi.par_chunks_mut(task))
+            .zip(w.par_chunks(task))
+            .for_each(|((lo, hi), w)| {
                 for ((x, y), t) in lo.iter_mut().zip(hi.iter_mut()).zip(w) {
                     let v = *y * t;
                     *y = *x - v;
                     *x += v;
                 }
-            },
-        );
+            });
     });
 }
 
@@ -158,14 +163,17 @@ fn bit_reverse<F: Send + Sync>(a: &mut [F], log: u32) {
     }
     let shift = usize::BITS - log;
     let ptr = SharedPtr(a.as_mut_ptr());
-    (0..n).into_par_iter().with_min_len(MIN_TASK * 4).for_each(move |i| {
-        let ptr = ptr;
-        let r = i.reverse_bits() >> shift;
-        if i < r {
-            // SAFETY: i ↦ r is an involution on 0..n, so each unordered pair {i, r} with
-            // i < r is swapped by exactly one index, no element is touched by two tasks, and
-            // both indices are < n = a.len().
-            unsafe { core::ptr::swap(ptr.0.add(i), ptr.0.add(r)) };
-        }
-    });
+    (0..n)
+        .into_par_iter()
+        .with_min_len(MIN_TASK * 4)
+        .for_each(move |i| {
+            let ptr = ptr;
+            let r = i.reverse_bits() >> shift;
+            if i < r {
+                // SAFETY: i ↦ r is an involution on 0..n, so each unordered pair {i, r} with
+                // i < r is swapped by exactly one index, no element is touched by two tasks, and
+                // both indices are < n = a.len().
+                unsafe { core::ptr::swap(ptr.0.add(i), ptr.0.add(r)) };
+            }
+        });
 }

@@ -30,7 +30,10 @@ impl TwiddleCache {
         // Built outside the lock; two racing builders produce equal tables.
         let table = Arc::new(build::<F>(log));
         let mut tables = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
-        let keep = match tables.get(&key).and_then(|t| t.clone().downcast::<Vec<F>>().ok()) {
+        let keep = match tables
+            .get(&key)
+            .and_then(|t| t.clone().downcast::<Vec<F>>().ok())
+        {
             Some(existing) if existing.len() >= need => existing,
             _ => {
                 tables.insert(key, table.clone());
@@ -58,18 +61,24 @@ pub fn build<F: FftField>(log: u32) -> Vec<F> {
     let half = n / 2;
     let omega = F::get_root_of_unity(n as u64).expect("size within two-adicity");
     const CHUNK: usize = 1 << 12;
-    table[half..].par_chunks_mut(CHUNK).enumerate().for_each(|(c, chunk)| {
-        let mut pow = omega.pow([(c * CHUNK) as u64]);
-        for t in chunk {
-            *t = pow;
-            pow *= omega;
-        }
-    });
+    table[half..]
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(c, chunk)| {
+            let mut pow = omega.pow([(c * CHUNK) as u64]);
+            for t in chunk {
+                *t = pow;
+                pow *= omega;
+            }
+        });
     // Lower layers are every other entry of the layer above: ω_{2m}^j = ω_{4m}^{2j}.
     let mut m = half / 2;
     while m >= 1 {
         let (lower, upper) = table.split_at_mut(2 * m);
-        lower[m..].par_iter_mut().enumerate().for_each(|(j, t)| *t = upper[2 * j]);
+        lower[m..]
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(j, t)| *t = upper[2 * j]);
         m /= 2;
     }
     table

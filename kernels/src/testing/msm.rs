@@ -9,7 +9,22 @@ use crate::{Error, Msm};
 
 /// Sizes the suite runs by default: tiny, odd, around powers of two, up to `2^16`.
 pub fn msm_sizes() -> Vec<usize> {
-    vec![1, 2, 3, 7, 31, 64, 100, 255, 257, 1000, 4095, 1 << 12, 10_007, 1 << 16]
+    vec![
+        1,
+        2,
+        3,
+        7,
+        31,
+        64,
+        100,
+        255,
+        257,
+        1000,
+        4095,
+        1 << 12,
+        10_007,
+        1 << 16,
+    ]
 }
 
 /// `n` random, pairwise unrelated-looking bases: a random walk over a pool of random points
@@ -51,16 +66,26 @@ pub fn check_msm_size<B: Msm<P>, P: SWCurveConfig>(backend: &B, n: usize, seed: 
     let mut bases = random_bases::<P>(n, &mut rng);
     let scalars = random_scalars::<P::ScalarField>(n, &mut rng);
     let expect = reference(&bases, &scalars);
-    assert_eq!(backend.msm(&bases, &scalars).unwrap(), expect, "msm, n = {n}");
+    assert_eq!(
+        backend.msm(&bases, &scalars).unwrap(),
+        expect,
+        "msm, n = {n}"
+    );
 
     let prepared = backend.prepare(&bases).unwrap();
     assert_eq!(backend.prepared_len(&prepared), n);
-    assert_eq!(backend.msm_prepared(&prepared, &scalars).unwrap(), expect, "prepared, n = {n}");
+    assert_eq!(
+        backend.msm_prepared(&prepared, &scalars).unwrap(),
+        expect,
+        "prepared, n = {n}"
+    );
 
     // A batch: the full vector, a prefix, and a second random vector.
     let short = &scalars[..n.div_ceil(2)];
     let other = random_scalars::<P::ScalarField>(n, &mut rng);
-    let batch = backend.msm_prepared_batch(&prepared, &[&scalars, short, &other]).unwrap();
+    let batch = backend
+        .msm_prepared_batch(&prepared, &[&scalars, short, &other])
+        .unwrap();
     assert_eq!(
         batch,
         vec![expect, reference(&bases, short), reference(&bases, &other)],
@@ -68,11 +93,18 @@ pub fn check_msm_size<B: Msm<P>, P: SWCurveConfig>(backend: &B, n: usize, seed: 
     );
 
     // Fewer scalars than bases uses the first bases only.
-    assert_eq!(backend.msm(&bases, short).unwrap(), reference(&bases, short), "prefix, n = {n}");
+    assert_eq!(
+        backend.msm(&bases, short).unwrap(),
+        reference(&bases, short),
+        "prefix, n = {n}"
+    );
 
     // Zero scalars everywhere give the identity; points at infinity contribute nothing.
     let zeros = vec![P::ScalarField::zero(); n];
-    assert!(backend.msm(&bases, &zeros).unwrap().is_zero(), "all-zero scalars, n = {n}");
+    assert!(
+        backend.msm(&bases, &zeros).unwrap().is_zero(),
+        "all-zero scalars, n = {n}"
+    );
     for i in (0..n).step_by(3) {
         bases[i] = Affine::identity();
     }
@@ -84,14 +116,26 @@ pub fn check_msm_size<B: Msm<P>, P: SWCurveConfig>(backend: &B, n: usize, seed: 
 
     // Repeated and opposite bases exercise doubling and cancellation inside buckets.
     let p = bases[n - 1];
-    let q = if p.is_zero() { Affine::<P>::generator() } else { p };
+    let q = if p.is_zero() {
+        Affine::<P>::generator()
+    } else {
+        p
+    };
     let twins: Vec<Affine<P>> = (0..n).map(|i| if i % 2 == 0 { q } else { -q }).collect();
     let same = vec![P::ScalarField::from(5u64); n];
-    assert_eq!(backend.msm(&twins, &same).unwrap(), reference(&twins, &same), "twins, n = {n}");
+    assert_eq!(
+        backend.msm(&twins, &same).unwrap(),
+        reference(&twins, &same),
+        "twins, n = {n}"
+    );
     let one = vec![P::ScalarField::one(); n];
     let all_q = vec![q; n];
     let expect_q = (q * P::ScalarField::from(n as u64)).into_affine();
-    assert_eq!(backend.msm(&all_q, &one).unwrap().into_affine(), expect_q, "equal bases, n = {n}");
+    assert_eq!(
+        backend.msm(&all_q, &one).unwrap().into_affine(),
+        expect_q,
+        "equal bases, n = {n}"
+    );
 }
 
 /// Runs [`check_msm_size`] for every size, then [`check_msm_errors`].
@@ -108,9 +152,15 @@ pub fn check_msm_errors<B: Msm<P>, P: SWCurveConfig>(backend: &B) {
     let mut rng = StdRng::seed_from_u64(11);
     let bases = random_bases::<P>(4, &mut rng);
     let scalars = random_scalars::<P::ScalarField>(5, &mut rng);
-    assert!(matches!(backend.msm(&bases, &scalars), Err(Error::InvalidInput { .. })));
+    assert!(matches!(
+        backend.msm(&bases, &scalars),
+        Err(Error::InvalidInput { .. })
+    ));
     let prepared = backend.prepare(&bases).unwrap();
-    assert!(matches!(backend.msm_prepared(&prepared, &scalars), Err(Error::InvalidInput { .. })));
+    assert!(matches!(
+        backend.msm_prepared(&prepared, &scalars),
+        Err(Error::InvalidInput { .. })
+    ));
     assert!(matches!(
         backend.msm_prepared_batch(&prepared, &[&scalars[..2], &scalars]),
         Err(Error::InvalidInput { .. })

@@ -66,7 +66,11 @@ pub fn check_ntt_size<B: Ntt<F>, F: FftField>(backend: &B, log: u32, seed: u64) 
                 Direction::Forward => domain.fft(chunk),
                 Direction::Inverse => domain.ifft(chunk),
             };
-            assert_eq!(&all[i * n..(i + 1) * n], &expect[..], "batch {dir:?} vector {i}, n = {n}");
+            assert_eq!(
+                &all[i * n..(i + 1) * n],
+                &expect[..],
+                "batch {dir:?} vector {i}, n = {n}"
+            );
         }
     }
 }
@@ -89,11 +93,18 @@ pub fn check_ntt_errors<B: Ntt<F>, F: FftField>(backend: &B) {
     assert!(invalid(backend.ntt(&mut v)), "size 12 must be rejected");
     assert!(invalid(backend.intt(&mut v)));
     assert!(invalid(backend.ntt_batch(&mut v, 3, Direction::Forward)));
-    assert!(invalid(backend.ntt_batch(&mut v, 8, Direction::Forward)), "12 is not a multiple of 8");
+    assert!(
+        invalid(backend.ntt_batch(&mut v, 8, Direction::Forward)),
+        "12 is not a multiple of 8"
+    );
     assert!(invalid(backend.ntt_batch(&mut v, 0, Direction::Inverse)));
     assert_eq!(v, before, "rejected calls must not touch the data");
     let too_big = 1usize << (F::TWO_ADICITY + 1).min(usize::BITS - 1);
-    assert!(invalid(backend.ntt_batch(&mut [], too_big, Direction::Forward)));
+    assert!(invalid(backend.ntt_batch(
+        &mut [],
+        too_big,
+        Direction::Forward
+    )));
     let mut w = random_values::<F>(8, &mut rng);
     assert!(invalid(backend.coset_intt(&mut w, F::zero())));
 }

@@ -82,7 +82,10 @@ impl RpcL1 {
         }
         let receipt = self.runtime.block_on(async {
             // Estimate first: a revert surfaces here, before any filler reserves a nonce for the sender.
-            self.provider.estimate_gas(tx.clone()).await.map_err(rpc_err)?;
+            self.provider
+                .estimate_gas(tx.clone())
+                .await
+                .map_err(rpc_err)?;
             let pending = self.provider.send_transaction(tx).await.map_err(rpc_err)?;
             let hash = *pending.tx_hash();
             for _ in 0..RECEIPT_POLLS {

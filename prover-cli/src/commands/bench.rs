@@ -53,11 +53,14 @@ pub fn run(cmd: BenchCommand) -> Result<(), BoxError> {
 }
 
 fn kernels_cmd(args: KernelsArgs) -> Result<(), BoxError> {
-    let mut config = KernelBenchConfig { reps: args.reps.max(1), ..KernelBenchConfig::default() };
+    let mut config = KernelBenchConfig {
+        reps: args.reps.max(1),
+        ..KernelBenchConfig::default()
+    };
     if let Some(logs) = &args.sizes {
         if let Some(bad) = logs.iter().find(|&&l| l > 28) {
             return Err(
-                format!("size 2^{bad} is too large for a kernel benchmark (at most 2^28)").into()
+                format!("size 2^{bad} is too large for a kernel benchmark (at most 2^28)").into(),
             );
         }
         let sizes: Vec<usize> = logs.iter().map(|&l| 1usize << l).collect();
@@ -78,7 +81,11 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), BoxError> {
                 eprintln!("warning: {w}");
             }
             let threads = runtime.threads();
-            Some(rayon::ThreadPoolBuilder::new().num_threads(threads).build()?)
+            Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()?,
+            )
         }
         (None, None) => None,
     };

@@ -95,7 +95,12 @@ pub struct Scratch<P: SWCurveConfig> {
 impl<P: SWCurveConfig> Scratch<P> {
     /// Empty buffers.
     pub fn new() -> Self {
-        Self { next: Vec::new(), prefix: Vec::new(), runs: Vec::new(), next_runs: Vec::new() }
+        Self {
+            next: Vec::new(),
+            prefix: Vec::new(),
+            runs: Vec::new(),
+            next_runs: Vec::new(),
+        }
     }
 }
 
@@ -113,7 +118,11 @@ pub fn accumulate<P: SWCurveConfig>(
         match end - start {
             0 => *bucket = Affine::identity(),
             1 => *bucket = points[start as usize],
-            len => scratch.runs.push(Run { bucket: b as u32, start, len }),
+            len => scratch.runs.push(Run {
+                bucket: b as u32,
+                start,
+                len,
+            }),
         }
     }
     while !scratch.runs.is_empty() {
@@ -130,7 +139,12 @@ fn round<P: SWCurveConfig>(
     buckets: &mut [Affine<P>],
     scratch: &mut Scratch<P>,
 ) {
-    let Scratch { next, prefix, runs, next_runs } = scratch;
+    let Scratch {
+        next,
+        prefix,
+        runs,
+        next_runs,
+    } = scratch;
     // Forward pass: prefix products of all denominators.
     prefix.clear();
     let mut acc = P::BaseField::one();
@@ -149,7 +163,11 @@ fn round<P: SWCurveConfig>(
     let mut total = 0u32;
     for run in runs.iter() {
         let len = run.len.div_ceil(2);
-        next_runs.push(Run { bucket: run.bucket, start: total, len });
+        next_runs.push(Run {
+            bucket: run.bucket,
+            start: total,
+            len,
+        });
         total += len;
     }
     next.clear();

@@ -25,7 +25,11 @@ fn bits_at(limbs: &[u64], start: usize, len: usize) -> u64 {
     if shift + len > 64 && limb + 1 < limbs.len() {
         v |= limbs[limb + 1] << (64 - shift);
     }
-    if len == 64 { v } else { v & ((1u64 << len) - 1) }
+    if len == 64 {
+        v
+    } else {
+        v & ((1u64 << len) - 1)
+    }
 }
 
 /// The signed digit of window `w` (width `c`, `1 <= c <= 32`) of the scalar `limbs`.
@@ -33,7 +37,11 @@ fn bits_at(limbs: &[u64], start: usize, len: usize) -> u64 {
 pub fn digit(limbs: &[u64], w: usize, c: usize) -> i64 {
     let start = w * c;
     let window = bits_at(limbs, start, c) as i64;
-    let carry_in = if start == 0 { 0 } else { bits_at(limbs, start - 1, 1) as i64 };
+    let carry_in = if start == 0 {
+        0
+    } else {
+        bits_at(limbs, start - 1, 1) as i64
+    };
     let top = (window >> (c - 1)) & 1;
     window + carry_in - (top << c)
 }
@@ -50,8 +58,12 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(7);
         for c in 1..=20usize {
             for _ in 0..200 {
-                let mut limbs =
-                    [rng.r#gen::<u64>(), rng.r#gen(), rng.r#gen(), rng.r#gen::<u64>() >> 2];
+                let mut limbs = [
+                    rng.r#gen::<u64>(),
+                    rng.r#gen(),
+                    rng.r#gen(),
+                    rng.r#gen::<u64>() >> 2,
+                ];
                 if rng.gen_bool(0.1) {
                     limbs[0] = u64::MAX;
                 }
@@ -60,7 +72,10 @@ mod tests {
                 let mut acc = [0i128; 6];
                 for w in 0..windows {
                     let d = digit(&limbs, w, c);
-                    assert!(d.abs() <= 1 << (c - 1), "digit {d} out of range for c = {c}");
+                    assert!(
+                        d.abs() <= 1 << (c - 1),
+                        "digit {d} out of range for c = {c}"
+                    );
                     let pos = w * c;
                     acc[pos / 64] += (d as i128) << (pos % 64);
                 }

@@ -89,8 +89,9 @@ pub fn msm_bigint<P: SWCurveConfig>(
     let bits = P::ScalarField::MODULUS_BIT_SIZE as usize;
     let plan = plan(n, bits, rayon::current_num_threads());
     let chunk_len = n.div_ceil(plan.chunks);
-    let tasks: Vec<(usize, usize)> =
-        (0..plan.windows).flat_map(|w| (0..plan.chunks).map(move |k| (w, k))).collect();
+    let tasks: Vec<(usize, usize)> = (0..plan.windows)
+        .flat_map(|w| (0..plan.chunks).map(move |k| (w, k)))
+        .collect();
     let sums: Vec<(usize, Projective<P>)> = tasks
         .into_par_iter()
         .map(|(w, k)| {
@@ -161,6 +162,9 @@ mod tests {
         assert_eq!(large.windows, 254 / large.c + 1);
         assert!(plan(1, 254, 1).c >= 1);
         let huge = plan(1 << 22, 254, 2);
-        assert!((1usize << 22).div_ceil(huge.chunks) <= MAX_CHUNK, "{huge:?}");
+        assert!(
+            (1usize << 22).div_ceil(huge.chunks) <= MAX_CHUNK,
+            "{huge:?}"
+        );
     }
 }

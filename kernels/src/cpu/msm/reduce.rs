@@ -114,9 +114,16 @@ mod tests {
                     _ => G1Affine::rand(&mut rng),
                 })
                 .collect();
-            let expected: G1Projective =
-                buckets.iter().enumerate().map(|(b, p)| *p * Fr::from((b + 1) as u64)).sum();
-            assert_eq!(weighted_sum(&buckets).into_affine(), expected.into_affine(), "m = {m}");
+            let expected: G1Projective = buckets
+                .iter()
+                .enumerate()
+                .map(|(b, p)| *p * Fr::from((b + 1) as u64))
+                .sum();
+            assert_eq!(
+                weighted_sum(&buckets).into_affine(),
+                expected.into_affine(),
+                "m = {m}"
+            );
         }
     }
 
