@@ -13,7 +13,7 @@ use sidecar_benches::kernels::{self, KernelBenchConfig};
 use sidecar_engine::Profile;
 use sidecar_kernels::{AnyBackend, BackendKind};
 
-type BoxError = Box<dyn std::error::Error>;
+use super::BoxError;
 
 /// Benchmarks.
 #[derive(Subcommand)]

@@ -7,9 +7,8 @@ use std::time::Instant;
 use clap::Args;
 use sidecar_engine::jobs::{KeyCache, measure_peak};
 use sidecar_engine::synthetic::Synthetic;
-use sidecar_engine::{Engine, Profile};
 
-type BoxError = Box<dyn std::error::Error>;
+use super::BoxError;
 
 /// Arguments of `prove`.
 #[derive(Args)]
@@ -26,6 +25,9 @@ pub struct ProveArgs {
     /// Hardware profile: minimum, recommended, ideal, or a TOML path.
     #[arg(long, default_value = "minimum")]
     pub profile: String,
+    /// Kernel backend: cpu, cuda, wgpu or auto (CUDA, then a hardware wgpu adapter, then CPU).
+    #[arg(long, default_value = "auto")]
+    pub backend: String,
     /// Key cache directory.
     #[arg(long, default_value = "out/keys")]
     pub keys: PathBuf,
@@ -39,14 +41,7 @@ pub fn run(args: ProveArgs) -> Result<(), BoxError> {
     if !(1..=26).contains(&args.log_constraints) {
         return Err(format!("--log-constraints {} outside 1..=26", args.log_constraints).into());
     }
-    let engine = Engine::new(&Profile::load(&args.profile)?, sidecar_kernels::Cpu::new())?;
-    let rt = engine.runtime();
-    println!(
-        "profile {}: {} threads, memory budget {:.1} GiB",
-        rt.profile().name,
-        rt.threads(),
-        rt.memory().capacity() as f64 / (1u64 << 30) as f64
-    );
+    let engine = super::engine_for(&args.profile, &args.backend)?;
     let m = (1usize << args.log_constraints)
         .saturating_sub(args.inputs + 1)
         .max(1);

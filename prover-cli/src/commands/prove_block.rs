@@ -20,10 +20,8 @@ use sidecar_engine::block::{
     BlockEvent, BlockFile, BlockRequest, Progress, Summary, build_witnesses, prove_block,
 };
 use sidecar_engine::jobs::KeyCache;
-use sidecar_engine::{Engine, Profile};
-use sidecar_kernels::{AnyBackend, BackendKind};
 
-type BoxError = Box<dyn std::error::Error>;
+use super::BoxError;
 
 /// Arguments of `prove-block`.
 #[derive(Args)]
@@ -162,16 +160,7 @@ pub fn run(args: ProveBlockArgs) -> Result<(), BoxError> {
         t.elapsed().as_secs_f64()
     );
 
-    let (backend, why) = AnyBackend::select(args.backend.parse::<BackendKind>()?)?;
-    println!("backend: {why}");
-    let engine = Engine::new(&Profile::load(&args.profile)?, backend)?;
-    let rt = engine.runtime();
-    println!(
-        "profile {}: {} threads, memory budget {:.1} GiB",
-        rt.profile().name,
-        rt.threads(),
-        rt.memory().capacity() as f64 / (1u64 << 30) as f64
-    );
+    let engine = super::engine_for(&args.profile, &args.backend)?;
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     ctrlc::set_handler(move || {

@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::Args;
 use sidecar_engine::block::{encode_bundle, verify_bundle};
 
-type BoxError = Box<dyn std::error::Error>;
+use super::BoxError;
 
 /// Arguments of `verify-block`.
 #[derive(Args)]
