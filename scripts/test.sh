@@ -29,6 +29,13 @@ fi
 profile=(--profile ci)
 cargo test "${profile[@]}" --workspace "$@"
 
+# The README's first command on the tiny preset, then an independent check of its bundle.
+blockdir="$(mktemp -d)"
+trap 'rm -rf "$blockdir"' EXIT
+cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 4 --preset tiny \
+  --out "$blockdir/block" --keys "$blockdir/keys" --quiet
+cargo run "${profile[@]}" -q -p sidecar-prover-cli -- verify-block "$blockdir/block"
+
 # GPU backends, which the workspace build leaves out (features). wgpu runs on Mesa's CPU Vulkan
 # driver (lavapipe) installed above and must find it; CUDA is compiled with nvcc from the pinned
 # PyPI wheels and its tests fall back with a printed reason where no driver is present.
