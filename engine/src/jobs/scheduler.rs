@@ -15,7 +15,7 @@ use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use super::measure_peak;
-use crate::{Error, Result, Runtime};
+use crate::{Error, Reservation, Result, Runtime};
 
 /// One unit of work in a job graph (typically: prove one circuit instance).
 pub trait Job: Send + Sync + 'static {
@@ -121,7 +121,9 @@ pub struct RunReport<O> {
     pub max_concurrency: usize,
 }
 
-type Done<O> = (usize, Result<O>, Option<u64>, Duration);
+/// A finished job as reported to the admission loop. The job's memory reservation travels with
+/// it and is released only there, so the budget and the count of running jobs change together.
+type Done<O> = (usize, Result<O>, Option<u64>, Duration, Reservation);
 
 /// Runs `graph` on `runtime`'s pool under its memory budget. `peaks` holds known per-circuit
 /// peak memory in bytes; `on_done` is called on the calling thread after each job (progress).
@@ -198,15 +200,15 @@ pub fn run_graph<J: Job>(
                 } else {
                     (jobs[i].run(&refs), None)
                 };
-                let elapsed = t.elapsed();
-                drop(reservation);
-                let _ = tx.send((i, result, peak, elapsed));
+                let _ = tx.send((i, result, peak, t.elapsed(), reservation));
             });
         }
         if running == 0 {
             break;
         }
-        let (i, result, peak, elapsed) = rx.recv().expect("a running job always reports");
+        let (i, result, peak, elapsed, reservation) =
+            rx.recv().expect("a running job always reports");
+        drop(reservation);
         running -= 1;
         let record = records[i].as_mut().expect("started jobs have records");
         record.elapsed = elapsed;
