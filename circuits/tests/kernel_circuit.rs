@@ -6,9 +6,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sidecar_circuits::indexed::{IndexedLeaf, IndexedTree};
 use sidecar_circuits::kernel::{KernelCircuit, KernelState, TreeRead, public_data_key};
+use sidecar_circuits::sim::CallView;
 use sidecar_circuits::tx::{Contract, PublicCallRequest, Tx};
 use sidecar_circuits::vm::examples::{COUNTER, example};
-use sidecar_circuits::vm::{Storage, VmCircuit, VmOutputs};
+use sidecar_circuits::vm::{VmCircuit, VmOutputs};
 use sidecar_circuits::{BlockCircuit, Preset};
 
 /// The public data tree (prefilled as the rollup's) with some entries.
@@ -43,58 +44,6 @@ impl Tree {
 
     fn root(&self) -> Fr {
         self.tree.snapshot().root
-    }
-
-    fn read(&self, key: Fr) -> (Fr, TreeRead) {
-        if let Some(w) = self.tree.membership(key) {
-            return (
-                w.leaf.value,
-                TreeRead {
-                    member: true,
-                    witness: w,
-                },
-            );
-        }
-        (
-            Fr::from(0u64),
-            TreeRead {
-                member: false,
-                witness: self.tree.non_membership(key).unwrap(),
-            },
-        )
-    }
-}
-
-/// Storage of one contract over the tree plus the tx's writes, recording tree evidence.
-struct View<'a> {
-    tree: &'a Tree,
-    contract: Fr,
-    state: &'a KernelState,
-    local: Vec<(Fr, Fr)>,
-    reads: Vec<TreeRead>,
-}
-
-impl Storage for View<'_> {
-    fn sload(&mut self, slot: Fr) -> sidecar_circuits::Result<Fr> {
-        let key = public_data_key(self.contract, slot);
-        let local = self
-            .local
-            .iter()
-            .rev()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| *v);
-        let (value, ev) = match local.or_else(|| self.state.written(key)) {
-            Some(v) => (v, TreeRead::unused(self.tree.tree.height())),
-            None => self.tree.read(key),
-        };
-        self.reads.push(ev);
-        Ok(value)
-    }
-    fn sstore(&mut self, slot: Fr, value: Fr) -> sidecar_circuits::Result<()> {
-        self.local
-            .push((public_data_key(self.contract, slot), value));
-        self.reads.push(TreeRead::unused(self.tree.tree.height()));
-        Ok(())
     }
 }
 
@@ -150,8 +99,8 @@ fn setup(seed: u64) -> Setup {
     let contracts = vec![counter.clone(), counter];
     let (mut steps, mut vms) = (vec![], vec![]);
     for (call, c) in tx.public_calls.iter().zip(&contracts) {
-        let mut view = View {
-            tree: &tree,
+        let mut view = CallView {
+            tree: &tree.tree,
             contract: call.contract,
             state: &state,
             local: vec![],

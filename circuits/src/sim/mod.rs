@@ -13,3 +13,4 @@ pub mod workload;
 
 pub use block::{SimulatedBlock, TxWitnesses, simulate_block, simulate_tx};
 pub use stats::{CircuitStats, circuit_stats, stats_of};
+pub use view::CallView;

@@ -9,7 +9,7 @@ use crate::vm::Storage;
 use crate::{Error, Result};
 
 /// One call's view of public data.
-pub(crate) struct CallView<'a> {
+pub struct CallView<'a> {
     pub tree: &'a IndexedTree,
     pub contract: Fr,
     pub state: &'a KernelState,
