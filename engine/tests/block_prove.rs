@@ -14,7 +14,7 @@ use sidecar_circuits::Preset;
 use sidecar_circuits::state::WorldState;
 use sidecar_engine::block::{
     BlockError, BlockFile, BlockRequest, L1_FILE, L1Batch, LinkSet, Summary, build_witnesses,
-    encode_bundle, partial_dir, prove_block, read_manifest, verify_bundle,
+    encode_bundle, partial_dir, prove_block, read_manifest, verify_bundle, verify_bundle_with,
 };
 use sidecar_engine::jobs::KeyCache;
 use sidecar_engine::{Engine, Machine, Profile};
@@ -131,6 +131,27 @@ fn changing_one_byte_of_any_proof_file_fails_verification() {
         std::fs::write(&path, &original).unwrap();
     }
     verify_bundle(&copy).expect("restored bundle verifies again");
+}
+
+#[test]
+fn trusted_keys_pin_the_bundle_keys() {
+    let (_, _, out, _) = shared();
+    let trusted = tempfile::tempdir().unwrap();
+    copy_dir(&out.join("keys"), trusted.path());
+    verify_bundle_with(out, Some(trusted.path())).expect("the bundle's own keys are trusted");
+    // A trusted key that differs from the bundle's (here: another circuit's key) rejects it,
+    // naming the circuit, though the bundle is consistent with the keys it carries.
+    let m = read_manifest(out).unwrap();
+    let k = &m.keys[0];
+    let other = std::fs::read(trusted.path().join(format!("{}.vk", m.keys[1].circuit))).unwrap();
+    std::fs::write(trusted.path().join(format!("{}.vk", k.circuit)), &other).unwrap();
+    let err = verify_bundle_with(out, Some(trusted.path())).unwrap_err();
+    assert!(err.to_string().contains(&k.circuit), "{err}");
+    std::fs::remove_file(trusted.path().join(format!("{}.vk", k.circuit))).unwrap();
+    assert!(
+        verify_bundle_with(out, Some(trusted.path())).is_err(),
+        "a missing trusted key"
+    );
 }
 
 #[test]

@@ -4,6 +4,10 @@ use clap::{Parser, Subcommand};
 
 mod commands;
 
+/// Counts live heap bytes so per-circuit peak memory (stored with the keys) is exact.
+#[global_allocator]
+static ALLOC: sidecar_engine::jobs::CountingAlloc = sidecar_engine::jobs::CountingAlloc;
+
 /// Sidecar: a proving engine for rollup block production.
 #[derive(Parser)]
 #[command(name = "sidecar", version, about)]

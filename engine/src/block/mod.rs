@@ -28,9 +28,13 @@ pub use bundle::{
 };
 pub use error::{BlockError, Result};
 pub use job::{NodeProof, proof_files};
-pub use l1::{L1Batch, encode_bundle};
+pub use l1::{L1Batch, encode_bundle, field_be, key_be, proof_be};
 pub use linkage::{LinkSet, OUTPUTS};
 pub use prove::{BlockEvent, BlockRequest, Progress, prove_block};
-pub use tree::{BlockProofWitnesses, CallWitness, TreeNode, kind_from_name, layout};
-pub use verify::{VerifyReport, load_keys, load_proof, verify_bundle};
+pub use tree::{
+    BlockProofWitnesses, CallWitness, TreeNode, kind_from_name, layout, layout_for_calls,
+};
+pub use verify::{
+    VerifyReport, check_trusted_keys, load_keys, load_proof, verify_bundle, verify_bundle_with,
+};
 pub use workload::{BlockFile, build_witnesses};

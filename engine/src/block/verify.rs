@@ -73,9 +73,43 @@ pub fn load_proof(dir: &Path, m: &Manifest, i: usize) -> Result<Proof> {
     Ok(proof)
 }
 
-/// Verifies the bundle in `dir` (see the module note).
+/// Checks every verifying key of the bundle against `trusted`, a directory of
+/// `<circuit>.vk` files (the bundle's own `keys/` layout): the same bytes, by SHA-256. Without
+/// it a bundle is only checked against the keys it carries, which proves internal consistency
+/// but not that the proofs are for the circuits the verifier means.
+pub fn check_trusted_keys(m: &Manifest, trusted: &Path) -> Result<()> {
+    for k in &m.keys {
+        let path = trusted.join(format!("{}.vk", k.circuit));
+        let bytes = std::fs::read(&path).map_err(|e| {
+            BlockError::Rejected(format!(
+                "no trusted key for {} ({}: {e})",
+                k.circuit,
+                path.display()
+            ))
+        })?;
+        if hex::encode(Sha256::digest(&bytes)) != k.sha256 {
+            return Err(BlockError::Rejected(format!(
+                "verifying key of {} differs from the trusted key {}",
+                k.circuit,
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Verifies the bundle in `dir` (see the module note) under its own verifying keys.
 pub fn verify_bundle(dir: &Path) -> Result<VerifyReport> {
+    verify_bundle_with(dir, None)
+}
+
+/// Verifies the bundle in `dir`; with `trusted`, its keys must also equal the trusted ones
+/// ([`check_trusted_keys`]).
+pub fn verify_bundle_with(dir: &Path, trusted: Option<&Path>) -> Result<VerifyReport> {
     let m = read_manifest(dir)?;
+    if let Some(t) = trusted {
+        check_trusted_keys(&m, t)?;
+    }
     let keys = load_keys(dir, &m)?;
     let mut per_circuit = BTreeMap::new();
     for (i, n) in m.nodes.iter().enumerate() {

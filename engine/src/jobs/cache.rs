@@ -40,7 +40,8 @@ pub struct CircuitMeta {
     pub digest: String,
     /// R1CS constraints.
     pub num_constraints: u64,
-    /// Measured peak resident-set growth of one proof, bytes (see [`super::measure_peak`]).
+    /// Measured peak memory of one proof, bytes: live-heap growth where the binary installs
+    /// [`super::CountingAlloc`], resident-set growth otherwise (see [`super::measure_peak`]).
     pub peak_bytes: Option<u64>,
 }
 

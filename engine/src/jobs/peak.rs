@@ -1,6 +1,8 @@
-//! Peak memory of a closure, from the kernel's resident-set accounting.
+//! Peak memory of a closure.
 //!
-//! Method: write `5` to `/proc/self/clear_refs` (resets the peak-RSS mark `VmHWM` to the
+//! Where the binary installs [`super::CountingAlloc`], the figure is exact: the live-heap
+//! high-water mark during the closure minus the live heap before it. Otherwise it comes from
+//! the kernel's resident-set accounting: write `5` to `/proc/self/clear_refs` (resets the peak-RSS mark `VmHWM` to the
 //! current RSS, Linux ≥ 4.0), run the closure, and report `VmHWM − VmRSS(before)`. The
 //! figure is process-wide, so it is only meaningful while nothing else runs — the scheduler
 //! measures a circuit's first job alone. If the reset is refused, the old mark stays and the
@@ -9,8 +11,15 @@
 //! allocations fit in memory the allocator kept from earlier work would show almost no growth.
 //! Off Linux: `None`.
 
-/// Runs `f` and returns its result with the resident-set growth it caused, in bytes.
+/// Runs `f` and returns its result with the memory growth it caused, in bytes: live heap when
+/// [`super::CountingAlloc`] is installed, resident set otherwise.
 pub fn measure_peak<T>(f: impl FnOnce() -> T) -> (T, Option<u64>) {
+    if super::alloc::counting_installed() {
+        let before = super::alloc::reset_heap_peak();
+        let out = f();
+        let growth = super::alloc::heap_peak().saturating_sub(before);
+        return (out, Some(growth as u64));
+    }
     release_free_heap();
     let before = status_kb("VmRSS:");
     let _ = std::fs::write("/proc/self/clear_refs", "5");

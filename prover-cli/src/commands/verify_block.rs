@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use sidecar_engine::block::{encode_bundle, verify_bundle};
+use sidecar_engine::block::{encode_bundle, verify_bundle_with};
 
 use super::BoxError;
 
@@ -15,6 +15,11 @@ use super::BoxError;
 pub struct VerifyBlockArgs {
     /// Bundle directory written by `prove-block`.
     pub dir: PathBuf,
+    /// Directory of trusted verifying keys (`<circuit>.vk`, the layout of a bundle's `keys/`):
+    /// the bundle's keys must be byte-identical to them. Without it, the bundle is checked
+    /// against the keys it carries.
+    #[arg(long)]
+    pub trusted_keys: Option<PathBuf>,
     /// Also write the interim L1 encoding (JSON, see docs/prove-block.md) here.
     #[arg(long)]
     pub l1_out: Option<PathBuf>,
@@ -23,14 +28,18 @@ pub struct VerifyBlockArgs {
 /// Runs `verify-block`; an invalid bundle is an error (non-zero exit).
 pub fn run(args: VerifyBlockArgs) -> Result<(), BoxError> {
     let t = Instant::now();
-    let report = verify_bundle(&args.dir)?;
+    let report = verify_bundle_with(&args.dir, args.trusted_keys.as_deref())?;
     let per: Vec<String> = report
         .per_circuit
         .iter()
         .map(|(c, n)| format!("{n} {c}"))
         .collect();
+    let keys = match &args.trusted_keys {
+        Some(k) => format!("keys equal to {}", k.display()),
+        None => "under its own keys (pass --trusted-keys to pin them)".into(),
+    };
     println!(
-        "bundle {} is valid: {} proofs ({}), {} linkage checks, in {:.2} s",
+        "bundle {} is valid: {} proofs ({}), {} linkage checks, {keys}, in {:.2} s",
         args.dir.display(),
         report.proofs,
         per.join(", "),
