@@ -2,25 +2,37 @@
 pragma solidity 0.8.37;
 
 /// @title BatchVerifier
-/// @notice Interim block-proof verifier: checks every Groth16 proof of a block's proof tree with one pairing check.
+/// @notice Interim block-proof verifier: derives a block's proof tree from its header's `callsPerTx`, enforces every
+/// linkage rule between the nodes' public inputs, and checks every Groth16 proof of the tree with one pairing check.
 ///
-/// A block with `t >= 2` leaves carries `n = 2t - 1` proofs laid out as a binary heap: node 0 is the root rollup,
-/// nodes 1 .. t-2 are merges, nodes t-1 .. 2t-2 are base rollups; node i has children 2i+1 and 2i+2. Every circuit's
-/// first two public inputs are its start and end state; linkage requires
-///   left.start == parent.start, left.end == right.start, right.end == parent.end.
+/// Tree (node ids as the engine's `layout`): for each tx t and public call j, a VM node then a kernel node; then one
+/// base per tx (padding txs included, at least 2); then merges, pairing the current level left to right with an odd
+/// last node carried up, until two nodes remain; then the root over those two. C calls and T txs give
+/// n = 2C + 2T - 1 nodes. Key slots: 0 VM, 1 kernel, 2 base, 3 merge, 4 root; node widths come from the keys.
 ///
-/// Proof i verifies iff e(A_i, B_i) = e(alpha, beta) e(L_i, gamma) e(C_i, delta) with L_i = IC_0 + sum_j x_ij IC_j.
-/// With Fiat-Shamir weights r_i = H(seed, i) mod r (seed = hash of all proofs and inputs) the batch check is
+/// Linkage, `(node, input)`:
+///   kernel k of call j (VM v): k[4..7] = v[0..3]; j = 0: k[2] = 0; j > 0 (previous step p): k[2] = p[3],
+///     k[0] = p[0], k[1] = p[1], p[7] = 0
+///   base b of a tx with calls (last kernel step k): b[14] = k[7] != 0, k[1] = b[4]
+///   consecutive bases: b_t[6..12] = b_{t+1}[0..6]
+///   merge m over (l, r): m[14..28] = l[0..14], m[28..42] = r[0..14]; root: [10..24] = l[0..14], [24..38] = r[0..14]
+///
+/// Proof i verifies iff e(A_i, B_i) = e(alpha, beta) e(L_i, gamma) e(C_i, delta), L_i = IC_0 + sum_j x_ij IC_{j+1}.
+/// With weights r_0 = 1, r_i = keccak(seed, i) mod r (seed = keccak of the tree shape, all proofs and inputs):
 ///   prod_i e(r_i A_i, B_i) * prod_k e(-S_k alpha_k, beta_k) e(-sum r_i L_i, gamma_k) e(-sum r_i C_i, delta_k) = 1
-/// over the circuit kinds k present (S_k = sum of r_i of kind k): n + 3k pairings, n + 3 when every proof shares one
-/// key. sum r_i L_i is folded per kind into (S_k) IC_0 + sum_j (sum_i r_i x_ij) IC_j, so the input MSM does not grow
-/// with n. Verifying keys live in storage, written once at deployment. Any failure reverts.
+/// over the key slots k present (S_k = sum of r_i of slot k): n + 3K pairings. sum r_i L_i is folded per slot into
+/// S_k IC_0 + sum_j (sum_i r_i x_ij) IC_{j+1}, so its MSM does not grow with n. Any failure reverts.
 abstract contract BatchVerifier {
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 internal constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
-    uint8 internal constant BASE = 0;
-    uint8 internal constant MERGE = 1;
-    uint8 internal constant ROOT = 2;
+    uint8 internal constant VM = 0;
+    uint8 internal constant KERNEL = 1;
+    uint8 internal constant BASE = 2;
+    uint8 internal constant MERGE = 3;
+    uint8 internal constant ROOT = 4;
+    uint8 internal constant KINDS = 5;
+    /// Width of a rollup node's outputs (start state 6, end state 6, fee, out hash).
+    uint256 internal constant OUTPUTS = 14;
 
     /// G1 points are [x, y]; G2 points are [x.c1, x.c0, y.c1, y.c0] (imaginary part first, as the precompile wants).
     struct VerifyingKey {
@@ -31,38 +43,43 @@ abstract contract BatchVerifier {
         uint256[] ic;
     }
 
-    VerifyingKey[3] internal vks;
+    VerifyingKey[5] internal vks;
 
     error BadVerifyingKey(uint8 kind);
-    error BadTreeShape(uint256 leaves, uint256 proofWords, uint256 inputWords);
+    error BadTreeShape(uint256 txs, uint256 proofWords, uint256 inputWords);
+    error CoordinateNotInField(uint256 index);
     error InputNotInField(uint256 index);
-    error BrokenLinkage(uint256 parent);
+    error BrokenLink(uint256 node, uint256 input, uint256 otherNode, uint256 otherInput);
+    error MustBeZero(uint256 node, uint256 input);
+    error MustBeNonZero(uint256 node, uint256 input);
     error PrecompileFailed(uint256 node);
     error ProofRejected();
 
-    /// @param keys flat verifying keys for BASE, MERGE, ROOT: alpha(2) beta(4) gamma(4) delta(4) ic(2 (m + 1)).
-    constructor(uint256[][3] memory keys) {
-        for (uint8 k = 0; k < 3; k++) {
+    /// @param keys flat verifying keys by slot (VM, kernel, base, merge, root): alpha(2) beta(4) gamma(4) delta(4)
+    /// ic(2 (m + 1)); each circuit needs at least the inputs the linkage rules name.
+    constructor(uint256[][5] memory keys) {
+        uint256[5] memory minInputs = [uint256(3), 8, 15, 3 * OUTPUTS, 10 + 2 * OUTPUTS];
+        for (uint8 k = 0; k < KINDS; k++) {
             uint256[] memory w = keys[k];
-            if (w.length < 18 || (w.length - 14) % 2 != 0 || (w.length - 14) / 2 < 3) revert BadVerifyingKey(k);
+            if (w.length < 16 || w.length % 2 != 0 || (w.length - 16) / 2 < minInputs[k]) revert BadVerifyingKey(k);
             VerifyingKey storage vk = vks[k];
             vk.alpha = [w[0], w[1]];
             vk.beta = [w[2], w[3], w[4], w[5]];
             vk.gamma = [w[6], w[7], w[8], w[9]];
             vk.delta = [w[10], w[11], w[12], w[13]];
             for (uint256 i = 14; i < w.length; i++) {
+                if (w[i] >= Q) revert BadVerifyingKey(k);
                 vk.ic.push(w[i]);
             }
         }
-        if (numInputs(ROOT) < 4) revert BadVerifyingKey(ROOT);
     }
 
-    /// @notice Number of public inputs of circuit kind `kind` (0 base, 1 merge, 2 root).
+    /// @notice Number of public inputs of the circuit in key slot `kind`.
     function numInputs(uint8 kind) public view returns (uint256) {
         return vks[kind].ic.length / 2 - 1;
     }
 
-    /// @notice Verifying key of `kind` in the flat layout taken by the constructor.
+    /// @notice Verifying key in slot `kind`, in the flat layout taken by the constructor.
     function verifyingKey(uint8 kind) external view returns (uint256[] memory w) {
         VerifyingKey storage vk = vks[kind];
         w = new uint256[](14 + vk.ic.length);
@@ -78,52 +95,160 @@ abstract contract BatchVerifier {
         }
     }
 
-    function _kind(uint256 node, uint256 leaves) internal pure returns (uint8) {
-        if (node == 0) return ROOT;
-        return node < leaves - 1 ? MERGE : BASE;
+    /// @dev Key slot of every node of the tree derived from `callsPerTx` (see the contract notice).
+    function _kinds(uint256[] memory callsPerTx, uint256 proofWords, uint256 inputWords)
+        internal
+        pure
+        returns (uint8[] memory kind)
+    {
+        uint256 txs = callsPerTx.length;
+        if (txs < 2) revert BadTreeShape(txs, proofWords, inputWords);
+        uint256 calls = 0;
+        for (uint256 t = 0; t < txs; t++) {
+            if (callsPerTx[t] > proofWords) revert BadTreeShape(txs, proofWords, inputWords);
+            calls += callsPerTx[t];
+        }
+        uint256 n = 2 * calls + 2 * txs - 1;
+        if (proofWords != 8 * n) revert BadTreeShape(txs, proofWords, inputWords);
+        kind = new uint8[](n);
+        for (uint256 i = 0; i < 2 * calls; i += 2) {
+            kind[i] = VM;
+            kind[i + 1] = KERNEL;
+        }
+        for (uint256 i = 2 * calls; i < 2 * calls + txs; i++) {
+            kind[i] = BASE;
+        }
+        for (uint256 i = 2 * calls + txs; i + 1 < n; i++) {
+            kind[i] = MERGE;
+        }
+        kind[n - 1] = ROOT;
     }
 
-    /// @dev Verifies a whole block proof; reverts unless the tree shape, linkage and every proof check out.
-    function _verifyBlock(uint256 leaves, uint256[] calldata proofs, uint256[] calldata inputs) internal view {
-        uint256 n = 2 * leaves - 1;
-        if (leaves < 2 || proofs.length != 8 * n) revert BadTreeShape(leaves, proofs.length, inputs.length);
+    /// @dev Verifies a whole block proof; reverts unless shape, field ranges, linkage and every proof check out.
+    function _verifyBlock(uint256[] memory callsPerTx, uint256[] calldata proofs, uint256[] calldata inputs)
+        internal
+        view
+    {
+        uint8[] memory kind = _kinds(callsPerTx, proofs.length, inputs.length);
+        uint256 n = kind.length;
+        uint256[5] memory width;
+        for (uint8 k = 0; k < KINDS; k++) {
+            width[k] = numInputs(k);
+        }
         uint256[] memory offset = new uint256[](n + 1);
         for (uint256 i = 0; i < n; i++) {
-            offset[i + 1] = offset[i] + numInputs(_kind(i, leaves));
+            offset[i + 1] = offset[i] + width[kind[i]];
         }
-        if (inputs.length != offset[n]) revert BadTreeShape(leaves, proofs.length, inputs.length);
+        if (inputs.length != offset[n]) revert BadTreeShape(callsPerTx.length, proofs.length, inputs.length);
+        for (uint256 i = 0; i < proofs.length; i++) {
+            if (proofs[i] >= Q) revert CoordinateNotInField(i);
+        }
         for (uint256 i = 0; i < inputs.length; i++) {
             if (inputs[i] >= R) revert InputNotInField(i);
         }
-        for (uint256 p = 0; p + 1 < leaves; p++) {
-            uint256 l = offset[2 * p + 1];
-            uint256 r = offset[2 * p + 2];
-            if (inputs[l] != inputs[offset[p]] || inputs[l + 1] != inputs[r] || inputs[r + 1] != inputs[offset[p] + 1])
-            {
-                revert BrokenLinkage(p);
+        _checkCalls(callsPerTx, offset, inputs);
+        _checkRollups(callsPerTx.length, n, offset, inputs);
+        _batchPairing(callsPerTx, kind, offset, proofs, inputs);
+    }
+
+    /// @dev Kernel chains, base-to-kernel links and base-to-base state continuity.
+    function _checkCalls(uint256[] memory callsPerTx, uint256[] memory off, uint256[] calldata x) private pure {
+        uint256 txs = callsPerTx.length;
+        uint256 id = 0;
+        uint256 firstBase = off.length - 2 * txs;
+        for (uint256 t = 0; t < txs; t++) {
+            uint256 c = callsPerTx[t];
+            for (uint256 j = 0; j < c; j++) {
+                uint256 k = id + 1;
+                for (uint256 i = 0; i < 3; i++) {
+                    _eq(off, x, k, 4 + i, id, i);
+                }
+                if (j == 0) {
+                    if (x[off[k] + 2] != 0) revert MustBeZero(k, 2);
+                } else {
+                    uint256 p = k - 2;
+                    _eq(off, x, k, 2, p, 3);
+                    _eq(off, x, k, 0, p, 0);
+                    _eq(off, x, k, 1, p, 1);
+                    if (x[off[p] + 7] != 0) revert MustBeZero(p, 7);
+                }
+                id += 2;
+            }
+            uint256 b = firstBase + t;
+            if (c > 0) {
+                uint256 k = id - 1;
+                _eq(off, x, b, 14, k, 7);
+                if (x[off[k] + 7] == 0) revert MustBeNonZero(k, 7);
+                _eq(off, x, k, 1, b, 4);
+            }
+            if (t > 0) {
+                for (uint256 i = 0; i < 6; i++) {
+                    _eq(off, x, b - 1, 6 + i, b, i);
+                }
             }
         }
-        _batchPairing(leaves, n, offset, proofs, inputs);
+    }
+
+    /// @dev Merges (left-to-right pairing, odd last carried up) and the root over the final two nodes.
+    function _checkRollups(uint256 txs, uint256 n, uint256[] memory off, uint256[] calldata x) private pure {
+        uint256[] memory level = new uint256[](txs);
+        uint256 firstBase = n + 1 - 2 * txs;
+        for (uint256 t = 0; t < txs; t++) {
+            level[t] = firstBase + t;
+        }
+        uint256 len = txs;
+        uint256 next = firstBase + txs;
+        while (len > 2) {
+            uint256 m = 0;
+            for (uint256 i = 0; i < len; i += 2) {
+                if (i + 1 < len) {
+                    _children(off, x, next, OUTPUTS, level[i], level[i + 1]);
+                    level[m++] = next++;
+                } else {
+                    level[m++] = level[i];
+                }
+            }
+            len = m;
+        }
+        _children(off, x, n - 1, 10, level[0], level[1]);
+    }
+
+    function _children(uint256[] memory off, uint256[] calldata x, uint256 a, uint256 first, uint256 l, uint256 r)
+        private
+        pure
+    {
+        for (uint256 i = 0; i < OUTPUTS; i++) {
+            _eq(off, x, a, first + i, l, i);
+            _eq(off, x, a, first + OUTPUTS + i, r, i);
+        }
+    }
+
+    function _eq(uint256[] memory off, uint256[] calldata x, uint256 a, uint256 i, uint256 b, uint256 j)
+        private
+        pure
+    {
+        if (x[off[a] + i] != x[off[b] + j]) revert BrokenLink(a, i, b, j);
     }
 
     function _batchPairing(
-        uint256 leaves,
-        uint256 n,
+        uint256[] memory callsPerTx,
+        uint8[] memory kind,
         uint256[] memory offset,
         uint256[] calldata proofs,
         uint256[] calldata inputs
     ) private view {
-        uint256 seed = uint256(keccak256(abi.encode(leaves, proofs, inputs)));
-        uint256[] memory pairs = new uint256[](6 * (n + 9));
-        uint256[3] memory weightSum;
-        uint256[2][3] memory accC;
-        uint256[][3] memory inputWeights;
-        for (uint8 k = 0; k < 3; k++) {
+        uint256 n = kind.length;
+        uint256 seed = uint256(keccak256(abi.encode(callsPerTx, proofs, inputs)));
+        uint256[] memory pairs = new uint256[](6 * (n + 3 * KINDS));
+        uint256[5] memory weightSum;
+        uint256[2][5] memory accC;
+        uint256[][5] memory inputWeights;
+        for (uint8 k = 0; k < KINDS; k++) {
             inputWeights[k] = new uint256[](numInputs(k));
         }
         for (uint256 i = 0; i < n; i++) {
-            uint8 k = _kind(i, leaves);
-            uint256 w = uint256(keccak256(abi.encode(seed, i))) % R;
+            uint8 k = kind[i];
+            uint256 w = i == 0 ? 1 : uint256(keccak256(abi.encode(seed, i))) % R;
             if (w == 0) w = 1;
             _weighProof(pairs, i, w, proofs[8 * i:8 * i + 8], accC[k]);
             weightSum[k] = addmod(weightSum[k], w, R);
@@ -133,7 +258,7 @@ abstract contract BatchVerifier {
             }
         }
         uint256 used = n;
-        for (uint8 k = 0; k < 3; k++) {
+        for (uint8 k = 0; k < KINDS; k++) {
             if (weightSum[k] == 0) continue;
             VerifyingKey storage vk = vks[k];
             (uint256 x, uint256 y) = _mul(vk.alpha[0], vk.alpha[1], weightSum[k], n);

@@ -12,13 +12,26 @@ import {SequencerRegistry} from "./SequencerRegistry.sol";
 ///   proposal  - active sequencers propose a data hash; score = keccak(randao(start - lag), key); highest wins
 ///   commit    - a prover posts the bond with the canonical proposer's signature naming it (one per slot)
 ///   reveal    - anyone posts the block data as calldata; its keccak must equal the proposal's data hash
-///   proving   - the committed prover's block proof is verified (BatchVerifier); its root public inputs must be
-///               [archive, newArchive, dataHash mod r, prover]
+///   proving   - the committed prover's block proof is verified (BatchVerifier) against the revealed header: the
+///               root's previous archive, prover id, chain id and block number must be the contract's, its out hash,
+///               in hash, timestamp and coinbase the header's; its new archive becomes the contract's
 ///   backup    - after the deadline the bond is slashable and anyone may submit block data + proof; first wins
 /// `finalize` pays the sequencer, prover and submitter in RewardToken and returns an unslashed bond.
 /// Confirmation stages (`stage`): 1 proposed, 2 canonical (proposal window closed), 3 prover committed,
 /// 4 data revealed, 5 proven, 6 finalized, 7 finalization buried under `finalityDepth` L1 blocks.
 contract Rollup is BatchVerifier {
+    /// Revealed block data is `abi.encode(BlockHeader, bytes body)`; the body is opaque here. `callsPerTx` (public
+    /// calls of each base rollup's tx, padding txs included) fixes the proof tree.
+    struct BlockHeader {
+        uint256 chainId;
+        uint256 blockNumber;
+        uint256 timestamp;
+        uint256 coinbase;
+        uint256 inHash;
+        uint256 outHash;
+        uint256[] callsPerTx;
+    }
+
     struct Params {
         uint64 proposalWindow;
         uint64 commitWindow;
@@ -35,6 +48,7 @@ contract Rollup is BatchVerifier {
     struct Slot {
         address proposer;
         bytes32 dataHash;
+        bytes32 headerHash;
         uint256 score;
         address prover;
         uint256 bond;
@@ -57,10 +71,14 @@ contract Rollup is BatchVerifier {
     RewardToken public immutable token;
     uint256 public immutable genesisBlock;
     uint256 public immutable slotLength;
+    /// @notice L2 chain id every root proof must carry.
+    uint256 public immutable l2ChainId;
     Params internal params;
 
     /// @notice Archive root of the latest proven block.
     uint256 public archive;
+    /// @notice L2 block number the next proven block must carry.
+    uint256 public nextBlockNumber;
     uint256 public slashedPool;
     mapping(uint256 => Slot) internal slots;
     mapping(uint256 => mapping(address => bool)) public hasProposed;
@@ -89,6 +107,7 @@ contract Rollup is BatchVerifier {
     error AlreadyFinalized(uint256 slot);
     error NothingToSlash(uint256 slot);
     error PublicInputMismatch(uint256 index, uint256 got, uint256 expected);
+    error HeaderMismatch(bytes32 got, bytes32 expected);
     error TransferFailed(address to);
 
     constructor(
@@ -96,11 +115,14 @@ contract Rollup is BatchVerifier {
         RandaoStore randao_,
         Params memory params_,
         uint256 genesisArchive,
-        uint256[][3] memory keys
+        uint256 genesisBlockNumber,
+        uint256 chainId_,
+        uint256[][5] memory keys
     ) BatchVerifier(keys) {
         if (
             params_.proposalWindow == 0 || params_.commitWindow == 0 || params_.revealWindow == 0
-                || params_.provingWindow == 0 || params_.backupWindow == 0 || genesisArchive >= R
+                || params_.provingWindow == 0 || params_.backupWindow == 0 || genesisArchive >= R || chainId_ >= R
+                || genesisBlockNumber >= R
         ) revert BadParameters();
         registry = registry_;
         randao = randao_;
@@ -110,6 +132,8 @@ contract Rollup is BatchVerifier {
             + params_.provingWindow + params_.backupWindow;
         if (genesisBlock < randao_.lag()) revert BadParameters();
         archive = genesisArchive;
+        nextBlockNumber = genesisBlockNumber;
+        l2ChainId = chainId_;
         token = new RewardToken(address(this));
     }
 
@@ -209,49 +233,58 @@ contract Rollup is BatchVerifier {
         if (s.revealed) revert AlreadyRevealed(slot);
         bytes32 h = keccak256(data);
         if (h != s.dataHash) revert DataMismatch(h, s.dataHash);
+        (BlockHeader memory header,) = abi.decode(data, (BlockHeader, bytes));
+        s.headerHash = keccak256(abi.encode(header));
         s.revealed = true;
         emit Revealed(slot, h);
     }
 
-    /// @notice Committed prover's block proof (any sender may carry it). See BatchVerifier for the layout.
-    function submitProof(uint256 slot, uint256 leaves, uint256[] calldata proofs, uint256[] calldata inputs)
-        external
-    {
+    /// @notice Committed prover's block proof (any sender may carry it) for the revealed `header`. See
+    /// BatchVerifier for the layout of `proofs` and `inputs`.
+    function submitProof(
+        uint256 slot,
+        BlockHeader calldata header,
+        uint256[] calldata proofs,
+        uint256[] calldata inputs
+    ) external {
         uint256[5] memory w = windows(slot);
         _inWindow(slot, w[2], w[3]);
         Slot storage s = slots[slot];
         if (!s.revealed) revert NotRevealed(slot);
         if (s.prover == address(0)) revert NotCommitted(slot);
         if (s.proven) revert AlreadyProven(slot);
-        _checkRoot(inputs, s.dataHash, s.prover);
-        _verifyBlock(leaves, proofs, inputs);
-        _accept(slot, s, s.prover, s.proposer, inputs[1], false);
+        bytes32 hh = keccak256(abi.encode(header));
+        if (hh != s.headerHash) revert HeaderMismatch(hh, s.headerHash);
+        uint256 root = _checkRoot(header, inputs, s.prover);
+        _verifyBlock(header.callsPerTx, proofs, inputs);
+        _accept(slot, s, s.prover, s.proposer, inputs[root + 1], false);
     }
 
     /// @notice Anyone's block data and proof once the proving deadline has passed; the first verified one wins.
-    /// If the slot's data was revealed, the same data must be proven.
-    function submitBackup(
-        uint256 slot,
-        bytes calldata data,
-        uint256 leaves,
-        uint256[] calldata proofs,
-        uint256[] calldata inputs
-    ) external {
+    /// If the slot's data was revealed, the same data must be proven. The prover paid is the root's prover id.
+    function submitBackup(uint256 slot, bytes calldata data, uint256[] calldata proofs, uint256[] calldata inputs)
+        external
+    {
         uint256[5] memory w = windows(slot);
         _inWindow(slot, w[3], w[4]);
         Slot storage s = slots[slot];
         if (s.proven) revert AlreadyProven(slot);
         bytes32 h = keccak256(data);
         if (s.revealed && h != s.dataHash) revert DataMismatch(h, s.dataHash);
-        if (inputs.length < 4 || inputs[3] >> 160 != 0) revert PublicInputMismatch(3, inputs.length, 0);
-        address prover = address(uint160(inputs[3]));
-        _checkRoot(inputs, h, prover);
-        _verifyBlock(leaves, proofs, inputs);
+        (BlockHeader memory header,) = abi.decode(data, (BlockHeader, bytes));
+        uint256 width = numInputs(ROOT);
+        if (inputs.length < width) revert BadTreeShape(header.callsPerTx.length, proofs.length, inputs.length);
+        uint256 proverId = inputs[inputs.length - width + 4];
+        if (proverId >> 160 != 0) revert PublicInputMismatch(4, proverId, uint256(uint160(proverId)));
+        address prover = address(uint160(proverId));
+        uint256 root = _checkRoot(header, inputs, prover);
+        _verifyBlock(header.callsPerTx, proofs, inputs);
         if (s.prover != address(0) && !s.slashed) _slash(slot, s);
         address sequencer = s.revealed ? s.proposer : msg.sender;
         s.dataHash = h;
+        s.headerHash = keccak256(abi.encode(header));
         s.revealed = true;
-        _accept(slot, s, prover, sequencer, inputs[1], true);
+        _accept(slot, s, prover, sequencer, inputs[root + 1], true);
     }
 
     /// @notice Slashes the committed prover's bond once the proving deadline has passed without a proof.
@@ -281,12 +314,32 @@ contract Rollup is BatchVerifier {
         emit Finalized(slot, s.sequencerPaid, s.provenBy, s.submitter);
     }
 
-    function _checkRoot(uint256[] calldata inputs, bytes32 dataHash, address prover) private view {
-        if (inputs.length < 4) revert PublicInputMismatch(0, inputs.length, 4);
-        uint256[4] memory expected = [archive, inputs[1], uint256(dataHash) % R, uint256(uint160(prover))];
-        for (uint256 i = 0; i < 4; i++) {
-            if (inputs[i] != expected[i]) revert PublicInputMismatch(i, inputs[i], expected[i]);
+    /// @dev Checks the root's inputs against L1 truth and `header`; returns the root's offset in `inputs`.
+    function _checkRoot(BlockHeader memory header, uint256[] calldata inputs, address prover)
+        private
+        view
+        returns (uint256 root)
+    {
+        uint256 width = numInputs(ROOT);
+        if (inputs.length < width) revert BadTreeShape(header.callsPerTx.length, 0, inputs.length);
+        root = inputs.length - width;
+        uint256[10] memory expected = [
+            archive,
+            inputs[root + 1],
+            header.outHash,
+            inputs[root + 3],
+            uint256(uint160(prover)),
+            header.inHash,
+            l2ChainId,
+            nextBlockNumber,
+            header.timestamp,
+            header.coinbase
+        ];
+        for (uint256 i = 0; i < 10; i++) {
+            if (inputs[root + i] != expected[i]) revert PublicInputMismatch(i, inputs[root + i], expected[i]);
         }
+        if (header.chainId != l2ChainId) revert PublicInputMismatch(6, header.chainId, l2ChainId);
+        if (header.blockNumber != nextBlockNumber) revert PublicInputMismatch(7, header.blockNumber, nextBlockNumber);
     }
 
     function _slash(uint256 slot, Slot storage s) private {
@@ -306,6 +359,7 @@ contract Rollup is BatchVerifier {
         s.sequencerPaid = sequencer;
         s.archive = newArchive;
         archive = newArchive;
+        nextBlockNumber += 1;
         emit BlockProven(slot, prover, msg.sender, newArchive, backup);
     }
 }

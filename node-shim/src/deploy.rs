@@ -148,14 +148,25 @@ fn deploy_code(l1: &mut dyn L1, from: Address, code: &[u8], args: Vec<u8>) -> Re
         .ok_or_else(|| NodeError::Abi("deployment receipt has no contract address".into()))
 }
 
-/// Deploys registry, RANDAO store and rollup (which creates the reward token). Genesis (slot 0, epoch 0) starts
-/// `randao_lag + 4` blocks after the current head.
+/// The L2 side of a deployment: the state the rollup starts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct L2Genesis {
+    /// Archive root before the first proven block.
+    pub archive: Fr,
+    /// Block number the first proven block carries.
+    pub block_number: u64,
+    /// L2 chain id every root proof binds.
+    pub chain_id: Fr,
+}
+
+/// Deploys registry, RANDAO store and rollup (which creates the reward token) with the five verifying keys. Genesis
+/// (slot 0, epoch 0) starts `randao_lag + 4` L1 blocks after the current head.
 pub fn deploy(
     l1: &mut dyn L1,
     deployer: Address,
     params: &ProtocolParams,
     vks: &BlockVerifyingKeys,
-    genesis_archive: Fr,
+    genesis: L2Genesis,
 ) -> Result<Deployment> {
     params.validate()?;
     let genesis_block = l1.block_number()? + params.randao_lag + 4;
@@ -197,7 +208,9 @@ pub fn deploy(
             proverReward: params.prover_reward,
             submitterReward: params.submitter_reward,
         },
-        genesisArchive: field_word(genesis_archive),
+        genesisArchive: field_word(genesis.archive),
+        genesisBlockNumber: U256::from(genesis.block_number),
+        chainId_: field_word(genesis.chain_id),
         keys: vks.encode(),
     };
     let rollup = deploy_code(l1, deployer, &Rollup::BYTECODE, rollup_args.abi_encode())?;

@@ -2,11 +2,12 @@
 //! backup phase) take K consecutive slots through proposal, prover commitment, reveal, proving, submission and
 //! finalization on any [`L1`], with optional faults per slot. Each slot yields a [`SlotReport`].
 
+use crate::block_data::{BlockData, BlockHeader};
 use crate::contracts::{RandaoStore, Rollup, SequencerRegistry};
-use crate::deploy::{Deployment, ProtocolParams, deploy, send, view};
+use crate::deploy::{Deployment, L2Genesis, ProtocolParams, deploy, send, view};
 use crate::error::{NodeError, Result};
 use crate::l1::{Account, L1};
-use crate::proof::fr_from_word;
+use crate::proof::{BlockProof, CircuitKind, fr_from_word};
 use crate::prover::{BlockProver, BlockRequest};
 use crate::report::{SlotOutcome, SlotReport};
 use alloy::primitives::{Address, B256, U256, keccak256};
@@ -25,6 +26,9 @@ pub enum Fault {
     MissedDeadline,
     /// A tampered copy of the proof is submitted first and must revert; the honest proof then lands.
     InvalidProof,
+    /// A copy with two base rollups' proofs and inputs swapped (each proof valid alone, the tree broken) is
+    /// submitted first and must revert; the honest proof then lands.
+    InvalidLinkage,
 }
 
 /// Who takes part and for how long.
@@ -106,7 +110,11 @@ impl<'a> Node<'a> {
             deployer,
             &config.params,
             prover.verifying_keys(),
-            prover.genesis_archive(),
+            L2Genesis {
+                archive: prover.genesis_archive(),
+                block_number: prover.genesis_block_number(),
+                chain_id: prover.chain_id(),
+            },
         )?;
         for s in &sequencers {
             let key = keccak256(s.address);
@@ -213,15 +221,17 @@ impl<'a> Node<'a> {
         )?;
         self.l1.mine_to(start - 1)?;
 
+        let archive = self.archive()?;
         let blocks: Vec<Vec<u8>> = (0..self.sequencers.len())
             .map(|i| {
                 self.prover.build_block(
+                    archive,
                     slot,
                     self.config.txs_per_block,
                     self.config.seed + i as u64,
                 )
             })
-            .collect();
+            .collect::<Result<_>>()?;
         if fault != Some(Fault::NoProposal) {
             for (i, s) in self.sequencers.iter().enumerate() {
                 let call = Rollup::proposeCall {
@@ -292,13 +302,7 @@ impl<'a> Node<'a> {
         if let (Some(prover), Some(data)) = (report.prover, &data)
             && fault != Some(Fault::MissedDeadline)
         {
-            self.prove_and_submit(
-                slot,
-                prover,
-                data,
-                fault == Some(Fault::InvalidProof),
-                report,
-            )?;
+            self.prove_and_submit(slot, prover, data, fault, report)?;
         } else {
             self.backup(slot, w[3], data, report)?;
         }
@@ -367,9 +371,10 @@ impl<'a> Node<'a> {
         slot: u64,
         prover: Address,
         data: &[u8],
-        tamper: bool,
+        fault: Option<Fault>,
         report: &mut SlotReport,
     ) -> Result<()> {
+        let header = BlockData::decode(data)?.header;
         let request = BlockRequest {
             slot,
             prev_archive: self.archive()?,
@@ -377,17 +382,13 @@ impl<'a> Node<'a> {
             prover,
         };
         let proof = self.prover.prove_block(&request)?;
-        if tamper {
-            let mut bad = proof.clone();
-            bad.nodes[bad.leaves - 1].proof.a =
-                (bad.nodes[bad.leaves - 1].proof.a + bad.nodes[0].proof.a).into();
-            let enc = bad.encode();
-            let call = Rollup::submitProofCall {
-                slot: U256::from(slot),
-                leaves: enc.leaves,
-                proofs: enc.proofs,
-                inputs: enc.inputs,
-            };
+        let bad = match fault {
+            Some(Fault::InvalidProof) => Some(("tampered proof", tamper_proof(&proof)?)),
+            Some(Fault::InvalidLinkage) => Some(("proof with swapped bases", swap_bases(&proof)?)),
+            _ => None,
+        };
+        if let Some((what, bad)) = bad {
+            let call = submit_call(slot, &header, &bad);
             match send(
                 self.l1,
                 self.watcher.address,
@@ -396,24 +397,16 @@ impl<'a> Node<'a> {
                 U256::ZERO,
             ) {
                 Err(NodeError::Reverted { reason, .. }) => {
-                    report.tampered_rejected = Some(reason.clone());
-                    report.event(format!("tampered proof rejected: {reason}"));
+                    report.event(format!("{what} rejected: {reason}"));
+                    report.tampered_rejected = Some(reason);
                 }
                 Ok(_) => {
-                    return Err(NodeError::Prover(
-                        "tampered block proof was accepted".into(),
-                    ));
+                    return Err(NodeError::Prover(format!("{what} was accepted")));
                 }
                 Err(e) => return Err(e),
             }
         }
-        let enc = proof.encode();
-        let call = Rollup::submitProofCall {
-            slot: U256::from(slot),
-            leaves: enc.leaves,
-            proofs: enc.proofs,
-            inputs: enc.inputs,
-        };
+        let call = submit_call(slot, &header, &proof);
         let receipt = send(self.l1, prover, self.deployment.rollup, &call, U256::ZERO)?;
         report.verify_gas = Some(receipt.gas_used);
         report.proofs = proof.nodes.len();
@@ -452,10 +445,15 @@ impl<'a> Node<'a> {
                 self.config.params.prover_bond
             ));
         }
-        let data = data.unwrap_or_else(|| {
-            self.prover
-                .build_block(slot, self.config.txs_per_block, !self.config.seed)
-        });
+        let data = match data {
+            Some(d) => d,
+            None => self.prover.build_block(
+                self.archive()?,
+                slot,
+                self.config.txs_per_block,
+                !self.config.seed,
+            )?,
+        };
         let request = BlockRequest {
             slot,
             prev_archive: self.archive()?,
@@ -467,7 +465,6 @@ impl<'a> Node<'a> {
         let call = Rollup::submitBackupCall {
             slot: U256::from(slot),
             data: data.into(),
-            leaves: enc.leaves,
             proofs: enc.proofs,
             inputs: enc.inputs,
         };
@@ -502,4 +499,56 @@ impl<'a> Node<'a> {
             &crate::contracts::RewardToken::balanceOfCall(who),
         )
     }
+}
+
+/// The contract's copy of a block header.
+pub fn rollup_header(h: &BlockHeader) -> Rollup::BlockHeader {
+    Rollup::BlockHeader {
+        chainId: h.chainId,
+        blockNumber: h.blockNumber,
+        timestamp: h.timestamp,
+        coinbase: h.coinbase,
+        inHash: h.inHash,
+        outHash: h.outHash,
+        callsPerTx: h.callsPerTx.clone(),
+    }
+}
+
+/// `submitProof(slot, header, proofs, inputs)` for `proof`.
+pub fn submit_call(slot: u64, header: &BlockHeader, proof: &BlockProof) -> Rollup::submitProofCall {
+    let enc = proof.encode();
+    Rollup::submitProofCall {
+        slot: U256::from(slot),
+        header: rollup_header(header),
+        proofs: enc.proofs,
+        inputs: enc.inputs,
+    }
+}
+
+/// A copy of `proof` whose root proof has `A` moved by the first proof's `A`: its inputs and linkage are intact,
+/// its pairing check fails.
+pub fn tamper_proof(proof: &BlockProof) -> Result<BlockProof> {
+    let mut bad = proof.clone();
+    let shift = proof.nodes.first().map(|n| n.proof.a);
+    match (bad.nodes.last_mut(), shift) {
+        (Some(root), Some(a)) => root.proof.a = (root.proof.a + a).into(),
+        _ => return Err(NodeError::MalformedProof("empty block proof".into())),
+    }
+    Ok(bad)
+}
+
+/// A copy of `proof` with its first two base rollups (proofs and inputs) swapped: every proof still verifies on
+/// its own, but the tree's linkage breaks.
+pub fn swap_bases(proof: &BlockProof) -> Result<BlockProof> {
+    let bases: Vec<usize> = (0..proof.nodes.len())
+        .filter(|&i| proof.nodes[i].kind == CircuitKind::BaseRollup)
+        .collect();
+    let [a, b, ..] = bases[..] else {
+        return Err(NodeError::MalformedProof(
+            "fewer than two base rollups".into(),
+        ));
+    };
+    let mut bad = proof.clone();
+    bad.nodes.swap(a, b);
+    Ok(bad)
 }

@@ -57,6 +57,9 @@ pub enum NodeError {
     /// Signing a prover commitment failed.
     #[error("signing failed: {0}")]
     Signing(String),
+    /// A prove-block bundle could not be read, or the engine rejected it.
+    #[error("block bundle: {0}")]
+    Bundle(#[from] sidecar_engine::block::BlockError),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -3,7 +3,7 @@
 //! ```text
 //!  contracts/*.sol --solc-js--> artifacts/*.json --sol!--> contracts (typed calls)
 //!                                                            |
-//!  BlockProver (prove-block; toy fixture in tests) --> driver --> deploy/send/view --> L1 trait
+//!  BlockProver (the engine's prove-block) --> driver --> deploy/send/view --> L1 trait
 //!                                                                                     |-- Devchain (revm)
 //!                                                                                     `-- RpcL1 (alloy: anvil, ...)
 //! ```
@@ -11,20 +11,22 @@
 //! commitment (bond + proposer signature), reveal (calldata), proof submission (batch verification of every tree
 //! proof on L1), finalization (rewards), and the unhappy paths (slashing, backup phase, invalid proofs).
 
+pub mod block_data;
 pub mod contracts;
 pub mod deploy;
 pub mod driver;
+pub mod engine_prover;
 pub mod error;
-#[cfg(any(test, feature = "test-fixture"))]
-pub mod fixture;
 pub mod l1;
 pub mod proof;
 pub mod prover;
 pub mod report;
 pub mod verifier;
 
-pub use deploy::{Deployment, ProtocolParams};
+pub use block_data::{BlockData, BlockHeader};
+pub use deploy::{Deployment, L2Genesis, ProtocolParams};
 pub use driver::{Fault, Node, NodeConfig};
+pub use engine_prover::EngineBlockProver;
 pub use error::{L1Error, L1Result, NodeError, Result};
 pub use l1::{Account, BlockInfo, Devchain, L1, Receipt, RpcL1};
 pub use proof::{BlockProof, BlockVerifyingKeys, CircuitKind, EncodedBlockProof, TreeProof};

@@ -1,189 +1,255 @@
 //! The interim block proof: every Groth16 proof of a block's proof tree, and its encoding for the L1 verifier.
 //!
-//! Layout (shared with `BatchVerifier.sol`): a block with `t >= 2` leaves has `2t - 1` proofs in heap order; node 0
-//! is the root rollup, nodes `1 .. t-1` merges, nodes `t-1 .. 2t-1` base rollups; node i's children are 2i+1 and
-//! 2i+2. Every circuit's public inputs start with `[start_state, end_state]`; the root's are
-//! `[prev_archive, new_archive, data_hash mod r, prover address]`. Field elements and coordinates are encoded as
-//! big-endian uint256 words; G2 coordinates imaginary part first.
+//! The tree is the engine's (`sidecar_engine::block::layout`): each tx's public calls as VM / kernel pairs, one
+//! base rollup per tx (padding included), merges pairing left to right with an odd last node carried up, and the
+//! root over the final two. It is fully determined by `calls_per_tx`, which the L1 takes from the block header;
+//! `BatchVerifier.sol` derives the same node ids and enforces the same linkage (`LinkSet`). Words are big-endian
+//! uint256 (the engine's `l1` encoding): a proof is `A(2) B(4, imaginary part first) C(2)`, a key
+//! `α(2) β(4) γ(4) δ(4) IC(2 each)`. Key slot of a circuit = its index in [`CircuitKind::ALL`].
 
 use crate::error::{NodeError, Result};
 use alloy::primitives::{Address, B256, U256};
-use ark_bn254::{Bn254, Fq, Fr, G1Affine, G2Affine};
-use ark_ec::AffineRepr;
-use ark_ff::{BigInteger, PrimeField};
+use ark_bn254::{Bn254, Fr};
+use ark_ff::PrimeField;
 use ark_groth16::{Groth16, Proof, VerifyingKey};
 use ark_snark::SNARK;
+use sidecar_engine::block::{
+    LinkSet, TreeNode, field_be, key_be, kind_from_name, layout_for_calls, load_keys, load_proof,
+    proof_be, read_manifest,
+};
+use std::path::Path;
 
-/// Number of public inputs of the root rollup that the L1 interprets.
-pub const ROOT_INPUTS: usize = 4;
+pub use sidecar_circuits::CircuitKind;
 
-/// Circuit kind of a node of the proof tree; the index matches the contract's verifying-key slots.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CircuitKind {
-    Base = 0,
-    Merge = 1,
-    Root = 2,
+/// Indices of the root rollup's public inputs the L1 reads.
+pub mod root_input {
+    pub const PREV_ARCHIVE: usize = 0;
+    pub const NEW_ARCHIVE: usize = 1;
+    pub const OUT_HASH: usize = 2;
+    pub const TOTAL_FEES: usize = 3;
+    pub const PROVER_ID: usize = 4;
+    pub const IN_HASH: usize = 5;
+    pub const CHAIN_ID: usize = 6;
+    pub const BLOCK_NUMBER: usize = 7;
+    pub const TIMESTAMP: usize = 8;
+    pub const COINBASE: usize = 9;
 }
 
-impl CircuitKind {
-    /// Kind of heap node `node` in a tree with `leaves` leaves.
-    pub fn of(node: usize, leaves: usize) -> Self {
-        if node == 0 {
-            Self::Root
-        } else if node + 1 < leaves {
-            Self::Merge
-        } else {
-            Self::Base
-        }
-    }
+/// Key slot of `kind` (its index in [`CircuitKind::ALL`]).
+pub fn key_slot(kind: CircuitKind) -> usize {
+    CircuitKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .expect("ALL lists every kind")
 }
 
-/// One proof of the tree with its public inputs.
+/// One proof of the tree with its circuit and public inputs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreeProof {
+    pub kind: CircuitKind,
     pub proof: Proof<Bn254>,
     pub public_inputs: Vec<Fr>,
 }
 
-/// All proofs of one block, heap order (see the module notes).
+/// All proofs of one block, in the engine's node order (see the module note).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockProof {
-    pub leaves: usize,
+    /// Public calls of each base rollup's tx (padding txs included).
+    pub calls_per_tx: Vec<usize>,
     pub nodes: Vec<TreeProof>,
 }
 
-/// Verifying keys of the three circuit kinds.
+/// Verifying keys of the five circuits, by key slot.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockVerifyingKeys {
-    pub base: VerifyingKey<Bn254>,
-    pub merge: VerifyingKey<Bn254>,
-    pub root: VerifyingKey<Bn254>,
+    keys: [VerifyingKey<Bn254>; 5],
 }
 
-/// A block proof as the contract takes it: `(leaves, proofs (8 words each), inputs (concatenated))`.
+/// A block proof as the contract takes it: 8 words per node, then every node's inputs concatenated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncodedBlockProof {
-    pub leaves: U256,
     pub proofs: Vec<U256>,
     pub inputs: Vec<U256>,
 }
 
 /// Big-endian uint256 of a field element's canonical integer.
 pub fn field_word<F: PrimeField>(x: F) -> U256 {
-    U256::from_be_slice(&x.into_bigint().to_bytes_be())
+    U256::from_be_bytes(field_be(x))
 }
 
-/// `x mod r` of a 32-byte big-endian word (used for the data hash and addresses as public inputs).
+/// `x mod r` of a 32-byte big-endian word.
 pub fn fr_from_word(word: B256) -> Fr {
     Fr::from_be_bytes_mod_order(word.as_slice())
 }
 
-/// An address as a field element (it is < 2^160 < r).
+/// An address as a field element (it is < 2^160 < r): the root's prover id.
 pub fn fr_from_address(address: Address) -> Fr {
     Fr::from_be_bytes_mod_order(address.as_slice())
 }
 
-fn g1_words(p: &G1Affine) -> [U256; 2] {
-    let (x, y) = p.xy().unwrap_or((Fq::from(0u64), Fq::from(0u64)));
-    [field_word(x), field_word(y)]
-}
-
-fn g2_words(p: &G2Affine) -> [U256; 4] {
-    match p.xy() {
-        Some((x, y)) => [
-            field_word(x.c1),
-            field_word(x.c0),
-            field_word(y.c1),
-            field_word(y.c0),
-        ],
-        None => [U256::ZERO; 4],
-    }
-}
-
-/// Flat Solidity layout of a verifying key: alpha(2) beta(4) gamma(4) delta(4) IC(2 each).
+/// Flat Solidity layout of a verifying key.
 pub fn encode_vk(vk: &VerifyingKey<Bn254>) -> Vec<U256> {
-    let mut w = Vec::with_capacity(14 + 2 * vk.gamma_abc_g1.len());
-    w.extend(g1_words(&vk.alpha_g1));
-    w.extend(g2_words(&vk.beta_g2));
-    w.extend(g2_words(&vk.gamma_g2));
-    w.extend(g2_words(&vk.delta_g2));
-    for p in &vk.gamma_abc_g1 {
-        w.extend(g1_words(p));
-    }
-    w
+    key_be(vk).into_iter().map(U256::from_be_bytes).collect()
 }
 
-/// A Groth16 proof as 8 words: A(2) B(4, imaginary first) C(2).
+/// A Groth16 proof as 8 words.
 pub fn encode_proof(proof: &Proof<Bn254>) -> [U256; 8] {
-    let (a, b, c) = (g1_words(&proof.a), g2_words(&proof.b), g1_words(&proof.c));
-    [a[0], a[1], b[0], b[1], b[2], b[3], c[0], c[1]]
+    proof_be(proof).map(U256::from_be_bytes)
+}
+
+fn malformed(msg: String) -> NodeError {
+    NodeError::MalformedProof(msg)
 }
 
 impl BlockVerifyingKeys {
-    pub fn get(&self, kind: CircuitKind) -> &VerifyingKey<Bn254> {
-        match kind {
-            CircuitKind::Base => &self.base,
-            CircuitKind::Merge => &self.merge,
-            CircuitKind::Root => &self.root,
+    /// Keys of the public VM, public kernel, base, merge and root circuits.
+    pub fn new(
+        vm: VerifyingKey<Bn254>,
+        kernel: VerifyingKey<Bn254>,
+        base: VerifyingKey<Bn254>,
+        merge: VerifyingKey<Bn254>,
+        root: VerifyingKey<Bn254>,
+    ) -> Self {
+        Self {
+            keys: [vm, kernel, base, merge, root],
         }
     }
 
-    /// The contract's constructor argument `keys` (BASE, MERGE, ROOT).
-    pub fn encode(&self) -> [Vec<U256>; 3] {
-        [
-            encode_vk(&self.base),
-            encode_vk(&self.merge),
-            encode_vk(&self.root),
-        ]
+    /// The keys shipped in a prove-block bundle (SHA-256 checked). A bundle only carries the keys of the circuits
+    /// it uses, so the block must have public calls.
+    pub fn from_bundle(dir: &Path) -> Result<Self> {
+        let m = read_manifest(dir)?;
+        let mut keys = load_keys(dir, &m)?;
+        let mut take = |kind: CircuitKind| {
+            keys.remove(kind.name())
+                .map(|k| k.inner().clone())
+                .ok_or_else(|| {
+                    malformed(format!(
+                        "{} has no {} key (a block without public calls ships none)",
+                        dir.display(),
+                        kind.name()
+                    ))
+                })
+        };
+        let [vm, kernel, base, merge, root] = CircuitKind::ALL.map(&mut take);
+        Ok(Self::new(vm?, kernel?, base?, merge?, root?))
+    }
+
+    /// Key of `kind`.
+    pub fn get(&self, kind: CircuitKind) -> &VerifyingKey<Bn254> {
+        &self.keys[key_slot(kind)]
+    }
+
+    /// Public inputs of `kind`'s circuit.
+    pub fn num_inputs(&self, kind: CircuitKind) -> usize {
+        self.get(kind).gamma_abc_g1.len().saturating_sub(1)
+    }
+
+    /// The contract's constructor argument `keys`, by slot.
+    pub fn encode(&self) -> [Vec<U256>; 5] {
+        self.keys.each_ref().map(encode_vk)
     }
 }
 
 impl BlockProof {
-    /// Checks the heap shape and input widths against `vks`, and the tree linkage of start / end states.
-    pub fn check_shape(&self, vks: &BlockVerifyingKeys) -> Result<()> {
-        let t = self.leaves;
-        if t < 2 || self.nodes.len() != 2 * t - 1 {
-            return Err(NodeError::MalformedProof(format!(
-                "{} proofs for {t} leaves",
-                self.nodes.len()
+    /// Reads a prove-block bundle (proof files checked against each other). Its tree must be the one its
+    /// `calls_per_tx` derives.
+    pub fn from_bundle(dir: &Path) -> Result<Self> {
+        let m = read_manifest(dir)?;
+        let is = |n: &&sidecar_engine::block::ManifestNode, k: CircuitKind| n.node.kind == k.name();
+        let bases = m
+            .nodes
+            .iter()
+            .filter(|n| is(n, CircuitKind::BaseRollup))
+            .count();
+        let mut calls_per_tx = vec![0usize; bases];
+        for n in m.nodes.iter().filter(|n| is(n, CircuitKind::PublicKernel)) {
+            match n.node.tx.and_then(|t| calls_per_tx.get_mut(t)) {
+                Some(c) => *c += 1,
+                None => {
+                    return Err(malformed(format!(
+                        "node {}: kernel of no base's tx",
+                        n.node.id
+                    )));
+                }
+            }
+        }
+        let nodes = m
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                Ok(TreeProof {
+                    kind: kind_from_name(&n.node.kind)?,
+                    proof: load_proof(dir, &m, i)?.0,
+                    public_inputs: n.public_inputs.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let tree: Vec<TreeNode> = m.nodes.iter().map(|n| n.node.clone()).collect();
+        if layout_for_calls(&calls_per_tx)? != tree {
+            return Err(malformed(format!(
+                "{}: tree is not the one derived from calls per tx {calls_per_tx:?}",
+                dir.display()
             )));
         }
-        for (i, node) in self.nodes.iter().enumerate() {
-            let want = vks.get(CircuitKind::of(i, t)).gamma_abc_g1.len() - 1;
-            if node.public_inputs.len() != want || want < 2 {
-                return Err(NodeError::MalformedProof(format!(
+        Ok(Self {
+            calls_per_tx,
+            nodes,
+        })
+    }
+
+    /// The tree derived from `calls_per_tx`.
+    pub fn tree(&self) -> Result<Vec<TreeNode>> {
+        Ok(layout_for_calls(&self.calls_per_tx)?)
+    }
+
+    /// Checks node count, kinds and input widths against the tree derived from `calls_per_tx` and `vks`, and
+    /// every linkage rule of the tree. The contract performs the same checks.
+    pub fn check_shape(&self, vks: &BlockVerifyingKeys) -> Result<()> {
+        let tree = self.tree()?;
+        if tree.len() != self.nodes.len() {
+            return Err(malformed(format!(
+                "{} proofs for a tree of {} nodes",
+                self.nodes.len(),
+                tree.len()
+            )));
+        }
+        for (i, (t, node)) in tree.iter().zip(&self.nodes).enumerate() {
+            if node.kind.name() != t.kind {
+                return Err(malformed(format!(
+                    "node {i} is a {}, the tree has a {}",
+                    node.kind.name(),
+                    t.kind
+                )));
+            }
+            let want = vks.num_inputs(node.kind);
+            if node.public_inputs.len() != want {
+                return Err(malformed(format!(
                     "node {i} has {} public inputs, its circuit {want}",
                     node.public_inputs.len()
                 )));
             }
         }
-        for p in 0..t - 1 {
-            let (parent, l, r) = (
-                &self.nodes[p],
-                &self.nodes[2 * p + 1],
-                &self.nodes[2 * p + 2],
-            );
-            let linked = l.public_inputs[0] == parent.public_inputs[0]
-                && l.public_inputs[1] == r.public_inputs[0]
-                && r.public_inputs[1] == parent.public_inputs[1];
-            if !linked {
-                return Err(NodeError::MalformedProof(format!(
-                    "children of node {p} do not link"
-                )));
-            }
-        }
+        let inputs: Vec<Vec<Fr>> = self.nodes.iter().map(|n| n.public_inputs.clone()).collect();
+        LinkSet::build(&tree)?.check(&inputs)?;
         Ok(())
     }
 
-    /// Verifies shape and every proof with ark-groth16 (the native reference for the L1 batch check).
+    /// Shape and linkage ([`BlockProof::check_shape`]; an error if broken), then every proof with ark-groth16:
+    /// `Ok(false)` if any pairing check fails. The native reference for the L1 batch check.
     pub fn verify_native(&self, vks: &BlockVerifyingKeys) -> Result<bool> {
         self.check_shape(vks)?;
-        for (i, node) in self.nodes.iter().enumerate() {
-            let pvk = Groth16::<Bn254>::process_vk(vks.get(CircuitKind::of(i, self.leaves)))
-                .map_err(|e| NodeError::MalformedProof(e.to_string()))?;
+        let prepared = CircuitKind::ALL.map(|k| {
+            Groth16::<Bn254>::process_vk(vks.get(k)).map_err(|e| malformed(e.to_string()))
+        });
+        for node in &self.nodes {
+            let pvk = prepared[key_slot(node.kind)]
+                .as_ref()
+                .map_err(|e| malformed(e.to_string()))?;
             let ok =
-                Groth16::<Bn254>::verify_with_processed_vk(&pvk, &node.public_inputs, &node.proof)
-                    .map_err(|e| NodeError::MalformedProof(e.to_string()))?;
+                Groth16::<Bn254>::verify_with_processed_vk(pvk, &node.public_inputs, &node.proof)
+                    .map_err(|e| malformed(e.to_string()))?;
             if !ok {
                 return Ok(false);
             }
@@ -191,15 +257,24 @@ impl BlockProof {
         Ok(true)
     }
 
-    /// Root public inputs `[prev_archive, new_archive, data_hash mod r, prover]`.
-    pub fn root_inputs(&self) -> &[Fr] {
-        &self.nodes[0].public_inputs
+    /// The root rollup's public inputs (see [`root_input`]).
+    pub fn root_inputs(&self) -> Result<&[Fr]> {
+        match self.nodes.last() {
+            Some(n)
+                if n.kind == CircuitKind::RootRollup
+                    && n.public_inputs.len() > root_input::COINBASE =>
+            {
+                Ok(&n.public_inputs)
+            }
+            _ => Err(malformed(
+                "the last node is not a root rollup with its inputs".into(),
+            )),
+        }
     }
 
-    /// The contract's `(leaves, proofs, inputs)` arguments.
+    /// The contract's `(proofs, inputs)` arguments.
     pub fn encode(&self) -> EncodedBlockProof {
         EncodedBlockProof {
-            leaves: U256::from(self.leaves),
             proofs: self
                 .nodes
                 .iter()

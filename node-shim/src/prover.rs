@@ -1,13 +1,14 @@
-//! The block-prover interface the node shim drives. The engine's `prove-block` implements it; tests use the toy
-//! fixture in `fixture` (feature `test-fixture`).
+//! The block-prover interface the node shim drives. The engine implements it over prove-block; the driver only
+//! sees block data (bytes) and proof trees.
 
 use crate::error::Result;
 use crate::proof::{BlockProof, BlockVerifyingKeys};
 use alloy::primitives::Address;
 use ark_bn254::Fr;
 
-/// What a prover is asked to prove: the block `data` revealed on L1 (its keccak is the proposal's data hash),
-/// applied on top of `prev_archive`, with `prover` named in the root's public inputs (it gets the prover reward).
+/// What a prover is asked to prove: the block `data` ([`crate::BlockData::encode`], revealed on L1; its keccak is
+/// the proposal's data hash), applied on top of `prev_archive`, with `prover` as the root's prover id (it gets the
+/// prover reward).
 #[derive(Clone, Debug)]
 pub struct BlockRequest {
     pub slot: u64,
@@ -18,13 +19,18 @@ pub struct BlockRequest {
 
 /// Produces interim block proofs (every proof of the tree) for the L1 batch verifier.
 pub trait BlockProver {
-    /// Verifying keys of the base, merge and root circuits (deployed into the rollup contract).
+    /// Verifying keys of all five circuits (deployed into the rollup contract).
     fn verifying_keys(&self) -> &BlockVerifyingKeys;
-    /// Genesis archive root the rollup starts from.
+    /// Archive root the rollup starts from.
     fn genesis_archive(&self) -> Fr;
-    /// Builds the block data a sequencer proposes for `slot` (`txs` transactions, deterministic in `seed`).
-    fn build_block(&self, slot: u64, txs: usize, seed: u64) -> Vec<u8>;
-    /// Proves `request`; the result's root inputs are `[prev_archive, new_archive, keccak(data) mod r, prover]`.
+    /// Block number of the first block proven on L1.
+    fn genesis_block_number(&self) -> u64;
+    /// L2 chain id (a rollup deployment parameter, bound by every root proof).
+    fn chain_id(&self) -> Fr;
+    /// Builds the block data ([`crate::BlockData::encode`]) a sequencer proposes for `slot` on top of
+    /// `prev_archive`: `txs` transactions, deterministic in `seed`.
+    fn build_block(&self, prev_archive: Fr, slot: u64, txs: usize, seed: u64) -> Result<Vec<u8>>;
+    /// Proves `request`; the root's prover id is `request.prover` as a field element.
     fn prove_block(&self, request: &BlockRequest) -> Result<BlockProof>;
     /// One-line description for logs.
     fn describe(&self) -> String;

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use ark_bn254::{Fq, G1Affine, G2Affine};
+use ark_bn254::{Bn254, Fq, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, PrimeField, Zero};
 use serde::{Deserialize, Serialize};
@@ -49,40 +49,65 @@ pub struct L1Batch {
     pub linkage: LinkSet,
 }
 
-fn word<F: PrimeField>(x: F) -> String {
-    format!("0x{}", hex::encode(x.into_bigint().to_bytes_be()))
+/// A field element's canonical integer as a big-endian uint256 word.
+pub fn field_be<F: PrimeField>(x: F) -> [u8; 32] {
+    let bytes = x.into_bigint().to_bytes_be();
+    let mut w = [0u8; 32];
+    w[32 - bytes.len()..].copy_from_slice(&bytes);
+    w
 }
 
-fn g1(p: &G1Affine) -> [String; 2] {
+fn g1_be(p: &G1Affine) -> [[u8; 32]; 2] {
     let (x, y) = p.xy().unwrap_or((Fq::zero(), Fq::zero()));
-    [word(x), word(y)]
+    [field_be(x), field_be(y)]
 }
 
-fn g2(p: &G2Affine) -> [String; 4] {
+fn g2_be(p: &G2Affine) -> [[u8; 32]; 4] {
     match p.xy() {
-        Some((x, y)) => [word(x.c1), word(x.c0), word(y.c1), word(y.c0)],
-        None => std::array::from_fn(|_| word(Fq::zero())),
+        Some((x, y)) => [
+            field_be(x.c1),
+            field_be(x.c0),
+            field_be(y.c1),
+            field_be(y.c0),
+        ],
+        None => [[0u8; 32]; 4],
     }
+}
+
+/// A proof as 8 big-endian words: `A.x, A.y, B.x.c1, B.x.c0, B.y.c1, B.y.c0, C.x, C.y`.
+pub fn proof_be(p: &ark_groth16::Proof<Bn254>) -> [[u8; 32]; 8] {
+    let (a, b, c) = (g1_be(&p.a), g2_be(&p.b), g1_be(&p.c));
+    [a[0], a[1], b[0], b[1], b[2], b[3], c[0], c[1]]
+}
+
+/// A verifying key as big-endian words: `α(2) β(4) γ(4) δ(4) IC(2 each)`.
+pub fn key_be(k: &ark_groth16::VerifyingKey<Bn254>) -> Vec<[u8; 32]> {
+    let mut w: Vec<[u8; 32]> = g1_be(&k.alpha_g1).into();
+    for p in [&k.beta_g2, &k.gamma_g2, &k.delta_g2] {
+        w.extend(g2_be(p));
+    }
+    for p in &k.gamma_abc_g1 {
+        w.extend(g1_be(p));
+    }
+    w
+}
+
+fn hex_word(w: &[u8; 32]) -> String {
+    format!("0x{}", hex::encode(w))
+}
+
+fn word<F: PrimeField>(x: F) -> String {
+    hex_word(&field_be(x))
 }
 
 /// A proof as 8 words.
 pub fn proof_words(p: &Proof) -> [String; 8] {
-    let (a, b, c) = (g1(&p.0.a), g2(&p.0.b), g1(&p.0.c));
-    let all: Vec<String> = a.into_iter().chain(b).chain(c).collect();
-    all.try_into().expect("2 + 4 + 2 words")
+    proof_be(&p.0).map(|w| hex_word(&w))
 }
 
 /// A verifying key as words: `α(2) β(4) γ(4) δ(4) IC(2 each)`.
 pub fn key_words(vk: &VerifyingKey) -> Vec<String> {
-    let k = vk.inner();
-    let mut w: Vec<String> = g1(&k.alpha_g1).into();
-    for p in [&k.beta_g2, &k.gamma_g2, &k.delta_g2] {
-        w.extend(g2(p));
-    }
-    for p in &k.gamma_abc_g1 {
-        w.extend(g1(p));
-    }
-    w
+    key_be(vk.inner()).iter().map(hex_word).collect()
 }
 
 /// Encodes a manifest's proofs (read by the caller) and keys by circuit name.

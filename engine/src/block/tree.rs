@@ -126,3 +126,61 @@ pub fn layout(w: &BlockProofWitnesses) -> Result<Vec<TreeNode>> {
     push(CircuitKind::RootRollup, None, None, vec![left, right]);
     Ok(nodes)
 }
+
+/// The tree's nodes for a block whose tx `t` (padding txs included) makes `calls_per_tx[t]`
+/// public calls: the same ids and children as [`layout`] gives for that block's witnesses
+/// (bases paired left to right, an odd last node carried up, the root over the final two).
+/// An L1 verifier derives the tree from `calls_per_tx` alone with this rule.
+pub fn layout_for_calls(calls_per_tx: &[usize]) -> Result<Vec<TreeNode>> {
+    if calls_per_tx.len() < 2 {
+        return Err(BlockError::Malformed(format!(
+            "a block has at least 2 bases, got {}",
+            calls_per_tx.len()
+        )));
+    }
+    let mut nodes: Vec<TreeNode> = Vec::new();
+    let mut push = |kind: CircuitKind, tx, call, children| {
+        let id = nodes.len();
+        nodes.push(TreeNode {
+            id,
+            kind: kind.name().into(),
+            tx,
+            call,
+            children,
+        });
+        id
+    };
+    let mut last_kernel = Vec::with_capacity(calls_per_tx.len());
+    for (t, &calls) in calls_per_tx.iter().enumerate() {
+        let mut prev = None;
+        for j in 0..calls {
+            let vm = push(CircuitKind::PublicVm, Some(t), Some(j), vec![]);
+            let children = [Some(vm), prev].into_iter().flatten().collect();
+            prev = Some(push(CircuitKind::PublicKernel, Some(t), Some(j), children));
+        }
+        last_kernel.push(prev);
+    }
+    let mut level: Vec<usize> = last_kernel
+        .into_iter()
+        .enumerate()
+        .map(|(t, k)| {
+            push(
+                CircuitKind::BaseRollup,
+                Some(t),
+                None,
+                k.into_iter().collect(),
+            )
+        })
+        .collect();
+    while level.len() > 2 {
+        level = level
+            .chunks(2)
+            .map(|pair| match *pair {
+                [l, r] => push(CircuitKind::MergeRollup, None, None, vec![l, r]),
+                _ => pair[0],
+            })
+            .collect();
+    }
+    push(CircuitKind::RootRollup, None, None, level);
+    Ok(nodes)
+}
