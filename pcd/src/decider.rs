@@ -1,0 +1,55 @@
+//! The native decider: accepts a node's proof iff its fresh instance carries the hash of its
+//! state and accumulators, and all three relations hold — the fresh instance satisfies the
+//! node R1CS, the running instance the relaxed node R1CS, the CycleFold running instance the
+//! relaxed CycleFold R1CS — with every commitment opening to its witness vector.
+
+use sonobe_fs::FoldingSchemeDecider;
+use sonobe_primitives::transcripts::Transcript;
+
+use crate::{
+    Error, Result, Sponge,
+    prover::NodeProof,
+    setup::PcdKeys,
+    types::{Fr, Fs1, Fs2},
+};
+
+/// `H(pp, z, U, cfU)`: the public input a node's fresh instance must carry.
+pub fn node_output_hash(keys: &PcdKeys, proof: &NodeProof) -> Fr {
+    Sponge::new_with_pp_hash(keys.step.poseidon().clone(), keys.pp_hash)
+        .separate_domain(b"sponge")
+        .add(&proof.state)
+        .add(&proof.running_u)
+        .add(&proof.cf_u)
+        .get_field_element()
+}
+
+fn check_shapes(keys: &PcdKeys, p: &NodeProof) -> Result<()> {
+    let (c1, c2) = (keys.node_config(), keys.cyclefold_config());
+    let ok = p.running_w.w.len() == c1.n_witnesses
+        && p.running_w.e.len() == c1.n_constraints
+        && p.running_u.x.len() == c1.n_public_inputs
+        && p.fresh_w.w.len() == c1.n_witnesses
+        && p.fresh_u.x.len() == c1.n_public_inputs
+        && p.cf_w.w.len() == c2.n_witnesses
+        && p.cf_w.e.len() == c2.n_constraints
+        && p.cf_u.x.len() == c2.n_public_inputs;
+    ok.then_some(())
+        .ok_or_else(|| Error::rejected("vector lengths do not match the circuits"))
+}
+
+/// Decides a node's proof (typically the root's); `Ok(())` means accepted.
+pub fn decide(keys: &PcdKeys, proof: &NodeProof) -> Result<()> {
+    check_shapes(keys, proof)?;
+    if proof.fresh_u.x != [node_output_hash(keys, proof)] {
+        return Err(Error::rejected(
+            "fresh instance does not carry H(pp, z, U, cfU)",
+        ));
+    }
+    Fs1::decide_incoming(&keys.key1, &proof.fresh_w, &proof.fresh_u)
+        .map_err(|e| Error::rejected(format!("node circuit not satisfied: {e}")))?;
+    Fs1::decide_running(&keys.key1, &proof.running_w, &proof.running_u)
+        .map_err(|e| Error::rejected(format!("primary accumulator: {e}")))?;
+    Fs2::decide_running(&keys.key2, &proof.cf_w, &proof.cf_u)
+        .map_err(|e| Error::rejected(format!("CycleFold accumulator: {e}")))?;
+    Ok(())
+}

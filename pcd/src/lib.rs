@@ -1,0 +1,44 @@
+//! # sidecar-pcd
+//!
+//! Proof-carrying data for the rollup tree by folding: an arity-2 tree of Nova + CycleFold
+//! nodes over the BN254 / Grumpkin cycle, and a native decider for the final accumulators.
+//!
+//! ```text
+//!   leaf ──┐                                   node proof = (z, running U/W, fresh u/w,
+//!          ├─ node: fold u_L into U_L,                       CycleFold running cfU/cfW)
+//!   leaf ──┘        fold u_R into U_R,
+//!                   merge U_L', U_R' (2 running, 0 incoming),      ... up to the root,
+//!                   merge cfU_L, cfU_R, fold 7 CycleFold instances, then `decide`
+//!                   run the step, output u.x = H(pp, z, U, cfU)
+//! ```
+//!
+//! Building blocks (Nova folding for (1 running, 1 incoming) and (2 running, 0 incoming),
+//! the CycleFold Nova verifier gadget, Poseidon transcripts, emulated fields) come from sonobe
+//! 0.1.0-alpha.1; the arity-2 node circuit, the in-circuit folding verifiers with explicit
+//! hints, the CycleFold point circuit, the kernel-backed commitments and the decider are here.
+//! It is its own crate so that the engine does not pull sonobe in. `docs/pcd.md` has the
+//! soundness argument.
+
+mod commit;
+mod cyclefold;
+mod decider;
+mod error;
+mod fold;
+mod node;
+mod prover;
+mod setup;
+mod step;
+mod types;
+
+pub use commit::{KernelPedersen, KernelPedersenKey};
+pub use cyclefold::PointRlcCircuit;
+pub use decider::{decide, node_output_hash};
+pub use error::{Error, Result};
+pub use node::{ChildInput, CycleFoldStep, IncomingFold, MergeFold, NodeCircuit, NodeWitness};
+pub use prover::{
+    NodeFolding, NodeProof, finish_node, fold_children, fold_children_with, leaf_folding,
+    node_transcript, prove_leaf, prove_node, prove_tree,
+};
+pub use setup::{PcdKeys, setup};
+pub use step::{State, StepCircuit};
+pub use types::*;

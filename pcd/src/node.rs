@@ -1,0 +1,239 @@
+//! The arity-2 node circuit (over BN254 `Fr`).
+//!
+//! For each child `c ∈ {L, R}` it is given the child's step output `z_c`, running instance
+//! `U_c`, CycleFold running instance `cfU_c` and the commitment `cm_w` of the child's fresh
+//! instance; it recomputes the fresh instance's public input `x_c = H(pp, z_c, U_c, cfU_c)`
+//! (so the fresh instance folded is exactly the one whose hash the child output) and then:
+//!
+//! 1. folds `u_c` into `U_c` (Nova, 1 running + 1 incoming) for both children,
+//! 2. merges `U_L'`, `U_R'` (Nova, 2 running + 0 incoming),
+//! 3. merges `cfU_L`, `cfU_R` and folds in the 7 CycleFold instances that prove the G1
+//!    combinations of steps 1–2 (2 + 2 + 3), whose public inputs it computes itself,
+//! 4. runs the step logic on `z_L`, `z_R` (or on the leaf input),
+//! 5. outputs one public input `x = H(pp, z, U, cfU)`.
+//!
+//! Every challenge comes from one transcript `T(pp)` that absorbs, in order, each fold's
+//! instances and cross-term commitment before squeezing. A leaf (`is_leaf`) outputs the
+//! all-zero running instances instead of the folds, which are then over placeholders.
+
+use ark_r1cs_std::{alloc::AllocVar, boolean::Boolean, fields::fp::FpVar};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use sonobe_primitives::{
+    arithmetizations::ArithConfig, circuits::WitnessToPublic, traits::Dummy,
+    transcripts::TranscriptGadget,
+};
+
+use crate::{
+    cyclefold::CF_PUBLIC_INPUTS,
+    fold::{cf_fold_fresh, cf_fold_running, fold_fresh, fold_running},
+    step::{State, StateVar, StepCircuit},
+    types::{
+        Fr, FreshU1Var, FreshU2Var, G1, G1Var, G2, G2Var, RunningU1, RunningU1Var, RunningU2,
+        RunningU2Var, SpongeVar,
+    },
+};
+
+/// Number of CycleFold instances a node folds: 2 per child fold, 3 for the merge.
+pub const CYCLEFOLDS_PER_NODE: usize = 7;
+
+/// What a node is given about one child.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChildInput {
+    /// The child's step output `z_c`.
+    pub state: State,
+    /// The child's primary running instance `U_c`.
+    pub running: RunningU1,
+    /// Commitment to the child's fresh witness (`u_c.cm_W`).
+    pub fresh_cm_w: G1,
+    /// The child's CycleFold running instance `cfU_c`.
+    pub cf_running: RunningU2,
+}
+
+/// The prover's data for folding one child's fresh instance into its running instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncomingFold {
+    /// Cross-term commitment `cm_T`.
+    pub cm_t: G1,
+    /// Claimed folded `cm_E` (checked by CycleFold).
+    pub cm_e: G1,
+    /// Claimed folded `cm_W` (checked by CycleFold).
+    pub cm_w: G1,
+}
+
+/// The prover's data for merging the two running instances.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeFold {
+    /// Cross-term commitment `cm_T`.
+    pub cm_t: G1,
+    /// Claimed `cm_T + rho * cm_E2` (checked by CycleFold).
+    pub cm_tmp: G1,
+    /// Claimed folded `cm_E` (checked by CycleFold).
+    pub cm_e: G1,
+    /// Claimed folded `cm_W` (checked by CycleFold).
+    pub cm_w: G1,
+}
+
+/// The prover's data for folding one CycleFold instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CycleFoldStep {
+    /// Commitment to the CycleFold witness.
+    pub cm_w: G2,
+    /// Cross-term commitment of the fold.
+    pub cm_t: G2,
+}
+
+/// Every value the node circuit allocates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeWitness {
+    /// Hash of the public parameters (keys and step configuration).
+    pub pp_hash: Fr,
+    /// `Some(a)` for a leaf with input `a`, `None` for an inner node.
+    pub leaf: Option<Fr>,
+    /// Left and right children.
+    pub children: [ChildInput; 2],
+    /// Fresh-into-running folds of the two children.
+    pub incoming: [IncomingFold; 2],
+    /// Merge of the two folded running instances.
+    pub merge: MergeFold,
+    /// Cross-term commitment of the CycleFold merge.
+    pub cf_merge_cm_t: G2,
+    /// The 7 CycleFold folds, in the order the node circuit folds them.
+    pub cf_steps: [CycleFoldStep; CYCLEFOLDS_PER_NODE],
+}
+
+impl NodeWitness {
+    /// Placeholder values of the right shapes (used for key generation and for leaves).
+    pub fn placeholder(cfg1: &ArithConfig, cfg2: &ArithConfig) -> Self {
+        let child = ChildInput {
+            state: State::default(),
+            running: RunningU1::dummy(cfg1),
+            fresh_cm_w: G1::default(),
+            cf_running: RunningU2::dummy(cfg2),
+        };
+        let incoming = IncomingFold {
+            cm_t: G1::default(),
+            cm_e: G1::default(),
+            cm_w: G1::default(),
+        };
+        Self {
+            pp_hash: Fr::default(),
+            leaf: None,
+            children: [child.clone(), child],
+            incoming: [incoming.clone(), incoming],
+            merge: MergeFold {
+                cm_t: G1::default(),
+                cm_tmp: G1::default(),
+                cm_e: G1::default(),
+                cm_w: G1::default(),
+            },
+            cf_merge_cm_t: G2::default(),
+            cf_steps: core::array::from_fn(|_| CycleFoldStep {
+                cm_w: G2::default(),
+                cm_t: G2::default(),
+            }),
+        }
+    }
+}
+
+/// The node circuit: step logic plus the in-circuit folding verifier.
+pub struct NodeCircuit<'a> {
+    /// Step logic and Poseidon parameters.
+    pub step: &'a StepCircuit,
+    /// Shape of the node circuit (for the all-zero running instance leaves output).
+    pub cfg1: &'a ArithConfig,
+    /// Shape of the CycleFold circuit.
+    pub cfg2: &'a ArithConfig,
+    /// The assignment.
+    pub witness: &'a NodeWitness,
+}
+
+impl NodeCircuit<'_> {
+    /// Synthesizes the node and returns its step output (its value, when assigned).
+    pub fn synthesize(&self, cs: ConstraintSystemRef<Fr>) -> Result<Option<State>, SynthesisError> {
+        let w = self.witness;
+        let cfg = self.step.poseidon().clone();
+        let pp_hash = FpVar::new_witness(cs.clone(), || Ok(w.pp_hash))?;
+        let sponge =
+            SpongeVar::new_with_pp_hash(cfg.clone(), &pp_hash)?.separate_domain(b"sponge")?;
+        let mut tr = SpongeVar::new_with_pp_hash(cfg, &pp_hash)?.separate_domain(b"transcript")?;
+
+        let is_leaf = Boolean::new_witness(cs.clone(), || Ok(w.leaf.is_some()))?;
+        let leaf_input = FpVar::new_witness(cs.clone(), || Ok(w.leaf.unwrap_or_default()))?;
+
+        let mut states = Vec::with_capacity(2);
+        let mut folded = Vec::with_capacity(2);
+        let mut cf_running = Vec::with_capacity(2);
+        let mut cf_inputs = Vec::with_capacity(CYCLEFOLDS_PER_NODE);
+        for (child, fold) in w.children.iter().zip(&w.incoming) {
+            let z = StateVar::new_witness(cs.clone(), || Ok(child.state))?;
+            let big = RunningU1Var::new_witness(cs.clone(), || Ok(&child.running))?;
+            let cf_big = RunningU2Var::new_witness(cs.clone(), || Ok(&child.cf_running))?;
+            let x = sponge
+                .clone()
+                .add(&z)?
+                .add(&big)?
+                .add(&cf_big)?
+                .get_field_element()?;
+            let small = FreshU1Var {
+                cm_w: G1Var::new_witness(cs.clone(), || Ok(child.fresh_cm_w))?,
+                x: vec![x],
+            };
+            let cm_t = G1Var::new_witness(cs.clone(), || Ok(fold.cm_t))?;
+            let cm_e = G1Var::new_witness(cs.clone(), || Ok(fold.cm_e))?;
+            let cm_w = G1Var::new_witness(cs.clone(), || Ok(fold.cm_w))?;
+            let (u, inputs) = fold_fresh(&mut tr, &big, &small, &cm_t, cm_e, cm_w)?;
+            states.push(z);
+            folded.push(u);
+            cf_running.push(cf_big);
+            cf_inputs.extend(inputs);
+        }
+
+        let m = &w.merge;
+        let cm_t = G1Var::new_witness(cs.clone(), || Ok(m.cm_t))?;
+        let hints = [m.cm_tmp, m.cm_e, m.cm_w].map(|p| G1Var::new_witness(cs.clone(), || Ok(p)));
+        let [a, b, c] = hints;
+        let (merged, inputs) = fold_running(&mut tr, &folded[0], &folded[1], &cm_t, [a?, b?, c?])?;
+        cf_inputs.extend(inputs);
+
+        let cf_t = G2Var::new_witness(cs.clone(), || Ok(w.cf_merge_cm_t))?;
+        let mut cf_acc = cf_fold_running(&mut tr, &cf_running[0], &cf_running[1], &cf_t)?;
+        for (step, x) in w.cf_steps.iter().zip(cf_inputs) {
+            if x.len() != CF_PUBLIC_INPUTS {
+                return Err(SynthesisError::Unsatisfiable);
+            }
+            let small = FreshU2Var {
+                cm_w: G2Var::new_witness(cs.clone(), || Ok(step.cm_w))?,
+                x,
+            };
+            let cm_t = G2Var::new_witness(cs.clone(), || Ok(step.cm_t))?;
+            cf_acc = cf_fold_fresh(&mut tr, &cf_acc, &small, &cm_t)?;
+        }
+
+        let z = self
+            .step
+            .step_var(cs.clone(), &is_leaf, &leaf_input, &states[0], &states[1])?;
+        let zero1 = RunningU1Var::new_constant(cs.clone(), RunningU1::dummy(self.cfg1))?;
+        let zero2 = RunningU2Var::new_constant(cs.clone(), RunningU2::dummy(self.cfg2))?;
+        let out = is_leaf.select(&zero1, &merged)?;
+        let cf_out = is_leaf.select(&zero2, &cf_acc)?;
+        let x = sponge
+            .clone()
+            .add(&z)?
+            .add(&out)?
+            .add(&cf_out)?
+            .get_field_element()?;
+        x.mark_as_public()?;
+
+        if cs.is_in_setup_mode() {
+            Ok(None)
+        } else {
+            Ok(Some(z.value()?))
+        }
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for NodeCircuit<'_> {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        self.synthesize(cs).map(|_| ())
+    }
+}

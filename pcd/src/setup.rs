@@ -1,0 +1,102 @@
+//! Key generation: extract both circuits' R1CS, sample commitment keys of the right length,
+//! and hash everything into `pp_hash`, which every node absorbs first.
+
+use ark_ff::PrimeField;
+use ark_serialize::CanonicalSerialize;
+use ark_std::rand::RngCore;
+use sha2::{Digest, Sha256};
+use sidecar_kernels::AnyBackend;
+use sonobe_fs::{DeciderKey, FoldingSchemeKeyGenerator};
+use sonobe_ivc::compilers::cyclefold::circuits::CycleFoldCircuit;
+use sonobe_primitives::{
+    arithmetizations::{Arith, ArithConfig, r1cs::R1CS},
+    circuits::ArithExtractor,
+};
+
+use crate::{
+    Result,
+    commit::KernelPedersenKey,
+    cyclefold::{CF_PUBLIC_INPUTS, PointRlcCircuit},
+    error::Error,
+    node::{NodeCircuit, NodeWitness},
+    step::StepCircuit,
+    types::{Fq, Fr, Fs1, Fs2, Key1, Key2},
+};
+
+/// Everything a prover and the decider need: both decider keys (R1CS + commitment key), the
+/// step logic, and the parameter hash.
+#[derive(Clone)]
+pub struct PcdKeys {
+    /// Primary (node circuit) key.
+    pub key1: Key1,
+    /// Secondary (CycleFold circuit) key.
+    pub key2: Key2,
+    /// The step logic.
+    pub step: StepCircuit,
+    /// `pp_hash`: SHA-256 of both keys and the chain length, reduced into `Fr`.
+    pub pp_hash: Fr,
+}
+
+impl PcdKeys {
+    /// Shape of the node circuit.
+    pub fn node_config(&self) -> ArithConfig {
+        self.key1.to_arith_config()
+    }
+
+    /// Shape of the CycleFold circuit.
+    pub fn cyclefold_config(&self) -> ArithConfig {
+        self.key2.to_arith_config()
+    }
+}
+
+/// Generates keys for `step`; commitment MSMs run on `backend`.
+pub fn setup(step: StepCircuit, backend: AnyBackend, mut rng: impl RngCore) -> Result<PcdKeys> {
+    let cs = ArithExtractor::<Fq>::new();
+    cs.execute_fn(|cs| PointRlcCircuit::default().verify_point_rlc(cs))?;
+    let r1cs2: R1CS<Fq> = cs.arith()?;
+    let cfg2 = r1cs2.config();
+    if cfg2.n_public_inputs != CF_PUBLIC_INPUTS {
+        return Err(Error::shape(
+            "CycleFold circuit has an unexpected input count",
+        ));
+    }
+
+    let cfg1 = ArithConfig {
+        n_public_inputs: 1,
+        ..Default::default()
+    };
+    let placeholder = NodeWitness::placeholder(&cfg1, &cfg2);
+    let cs = ArithExtractor::<Fr>::new();
+    cs.execute_synthesizer(NodeCircuit {
+        step: &step,
+        cfg1: &cfg1,
+        cfg2: &cfg2,
+        witness: &placeholder,
+    })?;
+    let r1cs1: R1CS<Fr> = cs.arith()?;
+    let got = r1cs1.config();
+    if got.n_public_inputs != 1 {
+        return Err(Error::shape(
+            "node circuit must have exactly one public input",
+        ));
+    }
+
+    let len1 = got.n_constraints.max(got.n_witnesses);
+    let len2 = cfg2.n_constraints.max(cfg2.n_witnesses);
+    let ck1 = KernelPedersenKey::sample(len1, &mut rng)?.with_backend(backend.clone())?;
+    let ck2 = KernelPedersenKey::sample(len2, &mut rng)?.with_backend(backend)?;
+    let key1 = Fs1::generate_keys(ck1, r1cs1)?;
+    let key2 = Fs2::generate_keys(ck2, r1cs2)?;
+
+    let mut bytes = Vec::new();
+    key1.serialize_compressed(&mut bytes)?;
+    key2.serialize_compressed(&mut bytes)?;
+    (step.chain_len() as u64).serialize_compressed(&mut bytes)?;
+    let pp_hash = Fr::from_le_bytes_mod_order(&Sha256::digest(&bytes));
+    Ok(PcdKeys {
+        key1,
+        key2,
+        step,
+        pp_hash,
+    })
+}
