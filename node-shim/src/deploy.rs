@@ -1,6 +1,6 @@
 //! Protocol parameters, deployment of the contracts, and typed call helpers over any [`L1`].
 
-use crate::contracts::{RandaoStore, Rollup, SequencerRegistry, decode_revert};
+use crate::contracts::{BlockVerifier, RandaoStore, Rollup, SequencerRegistry, decode_revert};
 use crate::error::{L1Error, NodeError, Result};
 use crate::l1::{L1, Receipt};
 use crate::proof::{BlockVerifyingKeys, field_word};
@@ -223,4 +223,14 @@ pub fn deploy(
         genesis_block,
         params: params.clone(),
     })
+}
+
+/// Deploys the stand-alone `BlockVerifier` with the five verifying keys.
+pub fn deploy_block_verifier(
+    l1: &mut dyn L1,
+    deployer: Address,
+    vks: &BlockVerifyingKeys,
+) -> Result<Address> {
+    let args = BlockVerifier::constructorCall { keys: vks.encode() };
+    deploy_code(l1, deployer, &BlockVerifier::BYTECODE, args.abi_encode())
 }

@@ -2,6 +2,7 @@
 //! (node-shim/artifacts, produced by solc-js from node-shim/contracts), revert decoding, and recompilation.
 //!
 //! Deployment order: `SequencerRegistry`, `RandaoStore`, then `Rollup` (which creates its `RewardToken`).
+//! `BlockVerifier` is the rollup's block-proof check alone (same keys and rules), for tools and tests.
 
 pub mod solc;
 
@@ -9,6 +10,11 @@ use alloy::primitives::Bytes;
 use alloy::sol;
 use alloy::sol_types::{SolError, SolInterface};
 
+sol!(
+    #[sol(all_derives)]
+    BlockVerifier,
+    "artifacts/BlockVerifier.json"
+);
 sol!(
     #[sol(all_derives)]
     SequencerRegistry,
@@ -31,11 +37,20 @@ sol!(
 );
 
 /// Names of the committed artifacts, one per deployable contract.
-pub const ARTIFACTS: [&str; 4] = ["RandaoStore", "RewardToken", "Rollup", "SequencerRegistry"];
+pub const ARTIFACTS: [&str; 5] = [
+    "BlockVerifier",
+    "RandaoStore",
+    "RewardToken",
+    "Rollup",
+    "SequencerRegistry",
+];
 
 /// Decodes a revert payload into the custom error of any of our contracts (or `Error(string)`), else hex.
 pub fn decode_revert(data: &Bytes) -> String {
     if let Ok(e) = Rollup::RollupErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = BlockVerifier::BlockVerifierErrors::abi_decode(data) {
         return format!("{e:?}");
     }
     if let Ok(e) = SequencerRegistry::SequencerRegistryErrors::abi_decode(data) {

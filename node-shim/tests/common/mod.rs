@@ -1,0 +1,115 @@
+//! Real block proofs for the node shim's tests: the engine's keys for all five circuits at preset `tiny` (created
+//! once per test binary in a temp dir) and blocks proven with prove-block, read back from their bundles.
+#![allow(dead_code)]
+
+use ark_bn254::Fr;
+use sidecar_circuits::kernel::KernelCircuit;
+use sidecar_circuits::rollup::{BaseRollupCircuit, MergeRollupCircuit, RootRollupCircuit};
+use sidecar_circuits::state::WorldState;
+use sidecar_circuits::vm::VmCircuit;
+use sidecar_circuits::{BlockCircuit, Preset};
+use sidecar_engine::block::{BlockFile, BlockRequest, build_witnesses, prove_block};
+use sidecar_engine::jobs::KeyCache;
+use sidecar_engine::{Engine, Machine, Profile};
+use sidecar_kernels::Cpu;
+use sidecar_node_shim::{BlockProof, BlockVerifyingKeys};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// The engine on this machine's two cores under the `minimum` profile.
+pub fn engine() -> Engine<Cpu> {
+    let rt = Profile::load("minimum")
+        .expect("bundled profile")
+        .apply_to(&Machine {
+            cores: 2,
+            ram_bytes: 64 << 30,
+        })
+        .expect("profile applies");
+    Engine::with_runtime(rt, Cpu::new())
+}
+
+/// Key cache directory and the five verifying keys.
+pub struct Keys {
+    pub dir: tempfile::TempDir,
+    pub vks: BlockVerifyingKeys,
+}
+
+fn vk<C: BlockCircuit>(
+    engine: &Engine<Cpu>,
+    cache: &KeyCache,
+    preset: &Preset,
+) -> ark_groth16::VerifyingKey<ark_bn254::Bn254> {
+    let got = cache
+        .get_or_create(
+            engine,
+            C::KIND.name(),
+            &preset.name.to_string(),
+            C::blank(preset),
+        )
+        .expect("keys");
+    got.keys.verifying.inner().clone()
+}
+
+/// Keys of the five circuits at `tiny`, created on first use.
+pub fn keys() -> &'static Keys {
+    static KEYS: OnceLock<Keys> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (engine, preset) = (engine(), Preset::tiny());
+        let cache = KeyCache::new(dir.path()).expect("key cache");
+        let vks = BlockVerifyingKeys::new(
+            vk::<VmCircuit>(&engine, &cache, &preset),
+            vk::<KernelCircuit>(&engine, &cache, &preset),
+            vk::<BaseRollupCircuit>(&engine, &cache, &preset),
+            vk::<MergeRollupCircuit>(&engine, &cache, &preset),
+            vk::<RootRollupCircuit>(&engine, &cache, &preset),
+        );
+        Keys { dir, vks }
+    })
+}
+
+/// A proven block: its proof read back from the bundle, and the bundle's directory.
+pub struct ProvenBlock {
+    pub proof: BlockProof,
+    pub bundle: PathBuf,
+}
+
+fn bundles_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
+}
+
+/// Proves a generated genesis block of `txs` txs (seeded workload; with `public_calls == false` every tx is made
+/// private-only) with `prover_id` in the root, through prove-block at `tiny`.
+pub fn prove(txs: usize, public_calls: bool, seed: u64, prover_id: Fr) -> ProvenBlock {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let preset = Preset::tiny();
+    let mut state = WorldState::genesis(&preset);
+    let mut block = BlockFile::generate(&preset, &state, txs, seed).expect("workload");
+    if !public_calls {
+        block.txs.iter_mut().for_each(|t| t.public_calls.clear());
+    }
+    let witnesses = build_witnesses(&mut state, &block, prover_id).expect("valid block");
+    let cache = KeyCache::new(keys().dir.path()).expect("key cache");
+    let out = bundles_dir().join(format!("block-{}", N.fetch_add(1, Ordering::SeqCst)));
+    let req = BlockRequest {
+        preset: &preset,
+        witnesses,
+        txs: block.txs.len(),
+    };
+    prove_block(
+        &engine(),
+        &cache,
+        req,
+        &out,
+        Arc::new(AtomicBool::new(false)),
+        &mut (),
+    )
+    .expect("block proves");
+    ProvenBlock {
+        proof: BlockProof::from_bundle(&out).expect("bundle reads back"),
+        bundle: out,
+    }
+}
