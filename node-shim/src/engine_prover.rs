@@ -1,0 +1,266 @@
+//! The engine's block prover behind [`BlockProver`]: blocks are the engine's block files,
+//! simulated against the world state at the requested archive root and proven with
+//! `prove-block` (every proof of the tree, under the engine's hardware profile).
+//!
+//! World states are kept by archive root (the last [`KEPT_STATES`]), so any prover can prove a
+//! block on top of any recent canonical block, and a block that is built but never proven
+//! leaves no trace. Bundles are written under the work directory, one per proven block.
+
+use crate::block_data::{BlockData, BlockHeader};
+use crate::error::{NodeError, Result};
+use crate::proof::{BlockProof, BlockVerifyingKeys, field_word, fr_from_address};
+use crate::prover::{BlockProver, BlockRequest};
+use alloy::primitives::U256;
+use ark_bn254::Fr;
+use sidecar_circuits::kernel::KernelCircuit;
+use sidecar_circuits::rollup::{BaseRollupCircuit, MergeRollupCircuit, RootRollupCircuit};
+use sidecar_circuits::state::WorldState;
+use sidecar_circuits::vm::VmCircuit;
+use sidecar_circuits::{BlockCircuit, Preset};
+use sidecar_engine::Engine;
+use sidecar_engine::block::{
+    BlockFile, BlockProofWitnesses, BlockRequest as EngineRequest, Summary, build_witnesses,
+    prove_block,
+};
+use sidecar_engine::groth16::{Backend, PreparedKey};
+use sidecar_engine::jobs::KeyCache;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// World states kept for proving on top of recent blocks.
+pub const KEPT_STATES: usize = 16;
+
+/// L2 chain id of the blocks this prover builds (the workload generator's).
+const CHAIN_ID: u64 = 31337;
+
+/// Seconds between the timestamps of consecutive slots' blocks.
+const SLOT_SECONDS: u64 = 12;
+
+/// A [`BlockProver`] over the engine at one preset.
+pub struct EngineBlockProver<B: Backend> {
+    engine: Engine<B>,
+    cache: KeyCache,
+    preset: Preset,
+    work_dir: PathBuf,
+    keys: BlockVerifyingKeys,
+    genesis: WorldState,
+    states: Mutex<VecDeque<(Fr, WorldState)>>,
+    bundles: AtomicU64,
+    last_summary: Mutex<Option<Summary>>,
+}
+
+/// Root public inputs at the positions the L1 reads (see docs/prove-block.md).
+mod root_input {
+    pub const OUT_HASH: usize = 2;
+    pub const IN_HASH: usize = 5;
+    pub const CHAIN_ID: usize = 6;
+    pub const BLOCK_NUMBER: usize = 7;
+    pub const TIMESTAMP: usize = 8;
+    pub const COINBASE: usize = 9;
+}
+
+fn verifying_key<B: Backend, C: BlockCircuit>(
+    engine: &Engine<B>,
+    cache: &KeyCache,
+    preset: &Preset,
+) -> Result<ark_groth16::VerifyingKey<ark_bn254::Bn254>> {
+    let got = cache
+        .get_or_create(
+            engine,
+            C::KIND.name(),
+            &preset.name.to_string(),
+            C::blank(preset),
+        )
+        .map_err(|e| NodeError::Prover(format!("keys of {}: {e}", C::KIND.name())))?;
+    Ok(got.keys.verifying.inner().clone())
+}
+
+/// The header a block's witnesses prove: root inputs the L1 checks, and the tree shape.
+fn header_of(w: &BlockProofWitnesses) -> BlockHeader {
+    let root = RootRollupCircuit {
+        witness: w.rollup.root.clone(),
+    }
+    .public_inputs();
+    let word = |i: usize| field_word(root[i]);
+    let calls_per_tx = (0..w.rollup.bases.len())
+        .map(|t| U256::from(w.calls.get(t).map_or(0, Vec::len)))
+        .collect();
+    BlockHeader {
+        chainId: word(root_input::CHAIN_ID),
+        blockNumber: word(root_input::BLOCK_NUMBER),
+        timestamp: word(root_input::TIMESTAMP),
+        coinbase: word(root_input::COINBASE),
+        inHash: word(root_input::IN_HASH),
+        outHash: word(root_input::OUT_HASH),
+        callsPerTx: calls_per_tx,
+    }
+}
+
+impl<B> EngineBlockProver<B>
+where
+    B: Backend + Clone + Send + Sync + 'static,
+    PreparedKey<B>: Send + Sync,
+{
+    /// A prover on `engine` at `preset`, keys cached in `keys_dir` (all five circuits are set
+    /// up now: the L1 needs every verifying key at deployment), bundles written under
+    /// `work_dir`. It starts from the genesis world state of `preset`.
+    pub fn new(
+        engine: Engine<B>,
+        preset: Preset,
+        keys_dir: &Path,
+        work_dir: &Path,
+    ) -> Result<Self> {
+        let cache = KeyCache::new(keys_dir).map_err(|e| NodeError::Prover(e.to_string()))?;
+        let keys = BlockVerifyingKeys::new(
+            verifying_key::<B, VmCircuit>(&engine, &cache, &preset)?,
+            verifying_key::<B, KernelCircuit>(&engine, &cache, &preset)?,
+            verifying_key::<B, BaseRollupCircuit>(&engine, &cache, &preset)?,
+            verifying_key::<B, MergeRollupCircuit>(&engine, &cache, &preset)?,
+            verifying_key::<B, RootRollupCircuit>(&engine, &cache, &preset)?,
+        );
+        std::fs::create_dir_all(work_dir)?;
+        let genesis = WorldState::genesis(&preset);
+        let states = VecDeque::from([(genesis.archive_snapshot().root, genesis.clone())]);
+        Ok(Self {
+            engine,
+            cache,
+            preset,
+            work_dir: work_dir.to_path_buf(),
+            keys,
+            genesis,
+            states: Mutex::new(states),
+            bundles: AtomicU64::new(0),
+            last_summary: Mutex::new(None),
+        })
+    }
+
+    /// Summary of the last block proven (per-circuit counts, times, peak memory).
+    pub fn last_summary(&self) -> Option<Summary> {
+        self.last_summary.lock().expect("not poisoned").clone()
+    }
+
+    fn state_at(&self, archive: Fr) -> Result<WorldState> {
+        let states = self.states.lock().expect("not poisoned");
+        states
+            .iter()
+            .rev()
+            .find(|(root, _)| *root == archive)
+            .map(|(_, s)| s.clone())
+            .ok_or_else(|| {
+                NodeError::Prover(format!(
+                    "no world state at archive root {} (not a block this prover has seen)",
+                    field_word(archive)
+                ))
+            })
+    }
+
+    fn keep_state(&self, state: WorldState) {
+        let mut states = self.states.lock().expect("not poisoned");
+        let root = state.archive_snapshot().root;
+        if states.iter().any(|(r, _)| *r == root) {
+            return;
+        }
+        if states.len() == KEPT_STATES {
+            states.pop_front();
+        }
+        states.push_back((root, state));
+    }
+
+    fn block_file(&self, data: &BlockData) -> Result<BlockFile> {
+        let text = std::str::from_utf8(&data.body)
+            .map_err(|_| NodeError::Prover("block body is not UTF-8 block-file JSON".into()))?;
+        BlockFile::from_json(text).map_err(|e| NodeError::Prover(e.to_string()))
+    }
+}
+
+impl<B> BlockProver for EngineBlockProver<B>
+where
+    B: Backend + Clone + Send + Sync + 'static,
+    PreparedKey<B>: Send + Sync,
+{
+    fn verifying_keys(&self) -> &BlockVerifyingKeys {
+        &self.keys
+    }
+
+    fn genesis_archive(&self) -> Fr {
+        self.genesis.archive_snapshot().root
+    }
+
+    fn genesis_block_number(&self) -> u64 {
+        self.genesis.archive_snapshot().next_index
+    }
+
+    fn chain_id(&self) -> Fr {
+        Fr::from(CHAIN_ID)
+    }
+
+    fn build_block(&self, prev_archive: Fr, slot: u64, txs: usize, seed: u64) -> Result<Vec<u8>> {
+        let mut state = self.state_at(prev_archive)?;
+        let mut block = BlockFile::generate(&self.preset, &state, txs, seed)
+            .map_err(|e| NodeError::Prover(e.to_string()))?;
+        block.chain_id = Fr::from(CHAIN_ID);
+        block.timestamp += slot * SLOT_SECONDS;
+        // The sequencer executes its block to learn what the proof will show; the prover id
+        // is not part of the header, so any value serves here.
+        let w = build_witnesses(&mut state, &block, Fr::from(0u64))
+            .map_err(|e| NodeError::Prover(e.to_string()))?;
+        let data = BlockData {
+            header: header_of(&w),
+            body: block.to_json().into_bytes(),
+        };
+        Ok(data.encode())
+    }
+
+    fn prove_block(&self, request: &BlockRequest) -> Result<BlockProof> {
+        let data = BlockData::decode(&request.data)?;
+        let block = self.block_file(&data)?;
+        let mut state = self.state_at(request.prev_archive)?;
+        let w = build_witnesses(&mut state, &block, fr_from_address(request.prover))
+            .map_err(|e| NodeError::Prover(e.to_string()))?;
+        if header_of(&w) != data.header {
+            return Err(NodeError::Prover(
+                "the block's header does not match what its body executes to".into(),
+            ));
+        }
+        let out = loop {
+            let n = self.bundles.fetch_add(1, Ordering::Relaxed);
+            let dir = self.work_dir.join(format!(
+                "slot-{}-{}-{n}",
+                request.slot,
+                hex::encode(&request.prover.as_slice()[..4])
+            ));
+            if !dir.exists() {
+                break dir;
+            }
+        };
+        let req = EngineRequest {
+            preset: &self.preset,
+            witnesses: w,
+            txs: block.txs.len(),
+        };
+        let summary = prove_block(
+            &self.engine,
+            &self.cache,
+            req,
+            &out,
+            Arc::new(AtomicBool::new(false)),
+            &mut (),
+        )
+        .map_err(|e| NodeError::Prover(e.to_string()))?;
+        *self.last_summary.lock().expect("not poisoned") = Some(summary);
+        let proof = BlockProof::from_bundle(&out)?;
+        self.keep_state(state);
+        Ok(proof)
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "engine prover, preset {}, {} threads, bundles in {}",
+            self.preset.name,
+            self.engine.runtime().threads(),
+            self.work_dir.display()
+        )
+    }
+}
