@@ -1,13 +1,15 @@
 //! Shared fixtures: keys for a small step (one chained hash), built once per test binary,
 //! and proven subtrees reused across tests.
 
+#![allow(dead_code)]
+
 use std::sync::OnceLock;
 
 use ark_ff::UniformRand;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_kernels::{AnyBackend, Cpu};
-use sidecar_pcd::{Fr, NodeProof, PcdKeys, StepCircuit, prove_leaf, setup};
+use sidecar_pcd::{Fr, NodeProof, PcdKeys, StepCircuit, decide, prove_leaf, prove_node, setup};
 
 pub fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
@@ -20,14 +22,35 @@ pub fn keys() -> &'static PcdKeys {
     })
 }
 
-/// Two proven leaves with random inputs.
-pub fn two_leaves() -> &'static (NodeProof, NodeProof) {
-    static LEAVES: OnceLock<(NodeProof, NodeProof)> = OnceLock::new();
+/// Four proven leaves with random inputs.
+pub fn leaves() -> &'static [NodeProof; 4] {
+    static LEAVES: OnceLock<[NodeProof; 4]> = OnceLock::new();
     LEAVES.get_or_init(|| {
         let mut r = rng(2);
-        let k = keys();
-        let a = prove_leaf(k, Fr::rand(&mut r), &mut r).expect("leaf");
-        let b = prove_leaf(k, Fr::rand(&mut r), &mut r).expect("leaf");
-        (a, b)
+        core::array::from_fn(|_| prove_leaf(keys(), Fr::rand(&mut r), &mut r).expect("leaf"))
     })
+}
+
+/// Two proven height-1 nodes (over leaves 0,1 and 2,3), both accepted by the decider.
+pub fn height_one() -> &'static [NodeProof; 2] {
+    static NODES: OnceLock<[NodeProof; 2]> = OnceLock::new();
+    NODES.get_or_init(|| {
+        let l = leaves();
+        let a = prove_node(keys(), &l[0], &l[1], rng(3)).expect("node");
+        let b = prove_node(keys(), &l[2], &l[3], rng(4)).expect("node");
+        decide(keys(), &a).expect("honest node accepted");
+        decide(keys(), &b).expect("honest node accepted");
+        [a, b]
+    })
+}
+
+/// Proves a parent over `left`, `right` and asserts the decider rejects it.
+pub fn assert_parent_rejected(left: &NodeProof, right: &NodeProof, what: &str) {
+    match prove_node(keys(), left, right, rng(99)) {
+        Ok(parent) => {
+            let verdict = decide(keys(), &parent);
+            assert!(verdict.is_err(), "{what}: parent accepted");
+        }
+        Err(e) => eprintln!("{what}: prover refused ({e})"),
+    }
 }
