@@ -144,6 +144,15 @@ impl<'a> Node<'a> {
         self.l1
     }
 
+    /// Workload seed of sequencer `i`'s block in `slot`: distinct per (slot, sequencer), so no two blocks reuse
+    /// nullifiers.
+    fn block_seed(&self, slot: u64, i: u64) -> u64 {
+        let per_slot = self.sequencers.len() as u64;
+        self.config
+            .seed
+            .wrapping_add(slot.wrapping_mul(per_slot).wrapping_add(i))
+    }
+
     fn rollup(&self) -> Address {
         self.deployment.rollup
     }
@@ -228,7 +237,7 @@ impl<'a> Node<'a> {
                     archive,
                     slot,
                     self.config.txs_per_block,
-                    self.config.seed + i as u64,
+                    self.block_seed(slot, i as u64),
                 )
             })
             .collect::<Result<_>>()?;
@@ -451,7 +460,7 @@ impl<'a> Node<'a> {
                 self.archive()?,
                 slot,
                 self.config.txs_per_block,
-                !self.config.seed,
+                !self.block_seed(slot, 0),
             )?,
         };
         let request = BlockRequest {
