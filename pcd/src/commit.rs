@@ -351,3 +351,89 @@ impl<P: SWCurveConfig<ScalarField: SonobeField, BaseField: SonobeField>> Commitm
     type RandomnessVar = Null;
     type Widget = KernelPedersen<P>;
 }
+
+#[cfg(test)]
+mod tests {
+    use ark_ec::{CurveGroup, PrimeGroup};
+    use ark_r1cs_std::alloc::AllocVar;
+    use ark_relations::gr1cs::ConstraintSystem;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha20Rng;
+
+    use super::*;
+    use crate::types::{Fq, Fr, G1, G2};
+
+    type Bn = ark_bn254::g1::Config;
+    type Gk = ark_grumpkin::GrumpkinConfig;
+
+    fn naive(bases: &[Affine<Bn>], v: &[Fr]) -> G1 {
+        bases.iter().zip(v).map(|(g, s)| *g * s).sum()
+    }
+
+    #[test]
+    fn commit_is_the_msm_of_the_generators() {
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        let key = KernelPedersenKey::<Bn>::sample(37, &mut rng).unwrap();
+        assert_eq!(key.bases().len(), 37);
+        assert!(key.bases().iter().all(|g| g.is_on_curve() && !g.is_zero()));
+        for len in [37, 20, 1] {
+            let v: Vec<Fr> = (0..len).map(|_| Fr::rand(&mut rng)).collect();
+            assert_eq!(key.commit(&v).unwrap(), naive(key.bases(), &v));
+        }
+    }
+
+    #[test]
+    fn generators_are_distinct_and_reproducible() {
+        let a = KernelPedersenKey::<Bn>::sample(5000, ChaCha20Rng::seed_from_u64(7)).unwrap();
+        let b = KernelPedersenKey::<Bn>::sample(5000, ChaCha20Rng::seed_from_u64(7)).unwrap();
+        assert_eq!(a.bases(), b.bases());
+        let mut xs: Vec<_> = a.bases().iter().map(|g| g.x).collect();
+        xs.sort();
+        xs.dedup();
+        assert_eq!(xs.len(), 5000);
+    }
+
+    #[test]
+    fn open_rejects_another_vector_and_long_messages() {
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        let key = KernelPedersenKey::<Gk>::sample(16, &mut rng).unwrap();
+        let mut v: Vec<Fq> = (0..16).map(|_| Fq::rand(&mut rng)).collect();
+        let (cm, r) = KernelPedersen::<Gk>::commit(&key, &v, &mut rng).unwrap();
+        KernelPedersen::<Gk>::open(&key, &v, &r, &cm).unwrap();
+        let i = rng.gen_range(0..16);
+        v[i] += Fq::from(1u64);
+        assert!(KernelPedersen::<Gk>::open(&key, &v, &r, &cm).is_err());
+        v.push(Fq::rand(&mut rng));
+        assert!(matches!(
+            key.commit(&v),
+            Err(CommitmentError::MessageTooLong(16, 17))
+        ));
+    }
+
+    #[test]
+    fn serialization_keeps_the_generators() {
+        let key = KernelPedersenKey::<Bn>::sample(9, ChaCha20Rng::seed_from_u64(3)).unwrap();
+        let mut bytes = Vec::new();
+        key.serialize_compressed(&mut bytes).unwrap();
+        let back = KernelPedersenKey::<Bn>::deserialize_compressed(&bytes[..]).unwrap();
+        assert_eq!(back.bases(), key.bases());
+    }
+
+    #[test]
+    fn in_circuit_opening_accepts_only_the_commitment() {
+        let mut rng = ChaCha20Rng::seed_from_u64(4);
+        let key = KernelPedersenKey::<Gk>::sample(3, &mut rng).unwrap();
+        let v: Vec<Fq> = (0..3).map(|_| Fq::rand(&mut rng)).collect();
+        let cm = key.commit(&v).unwrap();
+        for (claimed, ok) in [(cm, true), (cm + G2::generator(), false)] {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let ck = KeyVar::new_constant(cs.clone(), &key).unwrap();
+            let vs =
+                Vec::<EmulatedFieldVar<Fr, Fq>>::new_witness(cs.clone(), || Ok(&v[..])).unwrap();
+            let c =
+                <G2 as Val>::Var::new_witness(cs.clone(), || Ok(claimed.into_affine())).unwrap();
+            KernelPedersenGadget::<Gk>::open(&ck, &vs, &Null, &c).unwrap();
+            assert_eq!(cs.is_satisfied().unwrap(), ok);
+        }
+    }
+}

@@ -73,3 +73,43 @@ impl CycleFoldCircuit<Fq> for PointRlcCircuit {
         (p1.scalar_mul_le(rho_bits.iter())? + &p0).mark_as_public()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ff::UniformRand;
+    use ark_relations::gr1cs::ConstraintSystem;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    use super::*;
+
+    #[test]
+    fn public_inputs_are_rho_and_the_three_points() {
+        let mut rng = ChaCha20Rng::seed_from_u64(5);
+        let (p0, p1) = (G1::rand(&mut rng), G1::rand(&mut rng));
+        let rho = Fr::from(u128::rand(&mut rng));
+        let circuit = PointRlcCircuit::new(PointRlcCircuit::bits_of(rho), p0, p1);
+        let cs = ConstraintSystem::<Fq>::new_ref();
+        circuit.verify_point_rlc(cs.clone()).unwrap();
+        assert!(cs.is_satisfied().unwrap());
+        let q = p0 + p1 * rho;
+        let xy = |p: G1| {
+            let (x, y) = p.into_affine().xy().unwrap();
+            [x, y]
+        };
+        let mut expected = vec![Fq::from(rho.into_bigint())];
+        for p in [p0, p1, q] {
+            expected.extend(xy(p));
+        }
+        assert_eq!(cs.instance_assignment().unwrap()[1..], expected[..]);
+        assert_eq!(cs.num_instance_variables() - 1, CF_PUBLIC_INPUTS);
+    }
+
+    #[test]
+    fn wrong_challenge_length_is_refused() {
+        let circuit = PointRlcCircuit::new(vec![true; 3], G1::default(), G1::default());
+        let cs = ConstraintSystem::<Fq>::new_ref();
+        assert!(circuit.verify_point_rlc(cs).is_err());
+    }
+}

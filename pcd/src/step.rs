@@ -186,3 +186,53 @@ fn small(x: Fr) -> u64 {
         u64::MAX
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ark_ff::UniformRand;
+    use ark_relations::gr1cs::ConstraintSystem;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    use super::*;
+
+    fn run(step: &StepCircuit, leaf: Option<Fr>, l: State, r: State) -> (State, bool) {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let is_leaf = Boolean::new_witness(cs.clone(), || Ok(leaf.is_some())).unwrap();
+        let a = FpVar::new_witness(cs.clone(), || Ok(leaf.unwrap_or_default())).unwrap();
+        let l = StateVar::new_witness(cs.clone(), || Ok(l)).unwrap();
+        let r = StateVar::new_witness(cs.clone(), || Ok(r)).unwrap();
+        let z = step.step_var(cs.clone(), &is_leaf, &a, &l, &r).unwrap();
+        (z.value().unwrap(), cs.is_satisfied().unwrap())
+    }
+
+    #[test]
+    fn gadget_matches_native_for_leaves_and_nodes() {
+        let mut rng = ChaCha20Rng::seed_from_u64(6);
+        let step = StepCircuit::new(3);
+        let a = Fr::rand(&mut rng);
+        let (z, ok) = run(&step, Some(a), State::default(), State::default());
+        assert!(ok);
+        assert_eq!(z, step.leaf(a));
+        let l = step.leaf(Fr::rand(&mut rng));
+        let r = step.leaf(Fr::rand(&mut rng));
+        let (z, ok) = run(&step, None, l, r);
+        assert!(ok);
+        assert_eq!(z, step.merge(&l, &r).unwrap());
+        assert_ne!(step.merge(&l, &r).unwrap(), step.merge(&r, &l).unwrap());
+    }
+
+    #[test]
+    fn unequal_heights_are_refused_in_and_out_of_circuit() {
+        let mut rng = ChaCha20Rng::seed_from_u64(7);
+        let step = StepCircuit::new(1);
+        let l = step.leaf(Fr::rand(&mut rng));
+        let r = step.merge(&l, &l).unwrap();
+        assert!(matches!(
+            step.merge(&l, &r),
+            Err(Error::HeightMismatch { left: 0, right: 1 })
+        ));
+        let (_, ok) = run(&step, None, l, r);
+        assert!(!ok);
+    }
+}

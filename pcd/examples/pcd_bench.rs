@@ -1,0 +1,142 @@
+//! Measures one PCD configuration: node and CycleFold circuit sizes, time per leaf and per
+//! node, accumulator sizes and peak memory, for a step of about `2^k` constraints.
+//!
+//! ```text
+//! cargo run -p sidecar-pcd --release --example pcd_bench -- <k> [<k> ...]
+//! ```
+//! Prints one markdown table row per `k`. Peak memory is the process high-water mark, so run
+//! one `k` per process when comparing sizes.
+
+use std::time::Instant;
+
+use ark_ff::UniformRand;
+use ark_serialize::CanonicalSerialize;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use sidecar_kernels::{AnyBackend, Cpu};
+use sidecar_pcd::{
+    NodeProof, PcdKeys, StepCircuit, decide, finish_node, fold_children, prove_leaf, setup,
+};
+
+/// Node-circuit constraints per chained Poseidon hash (circom parameters, width 5), measured
+/// as the difference between chain lengths 1 and 0.
+fn constraints_per_hash() -> usize {
+    let n = |len| {
+        setup(
+            StepCircuit::new(len),
+            AnyBackend::Cpu(Cpu::new()),
+            ChaCha20Rng::seed_from_u64(0),
+        )
+        .expect("setup")
+        .node_config()
+        .n_constraints
+    };
+    n(1) - n(0)
+}
+
+fn instance_bytes(p: &NodeProof) -> [usize; 4] {
+    let g = |x: &dyn Fn(&mut Vec<u8>)| {
+        let mut v = Vec::new();
+        x(&mut v);
+        v.len()
+    };
+    let running = g(&|v| {
+        (
+            p.running_u.cm_e,
+            p.running_u.u,
+            p.running_u.cm_w,
+            &p.running_u.x,
+        )
+            .serialize_compressed(v)
+            .expect("serialize")
+    });
+    let cf = g(&|v| {
+        (p.cf_u.cm_e, p.cf_u.u, p.cf_u.cm_w, &p.cf_u.x)
+            .serialize_compressed(v)
+            .expect("serialize")
+    });
+    let fresh = g(&|v| {
+        (p.fresh_u.cm_w, &p.fresh_u.x)
+            .serialize_compressed(v)
+            .expect("serialize")
+    });
+    let state = g(&|v| {
+        (p.state.height, p.state.digest)
+            .serialize_compressed(v)
+            .expect("serialize")
+    });
+    [running, cf, fresh, state]
+}
+
+fn witness_bytes(keys: &PcdKeys) -> [usize; 3] {
+    let (c1, c2) = (keys.node_config(), keys.cyclefold_config());
+    [
+        32 * (c1.n_witnesses + c1.n_constraints),
+        32 * c1.n_witnesses,
+        32 * (c2.n_witnesses + c2.n_constraints),
+    ]
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
+        })
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let ks: Vec<u32> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("k is an integer"))
+        .collect();
+    let per_hash = constraints_per_hash();
+    println!("constraints per chained Poseidon hash: {per_hash}");
+    println!(
+        "| log2 step | hashes | step constraints | node constraints | CycleFold constraints | \
+         setup s | leaf s | node fold s | node circuit s | decide s | U / cfU / u / z bytes | \
+         W+E / w / cfW+cfE bytes | peak RSS MiB |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let mut rng = ChaCha20Rng::seed_from_u64(42);
+    for k in ks {
+        let hashes = ((1usize << k) / per_hash).max(1);
+        let t = Instant::now();
+        let keys = setup(
+            StepCircuit::new(hashes),
+            AnyBackend::Cpu(Cpu::new()),
+            &mut rng,
+        )
+        .expect("setup");
+        let setup_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let a = prove_leaf(&keys, ark_bn254::Fr::rand(&mut rng), &mut rng).expect("leaf");
+        let leaf_s = t.elapsed().as_secs_f64();
+        let b = prove_leaf(&keys, ark_bn254::Fr::rand(&mut rng), &mut rng).expect("leaf");
+        let t = Instant::now();
+        let folding = fold_children(&keys, &a, &b, &mut rng).expect("fold");
+        let fold_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let node = finish_node(&keys, folding, &mut rng).expect("node");
+        let circuit_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        decide(&keys, &node).expect("decider accepts");
+        let decide_s = t.elapsed().as_secs_f64();
+        let (c1, c2) = (keys.node_config(), keys.cyclefold_config());
+        let [ru, cu, fu, z] = instance_bytes(&node);
+        let [rw, fw, cw] = witness_bytes(&keys);
+        println!(
+            "| {k} | {hashes} | {} | {} | {} | {setup_s:.1} | {leaf_s:.2} | {fold_s:.2} | \
+             {circuit_s:.2} | {decide_s:.2} | {ru} / {cu} / {fu} / {z} | {rw} / {fw} / {cw} | \
+             {:.0} |",
+            hashes * per_hash,
+            c1.n_constraints,
+            c2.n_constraints,
+            peak_rss_mib()
+        );
+    }
+}
