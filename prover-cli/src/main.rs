@@ -24,6 +24,9 @@ enum Command {
     /// Inspect the circuits of the proof tree.
     #[command(subcommand)]
     Circuits(commands::circuits::CircuitsCommand),
+    /// Run sequencers and provers through the block lifecycle on an L1 (embedded devchain,
+    /// anvil, or a JSON-RPC URL), proving every block with the engine.
+    Node(commands::node::NodeArgs),
     /// Prove a synthetic R1CS end to end (cached keys, profile pool, ark-groth16 check).
     Prove(commands::prove::ProveArgs),
     /// Prove a whole block's proof tree under a hardware profile and write a proof bundle.
@@ -37,6 +40,7 @@ fn main() {
     let result = match cli.command {
         Command::Bench(cmd) => commands::bench::run(cmd).map_err(|e| e.to_string()),
         Command::Circuits(cmd) => commands::circuits::run(cmd).map_err(|e| e.to_string()),
+        Command::Node(args) => commands::node::run(args).map_err(|e| e.to_string()),
         Command::Prove(args) => commands::prove::run(args).map_err(|e| e.to_string()),
         Command::ProveBlock(args) => commands::prove_block::run(args).map_err(|e| e.to_string()),
         Command::VerifyBlock(args) => commands::verify_block::run(args).map_err(|e| e.to_string()),

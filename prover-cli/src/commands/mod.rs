@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod circuits;
+pub mod node;
 pub mod prove;
 pub mod prove_block;
 pub mod verify_block;

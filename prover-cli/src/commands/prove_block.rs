@@ -20,6 +20,7 @@ use sidecar_engine::block::{
     BlockEvent, BlockFile, BlockRequest, Progress, Summary, build_witnesses, prove_block,
 };
 use sidecar_engine::jobs::KeyCache;
+use sidecar_node_shim::NodeConfig;
 
 use super::BoxError;
 
@@ -31,8 +32,19 @@ pub struct ProveBlockArgs {
     #[arg(long, conflicts_with = "block", required_unless_present = "block")]
     pub txs: Option<usize>,
     /// Read the block from a JSON block file instead.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "submit")]
     pub block: Option<PathBuf>,
+    /// Submit the proven block to an L1 (see --l1): the rollup contracts are deployed there
+    /// and the block goes through one slot of the lifecycle — proposal, prover commitment,
+    /// reveal, proof (this prover's), batch verification on L1, finalization. The proof binds
+    /// the L1's archive root and the committing prover, so the block is proven inside that
+    /// slot; its bundle is written under --out.
+    #[arg(long, requires = "txs", conflicts_with_all = ["state", "write_block"])]
+    pub submit: bool,
+    /// With --submit: `embedded` (in-process revm devchain), `anvil` (started on 127.0.0.1),
+    /// or a JSON-RPC URL.
+    #[arg(long, default_value = "embedded", requires = "submit")]
+    pub l1: String,
     /// With --txs: also write the generated block file here.
     #[arg(long, requires = "txs")]
     pub write_block: Option<PathBuf>,
@@ -138,8 +150,40 @@ fn load_block(
     Ok(block)
 }
 
+/// Runs `prove-block --submit`: one slot of the lifecycle whose block is proven here.
+fn submit(args: ProveBlockArgs) -> Result<(), BoxError> {
+    let start = Instant::now();
+    let engine = super::node::EngineArgs {
+        preset: args.preset,
+        profile: args.profile,
+        backend: args.backend,
+        keys: args.keys,
+        out: args.out,
+        seed: args.seed,
+    };
+    let prover = super::node::engine_prover(&engine)?;
+    let mut config = NodeConfig::new(1, 1, 1);
+    config.txs_per_block = args.txs.expect("clap requires --txs with --submit");
+    config.seed = args.seed;
+    let reports = super::node::drive(&args.l1, &prover, config)?;
+    if let Some(s) = prover.last_summary() {
+        print_summary(&s, start.elapsed());
+    }
+    match reports.first().and_then(|r| r.verify_gas) {
+        Some(gas) => println!(
+            "block proven and verified on L1 ({gas} gas); bundle under {}",
+            engine.out.display()
+        ),
+        None => return Err("the block was not accepted on L1".into()),
+    }
+    Ok(())
+}
+
 /// Runs `prove-block`.
 pub fn run(args: ProveBlockArgs) -> Result<(), BoxError> {
+    if args.submit {
+        return submit(args);
+    }
     let start = Instant::now();
     let preset = Preset::get(args.preset.parse::<PresetName>()?);
     let prover_id: Fr =
