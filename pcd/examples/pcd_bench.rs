@@ -10,12 +10,21 @@
 use std::time::Instant;
 
 use ark_ff::UniformRand;
+use ark_grumpkin::GrumpkinConfig;
+use ark_r1cs_std::{alloc::AllocVar, eq::EqGadget};
+use ark_relations::gr1cs::{ConstraintSystem, SynthesisMode};
 use ark_serialize::CanonicalSerialize;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_pcd::{
-    NodeProof, PcdKeys, StepCircuit, decide, finish_node, fold_children, prove_leaf, setup,
+    Fq, Fr, G2, KernelPedersenGadget, KernelPedersenKey, KeyVar, NodeCircuit, NodeProof,
+    NodeWitness, PcdKeys, StepCircuit, decide, finish_node, fold_children, prove_leaf, setup,
+};
+use sonobe_primitives::{
+    algebra::{Val, field::emulated::EmulatedFieldVar},
+    commitments::CommitmentOpsGadget,
+    utils::null::Null,
 };
 
 /// Node-circuit constraints per chained Poseidon hash (circom parameters, width 5), measured
@@ -89,6 +98,60 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// Constraints per phase of the node circuit (placeholder assignment, setup mode).
+fn profile(keys: &PcdKeys) -> String {
+    let (cfg1, cfg2) = (keys.node_config(), keys.cyclefold_config());
+    let witness = NodeWitness::placeholder(&cfg1, &cfg2);
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_mode(SynthesisMode::Setup);
+    let mut profile = Vec::new();
+    NodeCircuit {
+        step: &keys.step,
+        cfg1: &cfg1,
+        cfg2: &cfg2,
+        witness: &witness,
+    }
+    .synthesize_profiled(cs, &mut profile)
+    .expect("synthesis");
+    let mut out = format!(
+        "node circuit, constraints per phase (chain of {}):\n",
+        keys.step.chain_len()
+    );
+    let mut last = 0;
+    for (name, total) in profile {
+        out += &format!("  {name}: {}\n", total - last);
+        last = total;
+    }
+    out
+}
+
+/// In-circuit (over `Fr`) costs the decider projection is built from: one Grumpkin Pedersen
+/// term `v_i * G_i` (emulated `Fq` scalar), and one emulated `Fq` product with reduction.
+fn decider_ingredients() -> (usize, usize) {
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    let n = 16;
+    let key = KernelPedersenKey::<GrumpkinConfig>::sample(n, &mut rng).expect("key");
+    let v: Vec<Fq> = (0..n).map(|_| Fq::rand(&mut rng)).collect();
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let ck = KeyVar::new_constant(cs.clone(), &key).expect("key var");
+    let vs = Vec::<EmulatedFieldVar<Fr, Fq>>::new_witness(cs.clone(), || Ok(&v[..])).expect("v");
+    let cm = <G2 as Val>::Var::new_witness(cs.clone(), || Ok(key.commit(&v).expect("commit")))
+        .expect("cm");
+    let before = cs.num_constraints();
+    KernelPedersenGadget::<GrumpkinConfig>::open(&ck, &vs, &Null, &cm).expect("open");
+    let per_term = (cs.num_constraints() - before) / n;
+
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let (a, b) = (Fq::rand(&mut rng), Fq::rand(&mut rng));
+    let av = EmulatedFieldVar::<Fr, Fq>::new_witness(cs.clone(), || Ok(a)).expect("a");
+    let bv = EmulatedFieldVar::<Fr, Fq>::new_witness(cs.clone(), || Ok(b)).expect("b");
+    let cv = EmulatedFieldVar::<Fr, Fq>::new_witness(cs.clone(), || Ok(a * b)).expect("c");
+    let before = cs.num_constraints();
+    let prod: EmulatedFieldVar<Fr, Fq> = (av * &bv).try_into().expect("reduce");
+    prod.enforce_equal(&cv).expect("eq");
+    (per_term, cs.num_constraints() - before)
+}
+
 fn main() {
     let ks: Vec<u32> = std::env::args()
         .skip(1)
@@ -96,6 +159,11 @@ fn main() {
         .collect();
     let per_hash = constraints_per_hash();
     println!("constraints per chained Poseidon hash: {per_hash}");
+    let (per_term, per_mul) = decider_ingredients();
+    println!(
+        "in-circuit over Fr: Grumpkin Pedersen term {per_term}, emulated Fq product {per_mul}"
+    );
+    let mut rows = Vec::new();
     println!(
         "| log2 step | hashes | step constraints | node constraints | CycleFold constraints | \
          setup s | leaf s | node fold s | node circuit s | decide s | U / cfU / u / z bytes | \
@@ -103,7 +171,9 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut rng = ChaCha20Rng::seed_from_u64(42);
-    for k in ks {
+    let ks_first = ks.first().copied().unwrap_or_default();
+    let mut phases = String::new();
+    for k in ks.iter().copied() {
         let hashes = ((1usize << k) / per_hash).max(1);
         let t = Instant::now();
         let keys = setup(
@@ -129,6 +199,13 @@ fn main() {
         let (c1, c2) = (keys.node_config(), keys.cyclefold_config());
         let [ru, cu, fu, z] = instance_bytes(&node);
         let [rw, fw, cw] = witness_bytes(&keys);
+        let (m1, n1) = (c1.n_constraints, c1.n_witnesses);
+        let (m2, n2) = (c2.n_constraints, c2.n_witnesses);
+        let projected = 2 * m1 + (n1 + m1) + 2 * m2 * per_mul + (n2 + m2) * per_term;
+        rows.push(format!("| {k} | {m1} | {n1} | {projected} |"));
+        if k == ks_first {
+            phases = profile(&keys);
+        }
         println!(
             "| {k} | {hashes} | {} | {} | {} | {setup_s:.1} | {leaf_s:.2} | {fold_s:.2} | \
              {circuit_s:.2} | {decide_s:.2} | {ru} / {cu} / {fu} / {z} | {rw} / {fw} / {cw} | \
@@ -138,5 +215,12 @@ fn main() {
             c2.n_constraints,
             peak_rss_mib()
         );
+    }
+    print!("{phases}");
+    println!("projected decider circuit (constraints over Fr):");
+    println!("| log2 step | node m1 | node n1 | projected decider |");
+    println!("|---|---|---|---|");
+    for r in rows {
+        println!("{r}");
     }
 }

@@ -30,11 +30,17 @@ mod setup;
 mod step;
 mod types;
 
-pub use commit::{KernelPedersen, KernelPedersenKey};
+pub use commit::{
+    EmulatedKeyVar, KernelPedersen, KernelPedersenEmulatedGadget, KernelPedersenGadget,
+    KernelPedersenKey, KeyVar,
+};
 pub use cyclefold::PointRlcCircuit;
 pub use decider::{decide, node_output_hash};
 pub use error::{Error, Result};
-pub use node::{ChildInput, CycleFoldStep, IncomingFold, MergeFold, NodeCircuit, NodeWitness};
+pub use node::{
+    CYCLEFOLDS_PER_NODE, ChildInput, CycleFoldStep, IncomingFold, MergeFold, NodeCircuit,
+    NodeWitness,
+};
 pub use prover::{
     NodeFolding, NodeProof, finish_node, fold_children, fold_children_with, leaf_folding,
     node_transcript, prove_leaf, prove_node, prove_tree,

@@ -150,6 +150,19 @@ pub struct NodeCircuit<'a> {
 impl NodeCircuit<'_> {
     /// Synthesizes the node and returns its step output (its value, when assigned).
     pub fn synthesize(&self, cs: ConstraintSystemRef<Fr>) -> Result<Option<State>, SynthesisError> {
+        self.synthesize_profiled(cs, &mut Vec::new())
+    }
+
+    /// Like [`NodeCircuit::synthesize`], also recording the constraint count after each
+    /// phase (children's hashes and folds, merge, CycleFold folds, step, output hash).
+    pub fn synthesize_profiled(
+        &self,
+        cs: ConstraintSystemRef<Fr>,
+        profile: &mut Vec<(&'static str, usize)>,
+    ) -> Result<Option<State>, SynthesisError> {
+        let mut mark = |name: &'static str, cs: &ConstraintSystemRef<Fr>| {
+            profile.push((name, cs.num_constraints()))
+        };
         let w = self.witness;
         let cfg = self.step.poseidon().clone();
         let pp_hash = FpVar::new_witness(cs.clone(), || Ok(w.pp_hash))?;
@@ -187,6 +200,7 @@ impl NodeCircuit<'_> {
             cf_running.push(cf_big);
             cf_inputs.extend(inputs);
         }
+        mark("children: hash x_c, fold u_c into U_c (x2)", &cs);
 
         let m = &w.merge;
         let cm_t = G1Var::new_witness(cs.clone(), || Ok(m.cm_t))?;
@@ -194,9 +208,11 @@ impl NodeCircuit<'_> {
         let [a, b, c] = hints;
         let (merged, inputs) = fold_running(&mut tr, &folded[0], &folded[1], &cm_t, [a?, b?, c?])?;
         cf_inputs.extend(inputs);
+        mark("merge U_L', U_R' (2 running)", &cs);
 
         let cf_t = G2Var::new_witness(cs.clone(), || Ok(w.cf_merge_cm_t))?;
         let mut cf_acc = cf_fold_running(&mut tr, &cf_running[0], &cf_running[1], &cf_t)?;
+        mark("CycleFold merge cfU_L, cfU_R (full verifier)", &cs);
         for (step, x) in w.cf_steps.iter().zip(cf_inputs) {
             if x.len() != CF_PUBLIC_INPUTS {
                 return Err(SynthesisError::Unsatisfiable);
@@ -208,10 +224,12 @@ impl NodeCircuit<'_> {
             let cm_t = G2Var::new_witness(cs.clone(), || Ok(step.cm_t))?;
             cf_acc = cf_fold_fresh(&mut tr, &cf_acc, &small, &cm_t)?;
         }
+        mark("7 CycleFold folds (full verifier)", &cs);
 
         let z = self
             .step
             .step_var(cs.clone(), &is_leaf, &leaf_input, &states[0], &states[1])?;
+        mark("step logic", &cs);
         let zero1 = RunningU1Var::new_constant(cs.clone(), RunningU1::dummy(self.cfg1))?;
         let zero2 = RunningU2Var::new_constant(cs.clone(), RunningU2::dummy(self.cfg2))?;
         let out = is_leaf.select(&zero1, &merged)?;
@@ -223,6 +241,7 @@ impl NodeCircuit<'_> {
             .add(&cf_out)?
             .get_field_element()?;
         x.mark_as_public()?;
+        mark("leaf select, output hash", &cs);
 
         if cs.is_in_setup_mode() {
             Ok(None)
