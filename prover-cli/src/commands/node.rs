@@ -145,7 +145,8 @@ impl Chain {
 }
 
 /// Runs `config` on the L1 named by `l1`, printing every slot as it closes, then settles and
-/// prints stages, rewards and bond balances. Returns the slot reports.
+/// prints stages, rewards and bond balances. Every slot must reach stage 7 (finalized and past
+/// the finality depth), else it is an error. Returns the slot reports.
 pub fn drive(
     l1: &str,
     prover: &dyn BlockProver,
@@ -174,7 +175,7 @@ pub fn drive(
         "\nafter {} L1 blocks of finality:",
         node.config.params.finality_depth
     );
-    for (slot, stage) in stages {
+    for &(slot, stage) in &stages {
         println!("  slot {slot}: stage {stage}");
     }
     let actors = node
@@ -192,6 +193,9 @@ pub fn drive(
             units(reward),
             units(eth)
         );
+    }
+    if let Some((slot, stage)) = stages.iter().find(|(_, stage)| *stage < 7) {
+        return Err(format!("slot {slot} ended at confirmation stage {stage}, not 7").into());
     }
     Ok(reports)
 }
