@@ -81,6 +81,11 @@ mod tests {
     use ark_relations::gr1cs::ConstraintSystem;
     use rand::SeedableRng;
     use rand_chacha::ChaCha20Rng;
+    use sonobe_primitives::{
+        arithmetizations::r1cs::R1CS,
+        circuits::{ArithExtractor, AssignmentsExtractor},
+        relations::Relation,
+    };
 
     use super::*;
 
@@ -104,6 +109,31 @@ mod tests {
         }
         assert_eq!(cs.instance_assignment().unwrap()[1..], expected[..]);
         assert_eq!(cs.num_instance_variables() - 1, CF_PUBLIC_INPUTS);
+    }
+
+    #[test]
+    fn wrong_public_inputs_do_not_satisfy() {
+        let mut rng = ChaCha20Rng::seed_from_u64(6);
+        let rho = Fr::from(u128::rand(&mut rng));
+        let circuit = PointRlcCircuit::new(
+            PointRlcCircuit::bits_of(rho),
+            G1::rand(&mut rng),
+            G1::rand(&mut rng),
+        );
+        let cs = ArithExtractor::<Fq>::new();
+        cs.execute_fn(|cs| PointRlcCircuit::default().verify_point_rlc(cs))
+            .unwrap();
+        let r1cs: R1CS<Fq> = cs.arith().unwrap();
+        let cs = AssignmentsExtractor::<Fq>::new();
+        cs.execute_fn(|cs| circuit.verify_point_rlc(cs)).unwrap();
+        let z = cs.assignments().unwrap();
+        r1cs.check_relation(&z.private, &z.public).unwrap();
+        // Public inputs: rho, P0.x, P0.y, P1.x, P1.y, Q.x, Q.y. Changing rho, P1 or Q breaks it.
+        for idx in [0, 3, 5, 6] {
+            let mut x = z.public.clone();
+            x[idx] += Fq::from(1u64);
+            assert!(r1cs.check_relation(&z.private, &x).is_err(), "input {idx}");
+        }
     }
 
     #[test]

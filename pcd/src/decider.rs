@@ -23,23 +23,11 @@ pub fn node_output_hash(keys: &PcdKeys, proof: &NodeProof) -> Fr {
         .get_field_element()
 }
 
-fn check_shapes(keys: &PcdKeys, p: &NodeProof) -> Result<()> {
-    let (c1, c2) = (keys.node_config(), keys.cyclefold_config());
-    let ok = p.running_w.w.len() == c1.n_witnesses
-        && p.running_w.e.len() == c1.n_constraints
-        && p.running_u.x.len() == c1.n_public_inputs
-        && p.fresh_w.w.len() == c1.n_witnesses
-        && p.fresh_u.x.len() == c1.n_public_inputs
-        && p.cf_w.w.len() == c2.n_witnesses
-        && p.cf_w.e.len() == c2.n_constraints
-        && p.cf_u.x.len() == c2.n_public_inputs;
-    ok.then_some(())
-        .ok_or_else(|| Error::rejected("vector lengths do not match the circuits"))
-}
-
 /// Decides a node's proof (typically the root's); `Ok(())` means accepted.
 pub fn decide(keys: &PcdKeys, proof: &NodeProof) -> Result<()> {
-    check_shapes(keys, proof)?;
+    if !proof.has_shapes_of(keys) {
+        return Err(Error::rejected("vector lengths do not match the circuits"));
+    }
     if proof.fresh_u.x != [node_output_hash(keys, proof)] {
         return Err(Error::rejected(
             "fresh instance does not carry H(pp, z, U, cfU)",

@@ -15,9 +15,6 @@ pub enum Error {
     /// The folding scheme refused its input (shape mismatch, short commitment key, ...).
     #[error("folding failed: {0}")]
     Folding(#[from] sonobe_fs::Error),
-    /// Extracting constraint matrices or assignments failed.
-    #[error("constraint system: {0}")]
-    Arith(#[from] sonobe_primitives::arithmetizations::Error),
     /// A commitment kernel failed.
     #[error("commitment kernel: {0}")]
     Kernel(#[from] sidecar_kernels::Error),

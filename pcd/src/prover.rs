@@ -46,6 +46,22 @@ pub struct NodeProof {
     pub cf_u: RunningU2,
 }
 
+impl NodeProof {
+    /// Whether every vector has the length the keys' circuits give it (checked before
+    /// folding or deciding, so malformed input is an error rather than a panic).
+    pub fn has_shapes_of(&self, keys: &PcdKeys) -> bool {
+        let (c1, c2) = (keys.node_config(), keys.cyclefold_config());
+        self.running_w.w.len() == c1.n_witnesses
+            && self.running_w.e.len() == c1.n_constraints
+            && self.running_u.x.len() == c1.n_public_inputs
+            && self.fresh_w.w.len() == c1.n_witnesses
+            && self.fresh_u.x.len() == c1.n_public_inputs
+            && self.cf_w.w.len() == c2.n_witnesses
+            && self.cf_w.e.len() == c2.n_constraints
+            && self.cf_u.x.len() == c2.n_public_inputs
+    }
+}
+
 /// A node's folded accumulators and the node circuit's assignment, before the circuit runs.
 #[derive(Clone, Debug)]
 pub struct NodeFolding {
@@ -101,6 +117,9 @@ pub fn fold_children_with(
     right: &NodeProof,
     mut rng: impl RngCore,
 ) -> Result<NodeFolding> {
+    if !left.has_shapes_of(keys) || !right.has_shapes_of(keys) {
+        return Err(Error::shape("a child's vectors do not match the circuits"));
+    }
     keys.step.merge(&left.state, &right.state)?;
     let pk1 = keys.key1.to_pk();
     let pk2 = keys.key2.to_pk();

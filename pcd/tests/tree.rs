@@ -53,6 +53,19 @@ fn trees_need_a_power_of_two_leaves() {
 }
 
 #[test]
+fn malformed_children_are_an_error_not_a_panic() {
+    let keys = common::keys();
+    let [a, b] = common::height_one();
+    let mut short = a.clone();
+    short.fresh_w.w.pop();
+    assert!(matches!(
+        prove_node(keys, &short, b, common::rng(13)),
+        Err(Error::Shape { .. })
+    ));
+    assert!(matches!(decide(keys, &short), Err(Error::Rejected { .. })));
+}
+
+#[test]
 fn children_of_different_heights_are_refused() {
     let keys = common::keys();
     let mut rng = common::rng(12);
