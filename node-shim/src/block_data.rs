@@ -73,3 +73,62 @@ impl BlockData {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::primitives::U256;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha20Rng;
+
+    fn random(rng: &mut ChaCha20Rng) -> BlockData {
+        let mut word = || U256::from_be_bytes(rng.r#gen::<[u8; 32]>());
+        let header = BlockHeader {
+            chainId: word(),
+            blockNumber: word(),
+            timestamp: word(),
+            coinbase: word(),
+            inHash: word(),
+            outHash: word(),
+            callsPerTx: vec![U256::from(2u64), U256::ZERO, U256::from(1u64)],
+        };
+        let body = (0..rng.gen_range(1..300)).map(|_| rng.r#gen()).collect();
+        BlockData { header, body }
+    }
+
+    #[test]
+    fn encoding_round_trips_and_hashes_the_whole_encoding() {
+        let mut rng = ChaCha20Rng::seed_from_u64(5);
+        for _ in 0..8 {
+            let d = random(&mut rng);
+            let bytes = d.encode();
+            assert_eq!(BlockData::decode(&bytes).unwrap(), d);
+            assert_eq!(d.data_hash(), keccak256(&bytes));
+            assert_eq!(d.calls_per_tx().unwrap(), [2, 0, 1]);
+            let mut other = d.clone();
+            other.body[0] ^= 1;
+            assert_ne!(other.data_hash(), d.data_hash());
+            assert_eq!(
+                other.header_hash(),
+                d.header_hash(),
+                "header hash ignores the body"
+            );
+        }
+    }
+
+    #[test]
+    fn garbage_is_a_clear_error() {
+        let mut rng = ChaCha20Rng::seed_from_u64(6);
+        let bytes = random(&mut rng).encode();
+        let truncated = &bytes[..bytes.len() - 1];
+        let mut trailing = bytes.clone();
+        trailing.extend_from_slice(&[0u8; 32]);
+        let noise: Vec<u8> = (0..200).map(|_| rng.r#gen()).collect();
+        for bad in [truncated, &trailing[..], &noise[..], &[][..]] {
+            match BlockData::decode(bad) {
+                Err(NodeError::Abi(msg)) => assert!(msg.starts_with("block data")),
+                other => panic!("expected an ABI error, got {other:?}"),
+            }
+        }
+    }
+}
