@@ -19,6 +19,8 @@
 //! It is its own crate so that the engine does not pull sonobe in. `docs/pcd.md` has the
 //! soundness argument.
 
+#![warn(missing_docs)]
+
 mod commit;
 mod cyclefold;
 mod decider;
