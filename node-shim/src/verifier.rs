@@ -1,6 +1,6 @@
 //! Single-proof Solidity verifiers rendered from an ark-groth16 verifying key with `taceo-groth16-sol`
 //! (gnark's template: reverts on failure, `verifyProof(uint256[8] proof, uint256[N] input)`), and compiled with
-//! solc-js. The block verifier is `BatchVerifier.sol` with keys in storage; this renders the per-circuit form for
+//! solc-js. The block verifier is `BatchVerifier.sol` with keys stored as code; this renders the per-circuit form for
 //! tools and for gas comparisons.
 
 use crate::contracts::solc::{crate_dir, solc_available};

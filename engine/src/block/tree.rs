@@ -184,3 +184,60 @@ pub fn layout_for_calls(calls_per_tx: &[usize]) -> Result<Vec<TreeNode>> {
     push(CircuitKind::RootRollup, None, None, level);
     Ok(nodes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(nodes: &[TreeNode]) -> Vec<(&str, Vec<usize>)> {
+        nodes
+            .iter()
+            .map(|n| (n.kind.as_str(), n.children.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn calls_per_tx_fix_the_tree() {
+        let (vm, k, b, m, r) = (
+            "public-vm",
+            "public-kernel",
+            "base-rollup",
+            "merge-rollup",
+            "root-rollup",
+        );
+        let three = layout_for_calls(&[0, 2, 0]).unwrap();
+        assert_eq!(
+            shape(&three),
+            [
+                (vm, vec![]),
+                (k, vec![0]),
+                (vm, vec![]),
+                (k, vec![2, 1]),
+                (b, vec![]),
+                (b, vec![3]),
+                (b, vec![]),
+                (m, vec![4, 5]),
+                (r, vec![7, 6]),
+            ]
+        );
+        assert_eq!((three[3].tx, three[3].call), (Some(1), Some(1)));
+        let five = layout_for_calls(&[0; 5]).unwrap();
+        assert_eq!(
+            shape(&five)[5..],
+            [
+                (m, vec![0, 1]),
+                (m, vec![2, 3]),
+                (m, vec![5, 6]),
+                (r, vec![7, 4]),
+            ]
+        );
+        for calls in [vec![1, 0, 3, 0, 2, 1, 0], vec![0, 0], vec![4, 4, 4, 4]] {
+            let nodes = layout_for_calls(&calls).unwrap();
+            let c: usize = calls.iter().sum();
+            assert_eq!(nodes.len(), 2 * c + 2 * calls.len() - 1);
+            super::super::LinkSet::build(&nodes).expect("well-formed tree");
+        }
+        assert!(layout_for_calls(&[3]).is_err());
+        assert!(layout_for_calls(&[]).is_err());
+    }
+}
