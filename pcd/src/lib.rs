@@ -30,6 +30,7 @@ mod node;
 mod prover;
 mod setup;
 mod step;
+mod tree;
 mod types;
 
 pub use commit::{
@@ -45,8 +46,9 @@ pub use node::{
 };
 pub use prover::{
     NodeFolding, NodeProof, finish_node, fold_children, fold_children_with, leaf_folding,
-    node_transcript, prove_leaf, prove_node, prove_tree,
+    node_transcript,
 };
 pub use setup::{PcdKeys, setup};
 pub use step::{State, StepCircuit};
+pub use tree::{prove_leaf, prove_node, prove_tree};
 pub use types::*;
