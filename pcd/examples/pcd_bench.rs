@@ -1,5 +1,6 @@
 //! Measures one PCD configuration: node and CycleFold circuit sizes, time per leaf and per
-//! node, accumulator sizes and peak memory, for a step of about `2^k` constraints.
+//! node, accumulator sizes and peak memory (up to the single node), and the time of a depth-3
+//! tree (8 leaves, 7 nodes), for a step of about `2^k` constraints.
 //!
 //! ```text
 //! cargo run -p sidecar-pcd --release --example pcd_bench -- <k> [<k> ...]
@@ -19,7 +20,8 @@ use rand_chacha::ChaCha20Rng;
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_pcd::{
     Fq, Fr, G2, KernelPedersenGadget, KernelPedersenKey, KeyVar, NodeCircuit, NodeProof,
-    NodeWitness, PcdKeys, StepCircuit, decide, finish_node, fold_children, prove_leaf, setup,
+    NodeWitness, PcdKeys, StepCircuit, decide, finish_node, fold_children, prove_leaf, prove_tree,
+    setup,
 };
 use sonobe_primitives::{
     algebra::{Val, field::emulated::EmulatedFieldVar},
@@ -167,9 +169,9 @@ fn main() {
     println!(
         "| log2 step | hashes | step constraints | node constraints | CycleFold constraints | \
          setup s | leaf s | node fold s | node circuit s | decide s | U / cfU / u / z bytes | \
-         W+E / w / cfW+cfE bytes | peak RSS MiB |"
+         W+E / w / cfW+cfE bytes | peak RSS MiB | depth-3 tree s |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut rng = ChaCha20Rng::seed_from_u64(42);
     let ks_first = ks.first().copied().unwrap_or_default();
     let mut phases = String::new();
@@ -196,6 +198,12 @@ fn main() {
         let t = Instant::now();
         decide(&keys, &node).expect("decider accepts");
         let decide_s = t.elapsed().as_secs_f64();
+        let peak = peak_rss_mib();
+        let leaves: Vec<Fr> = (0..8).map(|_| Fr::rand(&mut rng)).collect();
+        let t = Instant::now();
+        let root = prove_tree(&keys, &leaves, &mut rng).expect("tree");
+        let tree_s = t.elapsed().as_secs_f64();
+        decide(&keys, &root).expect("decider accepts the root");
         let (c1, c2) = (keys.node_config(), keys.cyclefold_config());
         let [ru, cu, fu, z] = instance_bytes(&node);
         let [rw, fw, cw] = witness_bytes(&keys);
@@ -209,11 +217,10 @@ fn main() {
         println!(
             "| {k} | {hashes} | {} | {} | {} | {setup_s:.1} | {leaf_s:.2} | {fold_s:.2} | \
              {circuit_s:.2} | {decide_s:.2} | {ru} / {cu} / {fu} / {z} | {rw} / {fw} / {cw} | \
-             {:.0} |",
+             {peak:.0} | {tree_s:.1} |",
             hashes * per_hash,
             c1.n_constraints,
             c2.n_constraints,
-            peak_rss_mib()
         );
     }
     print!("{phases}");
