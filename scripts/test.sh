@@ -48,5 +48,6 @@ cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 2 --pres
 # PyPI wheels and its tests fall back with a printed reason where no driver is present.
 SIDECAR_REQUIRE_WGPU=1 cargo test "${profile[@]}" -p sidecar-kernels --features wgpu \
   --test wgpu_conformance --test wgpu_select
+SIDECAR_REQUIRE_WGPU=1 cargo test "${profile[@]}" -p sidecar-pcd --features wgpu --test gpu_backend
 bash scripts/cuda-wheels.sh
 cargo test "${profile[@]}" -p sidecar-kernels --features cuda --test cuda_conformance
