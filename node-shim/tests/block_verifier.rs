@@ -11,7 +11,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_node_shim::contracts::BlockVerifier;
 use sidecar_node_shim::deploy::{deploy_block_verifier, send, view};
-use sidecar_node_shim::{BlockProof, CircuitKind, Devchain, EncodedBlockProof, L1, NodeError};
+use sidecar_node_shim::{
+    BlockProof, BlockVerifyingKeys, CircuitKind, Devchain, EncodedBlockProof, L1, NodeError,
+};
 use std::sync::OnceLock;
 
 /// (txs, public calls, seed) of the blocks under test.
@@ -23,15 +25,29 @@ const BLOCKS: [(usize, bool, u64); 5] = [
     (3, false, 13),
 ];
 
-fn blocks() -> &'static Vec<BlockProof> {
-    static B: OnceLock<Vec<BlockProof>> = OnceLock::new();
+fn proven() -> &'static Vec<common::ProvenBlock> {
+    static B: OnceLock<Vec<common::ProvenBlock>> = OnceLock::new();
     B.get_or_init(|| {
         let mut rng = ChaCha20Rng::seed_from_u64(42);
         BLOCKS
             .iter()
-            .map(|&(txs, calls, seed)| common::prove(txs, calls, seed, Fr::rand(&mut rng)).proof)
+            .map(|&(txs, calls, seed)| common::prove(txs, calls, seed, Fr::rand(&mut rng)))
             .collect()
     })
+}
+
+fn blocks() -> Vec<&'static BlockProof> {
+    proven().iter().map(|b| &b.proof).collect()
+}
+
+#[test]
+fn keys_read_from_bundles_are_the_cached_keys() {
+    let with_all = &proven()[1];
+    let vks = BlockVerifyingKeys::from_bundle(&with_all.bundle).unwrap();
+    assert_eq!(&vks, &common::keys().vks);
+    let no_calls = &proven()[3];
+    let err = BlockVerifyingKeys::from_bundle(&no_calls.bundle).unwrap_err();
+    assert!(err.to_string().contains("public-vm"), "{err}");
 }
 
 struct Chain {
@@ -127,7 +143,7 @@ fn first(p: &BlockProof, kind: CircuitKind) -> usize {
 #[test]
 fn every_tampering_is_rejected_natively_and_on_l1() {
     let c = chain();
-    let good = &blocks()[1];
+    let good = blocks()[1];
     assert!(
         good.calls_per_tx.iter().any(|&n| n > 0),
         "3-tx block has calls"
