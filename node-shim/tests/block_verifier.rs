@@ -17,12 +17,13 @@ use sidecar_node_shim::{
 use std::sync::OnceLock;
 
 /// (txs, public calls, seed) of the blocks under test.
-const BLOCKS: [(usize, bool, u64); 5] = [
+const BLOCKS: [(usize, bool, u64); 6] = [
     (2, true, 3),
     (3, true, 5),
     (4, true, 7),
     (2, false, 11),
     (3, false, 13),
+    (4, false, 19),
 ];
 
 fn proven() -> &'static Vec<common::ProvenBlock> {
