@@ -38,7 +38,7 @@ pub struct NodeArgs {
     #[arg(long, default_value = "embedded")]
     pub l1: String,
     /// Inject a fault: `SLOT:KIND`, SLOT counted from 0, KIND one of no-proposal,
-    /// no-commitment, missed-deadline, invalid-proof (repeatable).
+    /// no-commitment, missed-deadline, invalid-proof, invalid-linkage (repeatable).
     #[arg(long = "fault")]
     pub faults: Vec<String>,
     #[command(flatten)]
@@ -81,6 +81,7 @@ fn parse_fault(s: &str) -> Result<(u64, Fault), BoxError> {
         "no-commitment" => Fault::NoCommitment,
         "missed-deadline" => Fault::MissedDeadline,
         "invalid-proof" => Fault::InvalidProof,
+        "invalid-linkage" => Fault::InvalidLinkage,
         other => return Err(format!("--fault {s}: unknown kind {other:?}").into()),
     };
     Ok((slot, fault))
