@@ -129,6 +129,30 @@ fn oversized_and_unmeasured_jobs_run_alone() {
 }
 
 #[test]
+fn graphs_sharing_one_runtime_wait_for_each_other_budget() {
+    // Budget 90 MiB, jobs 60 MiB: one job at a time across both graphs. A graph that finds the
+    // budget held by the other must wait, not stop with jobs left over.
+    let rt = runtime(2, 100 * MIB);
+    let peaks = HashMap::from([
+        ("leaf".to_string(), 60 * MIB),
+        ("merge".to_string(), 60 * MIB),
+    ]);
+    let (p, q) = (Probe::default(), Probe::default());
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| run_graph(&rt, tree(&p, 8), peaks.clone(), |_| {}));
+        let b = s.spawn(|| run_graph(&rt, tree(&q, 4), peaks.clone(), |_| {}));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!(*a.unwrap().outputs.last().unwrap().as_ref(), 36);
+    assert_eq!(*b.unwrap().outputs.last().unwrap().as_ref(), 10);
+    assert_eq!(
+        p.order.lock().unwrap().len() + q.order.lock().unwrap().len(),
+        15 + 7
+    );
+    assert_eq!(rt.memory().in_use(), 0);
+}
+
+#[test]
 fn jobs_closest_to_the_root_go_first() {
     let p = Probe::default();
     let rt = runtime(1, 1 << 34);

@@ -169,8 +169,13 @@ pub fn run_graph<J: Job>(
                 break;
             }
             let need = known.unwrap_or(u64::MAX).max(1 << 20);
-            let Some(reservation) = budget.try_reserve(need) else {
-                break;
+            let reservation = match budget.try_reserve(need) {
+                Some(r) => r,
+                // Nothing of this graph runs, so the budget is held by other work on the same
+                // runtime (another graph): wait for it instead of giving up. No job of ours
+                // holds a reservation, so this cannot wait on itself.
+                None if running == 0 => budget.reserve(need),
+                None => break,
             };
             ready.pop();
             let measure = known.is_none();
