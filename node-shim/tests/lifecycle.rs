@@ -15,16 +15,10 @@ use sidecar_node_shim::{
     SlotReport,
 };
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::OnceLock;
 
-/// The shared prover, one scenario at a time: concurrent `prove_block` calls on one engine share its memory
-/// budget, and the engine's scheduler does not wait for budget another graph holds.
-fn prover() -> (MutexGuard<'static, ()>, &'static EngineBlockProver<Cpu>) {
-    static TURN: Mutex<()> = Mutex::new(());
-    let turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
-    (turn, shared_prover())
-}
-
+/// One prover shared by both scenarios, which run at the same time: their `prove_block` calls share the engine's
+/// pool and memory budget, as a marketplace's would.
 fn shared_prover() -> &'static EngineBlockProver<Cpu> {
     static P: OnceLock<(tempfile::TempDir, EngineBlockProver<Cpu>)> = OnceLock::new();
     &P.get_or_init(|| {
@@ -80,7 +74,7 @@ fn expected_rewards(node: &Node<'_>, reports: &[SlotReport]) -> HashMap<Address,
 }
 
 fn run_scenario(l1: &mut dyn L1) {
-    let (_turn, prover) = prover();
+    let prover = shared_prover();
     let config = scenario();
     let bond = config.params.prover_bond;
     let initial: Vec<U256> = l1
