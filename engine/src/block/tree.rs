@@ -60,7 +60,8 @@ pub fn kind_from_name(name: &str) -> Result<CircuitKind> {
         .ok_or_else(|| BlockError::Malformed(format!("unknown circuit kind {name:?}")))
 }
 
-/// The tree's nodes for `w`, in id order.
+/// The tree's nodes for `w`, in id order: [`layout_for_calls`] of its calls per tx, checked
+/// against the pairing the rollup witnesses were built with.
 pub fn layout(w: &BlockProofWitnesses) -> Result<Vec<TreeNode>> {
     let r = &w.rollup;
     if w.calls.len() > r.bases.len() {
@@ -70,60 +71,34 @@ pub fn layout(w: &BlockProofWitnesses) -> Result<Vec<TreeNode>> {
             r.bases.len()
         )));
     }
-    let mut nodes = Vec::new();
-    let mut push = |kind: CircuitKind, tx, call, children| {
-        let id = nodes.len();
-        nodes.push(TreeNode {
-            id,
-            kind: kind.name().into(),
-            tx,
-            call,
-            children,
-        });
-        id
-    };
-    let mut last_kernel = vec![None; r.bases.len()];
-    for (t, calls) in w.calls.iter().enumerate() {
-        let mut prev = None;
-        for j in 0..calls.len() {
-            let vm = push(CircuitKind::PublicVm, Some(t), Some(j), vec![]);
-            let children = [Some(vm), prev].into_iter().flatten().collect();
-            prev = Some(push(CircuitKind::PublicKernel, Some(t), Some(j), children));
-        }
-        last_kernel[t] = prev;
-    }
-    let bases: Vec<usize> = (0..r.bases.len())
-        .map(|t| {
-            let children = last_kernel[t].into_iter().collect();
-            push(CircuitKind::BaseRollup, Some(t), None, children)
-        })
+    let calls: Vec<usize> = (0..r.bases.len())
+        .map(|t| w.calls.get(t).map_or(0, Vec::len))
         .collect();
-    let mut merges = Vec::with_capacity(r.merges.len());
-    let node_of = |n: ProofNode, merges: &[usize]| match n {
-        ProofNode::Base(i) => bases.get(i).copied(),
-        ProofNode::Merge(i) => merges.get(i).copied(),
+    let nodes = layout_for_calls(&calls)?;
+    let first_base = nodes.len() - 2 * r.bases.len() + 1;
+    let merges: Vec<&TreeNode> = nodes
+        .iter()
+        .filter(|n| n.kind == CircuitKind::MergeRollup.name())
+        .collect();
+    let id_of = |n: ProofNode| match n {
+        ProofNode::Base(i) => Some(first_base + i),
+        ProofNode::Merge(i) => merges.get(i).map(|m| m.id),
     };
-    for m in &r.merges {
-        let (Some(left), Some(right)) = (node_of(m.left, &merges), node_of(m.right, &merges))
-        else {
-            return Err(BlockError::Malformed(
-                "a merge refers to a later node".into(),
-            ));
-        };
-        merges.push(push(
-            CircuitKind::MergeRollup,
-            None,
-            None,
-            vec![left, right],
+    let pairs = r
+        .merges
+        .iter()
+        .map(|m| (m.left, m.right))
+        .chain([r.root_children]);
+    let parents = merges.iter().copied().chain(nodes.last());
+    let agree = r.merges.len() == merges.len()
+        && pairs.zip(parents).all(|((l, rt), p)| {
+            [id_of(l), id_of(rt)] == [Some(p.children[0]), Some(p.children[1])]
+        });
+    if !agree {
+        return Err(BlockError::Malformed(
+            "the rollup witnesses pair nodes differently from the tree rule".into(),
         ));
     }
-    let (l, rt) = r.root_children;
-    let (Some(left), Some(right)) = (node_of(l, &merges), node_of(rt, &merges)) else {
-        return Err(BlockError::Malformed(
-            "the root refers to a missing node".into(),
-        ));
-    };
-    push(CircuitKind::RootRollup, None, None, vec![left, right]);
     Ok(nodes)
 }
 
