@@ -8,7 +8,7 @@
 
 use crate::block_data::{BlockData, BlockHeader};
 use crate::error::{NodeError, Result};
-use crate::proof::{BlockProof, BlockVerifyingKeys, field_word, fr_from_address};
+use crate::proof::{BlockProof, BlockVerifyingKeys, field_word, fr_from_address, root_input};
 use crate::prover::{BlockProver, BlockRequest};
 use alloy::primitives::U256;
 use ark_bn254::Fr;
@@ -49,16 +49,6 @@ pub struct EngineBlockProver<B: Backend> {
     states: Mutex<VecDeque<(Fr, WorldState)>>,
     bundles: AtomicU64,
     last_summary: Mutex<Option<Summary>>,
-}
-
-/// Root public inputs at the positions the L1 reads (see docs/prove-block.md).
-mod root_input {
-    pub const OUT_HASH: usize = 2;
-    pub const IN_HASH: usize = 5;
-    pub const CHAIN_ID: usize = 6;
-    pub const BLOCK_NUMBER: usize = 7;
-    pub const TIMESTAMP: usize = 8;
-    pub const COINBASE: usize = 9;
 }
 
 fn verifying_key<B: Backend, C: BlockCircuit>(

@@ -3,16 +3,13 @@
 #![allow(dead_code)]
 
 use ark_bn254::Fr;
-use sidecar_circuits::kernel::KernelCircuit;
-use sidecar_circuits::rollup::{BaseRollupCircuit, MergeRollupCircuit, RootRollupCircuit};
+use sidecar_circuits::Preset;
 use sidecar_circuits::state::WorldState;
-use sidecar_circuits::vm::VmCircuit;
-use sidecar_circuits::{BlockCircuit, Preset};
 use sidecar_engine::block::{BlockFile, BlockRequest, build_witnesses, prove_block};
 use sidecar_engine::jobs::KeyCache;
 use sidecar_engine::{Engine, Machine, Profile};
 use sidecar_kernels::Cpu;
-use sidecar_node_shim::{BlockProof, BlockVerifyingKeys};
+use sidecar_node_shim::{BlockProof, BlockProver, BlockVerifyingKeys, EngineBlockProver};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -35,36 +32,19 @@ pub struct Keys {
     pub vks: BlockVerifyingKeys,
 }
 
-fn vk<C: BlockCircuit>(
-    engine: &Engine<Cpu>,
-    cache: &KeyCache,
-    preset: &Preset,
-) -> ark_groth16::VerifyingKey<ark_bn254::Bn254> {
-    let got = cache
-        .get_or_create(
-            engine,
-            C::KIND.name(),
-            &preset.name.to_string(),
-            C::blank(preset),
-        )
-        .expect("keys");
-    got.keys.verifying.inner().clone()
-}
-
 /// Keys of the five circuits at `tiny`, created on first use.
 pub fn keys() -> &'static Keys {
     static KEYS: OnceLock<Keys> = OnceLock::new();
     KEYS.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (engine, preset) = (engine(), Preset::tiny());
-        let cache = KeyCache::new(dir.path()).expect("key cache");
-        let vks = BlockVerifyingKeys::new(
-            vk::<VmCircuit>(&engine, &cache, &preset),
-            vk::<KernelCircuit>(&engine, &cache, &preset),
-            vk::<BaseRollupCircuit>(&engine, &cache, &preset),
-            vk::<MergeRollupCircuit>(&engine, &cache, &preset),
-            vk::<RootRollupCircuit>(&engine, &cache, &preset),
-        );
+        let prover = EngineBlockProver::new(
+            engine(),
+            Preset::tiny(),
+            dir.path(),
+            &dir.path().join("bundles"),
+        )
+        .expect("keys of all five circuits");
+        let vks = prover.verifying_keys().clone();
         Keys { dir, vks }
     })
 }
