@@ -35,11 +35,14 @@ trap 'rm -rf "$blockdir"' EXIT
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 4 --preset tiny \
   --out "$blockdir/block" --keys "$blockdir/keys" --quiet
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- verify-block "$blockdir/block"
-# The block lifecycle from the CLI with the same keys: three slots on the embedded devchain (one
+# The block lifecycle from the CLI with the same keys: four slots on the embedded devchain (one
 # missed proving deadline: slashed, recovered by the backup phase; one tampered proof: reverts,
-# then the honest one lands), and one proven block submitted to an anvil started on 127.0.0.1.
-cargo run "${profile[@]}" -q -p sidecar-prover-cli -- node --sequencers 3 --provers 2 --slots 3 \
-  --txs 2 --fault 1:missed-deadline --fault 2:invalid-proof --keys "$blockdir/keys" --out "$blockdir/node"
+# then the honest one lands; one proposer withholding its data: the proposer is slashed, the
+# prover's bond returned), each block consuming the L1->L2 messages sent during the slot before,
+# and one proven block submitted to an anvil started on 127.0.0.1.
+cargo run "${profile[@]}" -q -p sidecar-prover-cli -- node --sequencers 3 --provers 2 --slots 4 \
+  --txs 2 --fault 1:missed-deadline --fault 2:invalid-proof --fault 3:withheld-data \
+  --keys "$blockdir/keys" --out "$blockdir/node"
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 2 --preset tiny --submit \
   --l1 anvil --keys "$blockdir/keys" --out "$blockdir/submitted" --quiet
 

@@ -13,6 +13,7 @@ use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 
 use crate::poseidon::{hash_many, hash_many_var};
+use crate::tx::Tx;
 use crate::{Error, Preset, Result};
 
 /// One public data write: `value` stored under `key` (a public data tree key, non-zero).
@@ -102,6 +103,51 @@ impl TxEffects {
     /// `effects_hash` of the padded effects.
     pub fn hash(&self, preset: &Preset) -> Result<Fr> {
         Ok(hash_many(&self.padded(preset)?.to_fields()))
+    }
+}
+
+/// A tx with the effects it inserts: what one base rollup proves. A tx without public calls
+/// inserts exactly its private part ([`Tx::private_effects`]); a tx with calls inserts what its
+/// last public kernel step outputs (bound to the base through `effects_hash`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessedTx {
+    /// The tx as submitted (its hash and public call count are the base's public inputs).
+    pub tx: Tx,
+    /// What it inserts into the trees.
+    pub effects: TxEffects,
+}
+
+impl ProcessedTx {
+    /// A tx without public calls, inserting its private part.
+    pub fn private_only(tx: Tx) -> Result<Self> {
+        if !tx.public_calls.is_empty() {
+            return Err(Error::Kernel(format!(
+                "a tx with {} public calls has effects from its kernel, not only private ones",
+                tx.public_calls.len()
+            )));
+        }
+        let effects = tx.private_effects();
+        Ok(Self { tx, effects })
+    }
+
+    /// The empty tx that pads a block to two bases.
+    pub fn padding() -> Self {
+        Self::private_only(Tx::padding()).expect("the padding tx has no calls")
+    }
+
+    /// Checks the pairing the base rollup enforces: without public calls the effects are the
+    /// tx's private part (in particular no public data write).
+    pub fn check(&self, preset: &Preset) -> Result<()> {
+        if self.tx.public_calls.is_empty()
+            && self.effects.padded(preset)? != self.tx.private_effects().padded(preset)?
+        {
+            return Err(Error::Inconsistent(
+                "a tx without public calls can only insert its private note hashes, \
+                 nullifiers and fee (public data is written only by public execution)"
+                    .into(),
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -13,6 +13,7 @@
 pub mod circuit;
 pub mod effects;
 mod error;
+pub mod gadgets;
 pub mod indexed;
 pub mod kernel;
 pub mod merkle;

@@ -6,12 +6,13 @@ use ark_ff::UniformRand;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use sidecar_circuits::effects::{PublicDataWrite, TxEffects};
+use sidecar_circuits::effects::{ProcessedTx, PublicDataWrite, TxEffects};
 use sidecar_circuits::rollup::{
     BaseRollupCircuit, BaseRollupWitness, GlobalVariables, MergeRollupCircuit, MergeRollupWitness,
     ProofNode, RootRollupCircuit, build_block,
 };
 use sidecar_circuits::state::WorldState;
+use sidecar_circuits::tx::{PublicCallRequest, Tx};
 use sidecar_circuits::{BlockCircuit, Error, Preset};
 
 /// Synthesizes `c`; returns (satisfied, constraints, public inputs as assigned).
@@ -36,8 +37,10 @@ fn check_valid<C: BlockCircuit>(c: &C) -> usize {
     n
 }
 
-fn random_tx(rng: &mut ChaCha20Rng, keys: &[Fr]) -> TxEffects {
-    TxEffects {
+/// A tx with one public call and random effects (what its kernel would output: a public data
+/// write besides its private note hashes and nullifiers).
+fn random_tx(rng: &mut ChaCha20Rng, keys: &[Fr]) -> ProcessedTx {
+    let effects = TxEffects {
         note_hashes: (0..rng.gen_range(1..=2)).map(|_| Fr::rand(rng)).collect(),
         nullifiers: (0..rng.gen_range(1..=2)).map(|_| Fr::rand(rng)).collect(),
         public_data_writes: vec![PublicDataWrite {
@@ -45,14 +48,24 @@ fn random_tx(rng: &mut ChaCha20Rng, keys: &[Fr]) -> TxEffects {
             value: Fr::rand(rng),
         }],
         fee: rng.gen_range(1..1_000_000),
-    }
+    };
+    let tx = Tx {
+        note_hashes: effects.note_hashes.clone(),
+        nullifiers: effects.nullifiers.clone(),
+        public_calls: vec![PublicCallRequest {
+            contract: Fr::rand(rng),
+            calldata: vec![Fr::rand(rng)],
+        }],
+        fee: effects.fee,
+    };
+    ProcessedTx { tx, effects }
 }
 
 fn setup(seed: u64) -> (ChaCha20Rng, WorldState, Vec<Fr>) {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     let keys: Vec<Fr> = (0..3).map(|_| Fr::rand(&mut rng)).collect();
     let mut state = WorldState::genesis(&Preset::tiny());
-    let txs: Vec<TxEffects> = (0..3).map(|_| random_tx(&mut rng, &keys)).collect();
+    let txs: Vec<ProcessedTx> = (0..3).map(|_| random_tx(&mut rng, &keys)).collect();
     let global = GlobalVariables {
         block_number: 1,
         ..GlobalVariables::default()
@@ -66,7 +79,7 @@ fn base_valid_and_blank_shape() {
     let (mut rng, mut state, keys) = setup(30);
     let tx = random_tx(&mut rng, &keys);
     let w = BaseRollupWitness::build(&mut state, &tx).unwrap();
-    assert_eq!(w.effects_hash, tx.hash(&Preset::tiny()).unwrap());
+    assert_eq!(w.effects_hash, tx.effects.hash(&Preset::tiny()).unwrap());
     let n = check_valid(&BaseRollupCircuit { witness: w });
     assert_eq!(n, run(BaseRollupCircuit::blank(&Preset::tiny())).1);
 }
@@ -78,7 +91,7 @@ fn base_rejects_double_spend() {
     let tx1 = random_tx(&mut rng, &keys);
     BaseRollupWitness::build(&mut state, &tx1).unwrap();
     let mut tx2 = random_tx(&mut rng, &keys);
-    tx2.nullifiers[0] = tx1.nullifiers[0];
+    tx2.effects.nullifiers[0] = tx1.effects.nullifiers[0];
     let snapshot = state.partial_reference();
     assert!(matches!(
         BaseRollupWitness::build(&mut state, &tx2),
@@ -181,7 +194,7 @@ fn merge_valid_and_discontinuous() {
 #[test]
 fn block_of_three_txs_then_root_checks() {
     let (mut rng, mut state, keys) = setup(34);
-    let txs: Vec<TxEffects> = (0..3).map(|_| random_tx(&mut rng, &keys)).collect();
+    let txs: Vec<ProcessedTx> = (0..3).map(|_| random_tx(&mut rng, &keys)).collect();
     let msgs = [Fr::rand(&mut rng)];
     let prev_archive = state.archive_snapshot();
     let global = GlobalVariables {
@@ -212,7 +225,10 @@ fn block_of_three_txs_then_root_checks() {
     let pi = root.public_inputs();
     assert_eq!(pi[0], prev_archive.root);
     assert_eq!(pi[1], state.archive_snapshot().root);
-    assert_eq!(pi[3], Fr::from(txs.iter().map(|t| t.fee).sum::<u64>()));
+    assert_eq!(
+        pi[3],
+        Fr::from(txs.iter().map(|t| t.effects.fee).sum::<u64>())
+    );
     assert_eq!(pi[4], prover_id);
     assert_eq!(
         state.last_header.hash(),
@@ -279,7 +295,7 @@ fn invalid_tx_in_block_leaves_state_unchanged() {
     let (mut rng, mut state, keys) = setup(35);
     let tx = random_tx(&mut rng, &keys);
     let mut dup = random_tx(&mut rng, &keys);
-    dup.nullifiers = vec![tx.nullifiers[0]];
+    dup.effects.nullifiers = vec![tx.effects.nullifiers[0]];
     let before = state.clone();
     let global = GlobalVariables {
         block_number: state.archive_snapshot().next_index,

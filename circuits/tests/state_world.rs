@@ -4,9 +4,10 @@ use ark_bn254::Fr;
 use ark_ff::UniformRand;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use sidecar_circuits::effects::{PublicDataWrite, TxEffects};
+use sidecar_circuits::effects::{ProcessedTx, PublicDataWrite, TxEffects};
 use sidecar_circuits::rollup::{GlobalVariables, build_block};
 use sidecar_circuits::state::WorldState;
+use sidecar_circuits::tx::{PublicCallRequest, Tx};
 use sidecar_circuits::{Error, Preset};
 
 fn with_two_blocks(seed: u64) -> WorldState {
@@ -14,15 +15,27 @@ fn with_two_blocks(seed: u64) -> WorldState {
     let mut state = WorldState::genesis(&Preset::tiny());
     let key = Fr::rand(&mut rng);
     for block in 1..=2u64 {
-        let txs: Vec<TxEffects> = (0..3)
-            .map(|_| TxEffects {
-                note_hashes: vec![Fr::rand(&mut rng), Fr::rand(&mut rng)],
-                nullifiers: vec![Fr::rand(&mut rng)],
-                public_data_writes: vec![PublicDataWrite {
-                    key,
-                    value: Fr::rand(&mut rng),
-                }],
-                fee: rng.gen_range(1..1000),
+        let txs: Vec<ProcessedTx> = (0..3)
+            .map(|_| {
+                let effects = TxEffects {
+                    note_hashes: vec![Fr::rand(&mut rng), Fr::rand(&mut rng)],
+                    nullifiers: vec![Fr::rand(&mut rng)],
+                    public_data_writes: vec![PublicDataWrite {
+                        key,
+                        value: Fr::rand(&mut rng),
+                    }],
+                    fee: rng.gen_range(1..1000),
+                };
+                let tx = Tx {
+                    note_hashes: effects.note_hashes.clone(),
+                    nullifiers: effects.nullifiers.clone(),
+                    public_calls: vec![PublicCallRequest {
+                        contract: Fr::rand(&mut rng),
+                        calldata: vec![],
+                    }],
+                    fee: effects.fee,
+                };
+                ProcessedTx { tx, effects }
             })
             .collect();
         let global = GlobalVariables {

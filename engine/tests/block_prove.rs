@@ -295,3 +295,107 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The native verifier against the forgeries of the soundness review, on the shared bundle.
+mod soundness {
+    use super::*;
+    use sidecar_circuits::rollup::{BasePublicInputs, RootPublicInputs};
+    use sidecar_engine::block::{Manifest, ManifestNode, layout_for_calls};
+
+    fn write_manifest(dir: &Path, m: &Manifest) {
+        std::fs::write(
+            dir.join("manifest.json"),
+            serde_json::to_string_pretty(m).unwrap(),
+        )
+        .unwrap();
+    }
+
+    fn copy_of(out: &Path) -> (tempfile::TempDir, PathBuf, Manifest) {
+        let tmp = tempfile::tempdir().unwrap();
+        let copy = tmp.path().join("copy");
+        copy_dir(out, &copy);
+        let m = read_manifest(&copy).unwrap();
+        (tmp, copy, m)
+    }
+
+    /// The old hole: a tx's public execution is dropped from the tree (its VM and kernel proofs
+    /// removed, the tx declared without calls), every remaining proof valid on its own. Its base
+    /// still says how many calls its tx makes, so the bundle is rejected.
+    #[test]
+    fn soundness_base_of_a_tx_with_calls_cannot_be_declared_without_them() {
+        let (_, _, out, _) = shared();
+        let (_tmp, copy, mut m) = copy_of(out);
+        let t = m
+            .nodes
+            .iter()
+            .find(|n| n.node.kind == "public-kernel")
+            .and_then(|n| n.node.tx)
+            .expect("the workload makes a public call");
+        let bases = m.nodes.iter().filter(|n| n.node.kind == "base-rollup");
+        let mut calls: Vec<usize> = bases
+            .map(|b| {
+                let tx = b.node.tx;
+                m.nodes
+                    .iter()
+                    .filter(|n| n.node.kind == "public-kernel" && n.node.tx == tx)
+                    .count()
+            })
+            .collect();
+        calls[t] = 0;
+        let kept: Vec<ManifestNode> = m
+            .nodes
+            .iter()
+            .filter(|n| n.node.tx != Some(t) || n.node.kind == "base-rollup")
+            .cloned()
+            .collect();
+        let tree = layout_for_calls(&calls).unwrap();
+        assert_eq!(tree.len(), kept.len());
+        m.nodes = kept
+            .into_iter()
+            .zip(tree)
+            .map(|(n, node)| ManifestNode { node, ..n })
+            .collect();
+        write_manifest(&copy, &m);
+        let err = verify_bundle(&copy).unwrap_err().to_string();
+        assert!(err.contains("declared public calls"), "{err}");
+    }
+
+    /// A base proof cannot be reused with another call count or tx hash: its pairing fails.
+    #[test]
+    fn soundness_base_call_count_and_tx_hash_are_proven_inputs() {
+        let (_, _, out, _) = shared();
+        for (i, delta) in [
+            (BasePublicInputs::NUM_CALLS, Fr::from(1u64)),
+            (
+                BasePublicInputs::TX_HASH,
+                Fr::rand(&mut ChaCha8Rng::seed_from_u64(12)),
+            ),
+        ] {
+            let (_tmp, copy, mut m) = copy_of(out);
+            let base = m
+                .nodes
+                .iter_mut()
+                .find(|n| n.node.kind == "base-rollup")
+                .unwrap();
+            base.public_inputs[i] += delta;
+            write_manifest(&copy, &m);
+            assert!(verify_bundle(&copy).is_err(), "base input {i} forged");
+        }
+    }
+
+    /// The bundle lists the L1→L2 messages it consumes; they must hash to the proven in hash.
+    #[test]
+    fn soundness_listed_messages_must_be_the_proven_batch() {
+        let (_, _, out, _) = shared();
+        let (_tmp, copy, mut m) = copy_of(out);
+        let root = &m.nodes.last().unwrap().public_inputs;
+        assert_eq!(
+            root[RootPublicInputs::IN_HASH],
+            sidecar_circuits::rollup::in_hash(&Preset::tiny(), &m.l1_to_l2_msgs).unwrap()
+        );
+        m.l1_to_l2_msgs[0] += Fr::rand(&mut ChaCha8Rng::seed_from_u64(13));
+        write_manifest(&copy, &m);
+        let err = verify_bundle(&copy).unwrap_err().to_string();
+        assert!(err.contains("in hash"), "{err}");
+    }
+}

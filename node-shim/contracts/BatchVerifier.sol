@@ -13,7 +13,8 @@ pragma solidity 0.8.37;
 /// Linkage, `(node, input)`:
 ///   kernel k of call j (VM v): k[4..7] = v[0..3]; j = 0: k[2] = 0; j > 0 (previous step p): k[2] = p[3],
 ///     k[0] = p[0], k[1] = p[1], p[7] = 0
-///   base b of a tx with calls (last kernel step k): b[14] = k[7] != 0, k[1] = b[4]
+///   base b of tx t: b[16] (the tx's public call count, bound in-circuit to its hash) = callsPerTx[t]
+///   base b of a tx with calls (last kernel step k): b[14] = k[7] != 0, b[15] = k[0], k[1] = b[4]
 ///   consecutive bases: b_t[6..12] = b_{t+1}[0..6]
 ///   merge m over (l, r): m[14..28] = l[0..14], m[28..42] = r[0..14]; root: [10..24] = l[0..14], [24..38] = r[0..14]
 ///
@@ -52,6 +53,7 @@ abstract contract BatchVerifier {
     error BrokenLink(uint256 node, uint256 input, uint256 otherNode, uint256 otherInput);
     error MustBeZero(uint256 node, uint256 input);
     error MustBeNonZero(uint256 node, uint256 input);
+    error CallCountMismatch(uint256 node, uint256 proven, uint256 declared);
     error PrecompileFailed(uint256 node);
     error ProofRejected();
 
@@ -60,7 +62,7 @@ abstract contract BatchVerifier {
     /// @param keys flat verifying keys by slot (VM, kernel, base, merge, root): alpha(2) beta(4) gamma(4) delta(4)
     /// ic(2 (m + 1)); each circuit needs at least the inputs the linkage rules name.
     constructor(uint256[][5] memory keys) {
-        uint256[5] memory minInputs = [uint256(3), 8, 15, 3 * OUTPUTS, 10 + 2 * OUTPUTS];
+        uint256[5] memory minInputs = [uint256(3), 8, 17, 3 * OUTPUTS, 10 + 2 * OUTPUTS];
         address[5] memory stored;
         uint256 packed = 0;
         for (uint8 k = 0; k < KINDS; k++) {
@@ -196,10 +198,12 @@ abstract contract BatchVerifier {
                 id += 2;
             }
             uint256 b = firstBase + t;
+            if (x[off[b] + 16] != c) revert CallCountMismatch(b, x[off[b] + 16], c);
             if (c > 0) {
                 uint256 k = id - 1;
                 _eq(off, x, b, 14, k, 7);
                 if (x[off[k] + 7] == 0) revert MustBeNonZero(k, 7);
+                _eq(off, x, b, 15, k, 0);
                 _eq(off, x, k, 1, b, 4);
             }
             if (t > 0) {

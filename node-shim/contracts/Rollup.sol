@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {BatchVerifier} from "./BatchVerifier.sol";
+import {Inbox} from "./Inbox.sol";
 import {RandaoStore} from "./RandaoStore.sol";
 import {RewardToken} from "./RewardToken.sol";
 import {SequencerRegistry} from "./SequencerRegistry.sol";
@@ -14,9 +15,17 @@ import {SequencerRegistry} from "./SequencerRegistry.sol";
 ///   reveal    - anyone posts the block data as calldata; its keccak must equal the proposal's data hash
 ///   proving   - the committed prover's block proof is verified (BatchVerifier) against the revealed header: the
 ///               root's previous archive, prover id, chain id and block number must be the contract's, its out hash,
-///               in hash, timestamp and coinbase the header's; its new archive becomes the contract's
-///   backup    - after the deadline the bond is slashable and anyone may submit block data + proof; first wins
-/// `finalize` pays the sequencer, prover and submitter in RewardToken and returns an unslashed bond.
+///               in hash, timestamp and coinbase the header's, and its in hash the root of the L1->L2 message batch
+///               the block consumes from the Inbox; its new archive becomes the contract's
+///   backup    - after the deadline anyone may submit block data + proof; first wins
+/// After the proving deadline a missed slot is penalized once (`slash`, or the backup submission): if the data was
+/// revealed, the committed prover's bond is slashed; if it was never revealed the prover could not prove it, so its
+/// bond is returned and the proposer's sequencer stake is slashed instead.
+/// `finalize` pays the sequencer, prover and submitter shares in RewardToken and returns an unslashed bond. Payouts
+/// go to addresses the proof binds (its prover id), never to the transaction's sender, so copying a pending
+/// submission from the mempool earns nothing: the prover and submitter shares go to the committed prover (proving
+/// phase) or the proof's prover id (backup phase); the sequencer share to the proposer of revealed data, else to the
+/// backup proof's prover id.
 /// Confirmation stages (`stage`): 1 proposed, 2 canonical (proposal window closed), 3 prover committed,
 /// 4 data revealed, 5 proven, 6 finalized, 7 finalization buried under `finalityDepth` L1 blocks.
 contract Rollup is BatchVerifier {
@@ -56,6 +65,7 @@ contract Rollup is BatchVerifier {
         bool proven;
         bool backup;
         bool slashed;
+        bool proposerSlashed;
         bool finalized;
         address provenBy;
         address submitter;
@@ -69,6 +79,8 @@ contract Rollup is BatchVerifier {
     SequencerRegistry public immutable registry;
     RandaoStore public immutable randao;
     RewardToken public immutable token;
+    /// @notice L1->L2 messages; block n consumes its batch n.
+    Inbox public immutable inbox;
     uint256 public immutable genesisBlock;
     uint256 public immutable slotLength;
     /// @notice L2 chain id every root proof must carry.
@@ -88,6 +100,8 @@ contract Rollup is BatchVerifier {
     event Revealed(uint256 indexed slot, bytes32 dataHash);
     event BlockProven(uint256 indexed slot, address indexed prover, address submitter, uint256 archive, bool backup);
     event Slashed(uint256 indexed slot, address indexed prover, uint256 bond);
+    event ProposerSlashed(uint256 indexed slot, address indexed proposer);
+    event BondReturned(uint256 indexed slot, address indexed prover, uint256 bond);
     event Finalized(uint256 indexed slot, address sequencer, address prover, address submitter);
 
     error BadParameters();
@@ -107,6 +121,7 @@ contract Rollup is BatchVerifier {
     error AlreadyFinalized(uint256 slot);
     error NothingToSlash(uint256 slot);
     error PublicInputMismatch(uint256 index, uint256 got, uint256 expected);
+    error InHashMismatch(uint256 proven, uint256 inbox);
     error HeaderMismatch(bytes32 got, bytes32 expected);
     error TransferFailed(address to);
 
@@ -117,6 +132,7 @@ contract Rollup is BatchVerifier {
         uint256 genesisArchive,
         uint256 genesisBlockNumber,
         uint256 chainId_,
+        uint256 messagesPerBlock,
         uint256[][5] memory keys
     ) BatchVerifier(keys) {
         if (
@@ -135,6 +151,7 @@ contract Rollup is BatchVerifier {
         nextBlockNumber = genesisBlockNumber;
         l2ChainId = chainId_;
         token = new RewardToken(address(this));
+        inbox = new Inbox(messagesPerBlock, genesisBlockNumber);
     }
 
     /// @notice Protocol parameters fixed at deployment.
@@ -239,8 +256,8 @@ contract Rollup is BatchVerifier {
         emit Revealed(slot, h);
     }
 
-    /// @notice Committed prover's block proof (any sender may carry it) for the revealed `header`. See
-    /// BatchVerifier for the layout of `proofs` and `inputs`.
+    /// @notice Committed prover's block proof for the revealed `header` (any sender may carry it; the rewards go to
+    /// the committed prover). See BatchVerifier for the layout of `proofs` and `inputs`.
     function submitProof(
         uint256 slot,
         BlockHeader calldata header,
@@ -256,8 +273,15 @@ contract Rollup is BatchVerifier {
         bytes32 hh = keccak256(abi.encode(header));
         if (hh != s.headerHash) revert HeaderMismatch(hh, s.headerHash);
         uint256 root = _checkRoot(header, inputs, s.prover);
+        _consumeMessages(inputs, root);
         _verifyBlock(header.callsPerTx, proofs, inputs);
         _accept(slot, s, s.prover, s.proposer, inputs[root + 1], false);
+    }
+
+    /// @dev Consumes the block's L1->L2 message batch; the root's in hash must be its root.
+    function _consumeMessages(uint256[] calldata inputs, uint256 root) private {
+        uint256 expected = inbox.consume(nextBlockNumber);
+        if (inputs[root + 5] != expected) revert InHashMismatch(inputs[root + 5], expected);
     }
 
     /// @notice Anyone's block data and proof once the proving deadline has passed; the first verified one wins.
@@ -278,21 +302,25 @@ contract Rollup is BatchVerifier {
         if (proverId >> 160 != 0) revert PublicInputMismatch(4, proverId, uint256(uint160(proverId)));
         address prover = address(uint160(proverId));
         uint256 root = _checkRoot(header, inputs, prover);
+        _consumeMessages(inputs, root);
         _verifyBlock(header.callsPerTx, proofs, inputs);
-        if (s.prover != address(0) && !s.slashed) _slash(slot, s);
-        address sequencer = s.revealed ? s.proposer : msg.sender;
+        _penalize(slot, s);
+        address sequencer = s.revealed ? s.proposer : prover;
         s.dataHash = h;
         s.headerHash = keccak256(abi.encode(header));
         s.revealed = true;
         _accept(slot, s, prover, sequencer, inputs[root + 1], true);
     }
 
-    /// @notice Slashes the committed prover's bond once the proving deadline has passed without a proof.
+    /// @notice Penalizes a slot whose proving deadline passed without a proof: the committed prover's bond if the
+    /// data was revealed, else the proposer's stake (and the prover's bond is returned).
     function slash(uint256 slot) external {
         if (block.number < windows(slot)[3]) revert WrongPhase(slot, block.number);
         Slot storage s = slots[slot];
-        if (s.prover == address(0) || s.proven || s.slashed) revert NothingToSlash(slot);
-        _slash(slot, s);
+        bool proverAtFault = s.revealed && s.prover != address(0) && !s.slashed;
+        bool proposerAtFault = !s.revealed && s.proposer != address(0) && !s.proposerSlashed;
+        if (s.proven || !(proverAtFault || proposerAtFault)) revert NothingToSlash(slot);
+        _penalize(slot, s);
     }
 
     /// @notice Pays sequencer, prover and submitter of a proven block and returns an unslashed bond.
@@ -304,7 +332,7 @@ contract Rollup is BatchVerifier {
         s.finalizedAt = uint64(block.number);
         token.mint(s.sequencerPaid, params.sequencerReward);
         token.mint(s.provenBy, params.proverReward);
-        token.mint(s.submitter, params.submitterReward);
+        token.mint(s.provenBy, params.submitterReward);
         uint256 bond = s.bond;
         if (bond != 0) {
             s.bond = 0;
@@ -342,11 +370,28 @@ contract Rollup is BatchVerifier {
         if (header.blockNumber != nextBlockNumber) revert PublicInputMismatch(7, header.blockNumber, nextBlockNumber);
     }
 
-    function _slash(uint256 slot, Slot storage s) private {
-        s.slashed = true;
-        slashedPool += s.bond;
-        emit Slashed(slot, s.prover, s.bond);
-        s.bond = 0;
+    /// @dev The penalty of a missed proving deadline, once: see `slash`.
+    function _penalize(uint256 slot, Slot storage s) private {
+        if (s.revealed) {
+            if (s.prover == address(0) || s.slashed) return;
+            s.slashed = true;
+            slashedPool += s.bond;
+            emit Slashed(slot, s.prover, s.bond);
+            s.bond = 0;
+            return;
+        }
+        if (s.proposer != address(0) && !s.proposerSlashed) {
+            s.proposerSlashed = true;
+            registry.slash(s.proposer);
+            emit ProposerSlashed(slot, s.proposer);
+        }
+        uint256 bond = s.bond;
+        if (bond != 0) {
+            s.bond = 0;
+            (bool ok,) = s.prover.call{value: bond}("");
+            if (!ok) revert TransferFailed(s.prover);
+            emit BondReturned(slot, s.prover, bond);
+        }
     }
 
     function _accept(uint256 slot, Slot storage s, address prover, address sequencer, uint256 newArchive, bool backup)

@@ -4,13 +4,16 @@ pragma solidity 0.8.37;
 /// @title SequencerRegistry
 /// @notice Staked sequencer set with an entry delay, exit signalling and an exit delay, counted in epochs of
 /// `epochLength` L1 blocks from `genesisBlock`. Joining or leaving only affects epochs at least one delay ahead, so the
-/// active set of the current epoch can no longer change; `snapshot(epoch)` freezes it in storage.
+/// active set of the current epoch can no longer change; `snapshot(epoch)` freezes it in storage. The slasher (the
+/// rollup, bound once by the deployer) can slash a sequencer: its stake is forfeited and it leaves the set after the
+/// current epoch.
 contract SequencerRegistry {
     struct Sequencer {
         bytes32 key;
         uint64 activeFrom;
         uint64 exitAt;
         bool withdrawn;
+        bool slashed;
     }
 
     uint256 public immutable stakeAmount;
@@ -18,6 +21,11 @@ contract SequencerRegistry {
     uint256 public immutable exitDelay;
     uint256 public immutable epochLength;
     uint256 public immutable genesisBlock;
+    address private immutable deployer;
+    /// @notice The contract allowed to slash (zero until bound).
+    address public slasher;
+    /// @notice Stake forfeited by slashed sequencers (kept by this contract).
+    uint256 public slashedStake;
 
     address[] public members;
     mapping(address => Sequencer) public sequencers;
@@ -30,6 +38,7 @@ contract SequencerRegistry {
     event ExitSignalled(address indexed sequencer, uint256 exitAt);
     event Withdrawn(address indexed sequencer, uint256 amount);
     event Snapshot(uint256 indexed epoch, uint256 size);
+    event SequencerSlashed(address indexed sequencer, uint256 stake);
 
     error BadParameters();
     error WrongStake(uint256 sent, uint256 required);
@@ -40,6 +49,8 @@ contract SequencerRegistry {
     error ExitNotReached(uint256 epoch, uint256 exitAt);
     error FutureEpoch(uint256 epoch, uint256 current);
     error TransferFailed(address to);
+    error NotSlasher(address caller);
+    error SlasherAlreadyBound(address slasher);
 
     constructor(uint256 stake_, uint256 entryDelay_, uint256 exitDelay_, uint256 epochLength_, uint256 genesis_) {
         if (entryDelay_ == 0 || exitDelay_ == 0 || epochLength_ == 0) revert BadParameters();
@@ -48,6 +59,27 @@ contract SequencerRegistry {
         exitDelay = exitDelay_;
         epochLength = epochLength_;
         genesisBlock = genesis_;
+        deployer = msg.sender;
+    }
+
+    /// @notice Names the slasher; the deployer calls it once.
+    function bindSlasher(address slasher_) external {
+        if (msg.sender != deployer) revert NotSlasher(msg.sender);
+        if (slasher != address(0)) revert SlasherAlreadyBound(slasher);
+        slasher = slasher_;
+    }
+
+    /// @notice Forfeits `who`'s stake and ends its membership after the current epoch (frozen snapshots keep it).
+    /// Idempotent; unknown addresses are ignored.
+    function slash(address who) external {
+        if (msg.sender != slasher) revert NotSlasher(msg.sender);
+        Sequencer storage s = sequencers[who];
+        if (s.activeFrom == 0 || s.slashed) return;
+        s.slashed = true;
+        uint64 next = uint64(currentEpoch() + 1);
+        if (s.exitAt > next) s.exitAt = next;
+        slashedStake += stakeAmount;
+        emit SequencerSlashed(who, stakeAmount);
     }
 
     /// @notice Epoch containing L1 block `blockNumber` (blocks before genesis belong to epoch 0).
@@ -65,7 +97,7 @@ contract SequencerRegistry {
         if (sequencers[msg.sender].activeFrom != 0) revert AlreadyRegistered(msg.sender);
         if (key == bytes32(0) || keyOwner[key] != address(0)) revert KeyTaken(key);
         uint64 from = uint64(currentEpoch() + entryDelay);
-        sequencers[msg.sender] = Sequencer(key, from, type(uint64).max, false);
+        sequencers[msg.sender] = Sequencer(key, from, type(uint64).max, false, false);
         keyOwner[key] = msg.sender;
         members.push(msg.sender);
         emit Registered(msg.sender, key, from);
@@ -80,16 +112,19 @@ contract SequencerRegistry {
         emit ExitSignalled(msg.sender, s.exitAt);
     }
 
-    /// @notice Returns the stake once the exit epoch is reached.
+    /// @notice Returns the stake (nothing if slashed) once the exit epoch is reached.
     function withdraw() external {
         Sequencer storage s = sequencers[msg.sender];
         if (s.activeFrom == 0 || s.withdrawn) revert NotRegistered(msg.sender);
         uint256 epoch = currentEpoch();
         if (epoch < s.exitAt) revert ExitNotReached(epoch, s.exitAt);
         s.withdrawn = true;
-        (bool ok,) = msg.sender.call{value: stakeAmount}("");
-        if (!ok) revert TransferFailed(msg.sender);
-        emit Withdrawn(msg.sender, stakeAmount);
+        uint256 amount = s.slashed ? 0 : stakeAmount;
+        if (amount != 0) {
+            (bool ok,) = msg.sender.call{value: amount}("");
+            if (!ok) revert TransferFailed(msg.sender);
+        }
+        emit Withdrawn(msg.sender, amount);
     }
 
     /// @notice Whether `who` is in the active set of `epoch` (activeFrom <= epoch < exitAt).

@@ -99,6 +99,8 @@ pub struct Deployment {
     pub randao: Address,
     pub rollup: Address,
     pub token: Address,
+    /// The rollup's L1->L2 message inbox.
+    pub inbox: Address,
     pub genesis_block: u64,
     pub params: ProtocolParams,
 }
@@ -157,10 +159,13 @@ pub struct L2Genesis {
     pub block_number: u64,
     /// L2 chain id every root proof binds.
     pub chain_id: Fr,
+    /// L1->L2 messages per inbox batch (the root rollup's batch size).
+    pub messages_per_block: u64,
 }
 
-/// Deploys registry, RANDAO store and rollup (which creates the reward token) with the five verifying keys. Genesis
-/// (slot 0, epoch 0) starts `randao_lag + 4` L1 blocks after the current head.
+/// Deploys registry, RANDAO store and rollup (which creates the reward token and the inbox) with the five verifying
+/// keys, then makes the rollup the registry's slasher. Genesis (slot 0, epoch 0) starts `randao_lag + 4` L1 blocks
+/// after the current head.
 pub fn deploy(
     l1: &mut dyn L1,
     deployer: Address,
@@ -211,15 +216,25 @@ pub fn deploy(
         genesisArchive: field_word(genesis.archive),
         genesisBlockNumber: U256::from(genesis.block_number),
         chainId_: field_word(genesis.chain_id),
+        messagesPerBlock: U256::from(genesis.messages_per_block),
         keys: vks.encode(),
     };
     let rollup = deploy_code(l1, deployer, &Rollup::BYTECODE, rollup_args.abi_encode())?;
     let token = view(l1, rollup, &Rollup::tokenCall {})?;
+    let inbox = view(l1, rollup, &Rollup::inboxCall {})?;
+    send(
+        l1,
+        deployer,
+        registry,
+        &SequencerRegistry::bindSlasherCall { slasher_: rollup },
+        U256::ZERO,
+    )?;
     Ok(Deployment {
         registry,
         randao,
         rollup,
         token,
+        inbox,
         genesis_block,
         params: params.clone(),
     })

@@ -3,16 +3,20 @@
 //! finalization on any [`L1`], with optional faults per slot. Each slot yields a [`SlotReport`].
 
 use crate::block_data::{BlockData, BlockHeader};
-use crate::contracts::{RandaoStore, Rollup, SequencerRegistry};
+use crate::contracts::{Inbox, RandaoStore, Rollup, SequencerRegistry};
 use crate::deploy::{Deployment, L2Genesis, ProtocolParams, deploy, send, view};
 use crate::error::{NodeError, Result};
 use crate::l1::{Account, L1};
-use crate::proof::{BlockProof, CircuitKind, fr_from_word};
+use crate::proof::{BlockProof, CircuitKind, field_word, fr_from_word};
 use crate::prover::{BlockProver, BlockRequest};
 use crate::report::{SlotOutcome, SlotReport};
 use alloy::primitives::{Address, B256, U256, keccak256};
 use alloy::signers::SignerSync;
+use alloy::sol_types::SolEvent;
 use ark_bn254::Fr;
+use ark_ff::UniformRand;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 use std::collections::BTreeMap;
 
 /// A deliberate failure injected into one slot.
@@ -29,6 +33,9 @@ pub enum Fault {
     /// A copy with two base rollups' proofs and inputs swapped (each proof valid alone, the tree broken) is
     /// submitted first and must revert; the honest proof then lands.
     InvalidLinkage,
+    /// The canonical proposer never reveals its data: the committed prover cannot prove it, so the proposer is
+    /// slashed, the prover's bond returned, and the backup phase produces the block.
+    WithheldData,
 }
 
 /// Who takes part and for how long.
@@ -38,6 +45,8 @@ pub struct NodeConfig {
     pub provers: usize,
     pub slots: u64,
     pub txs_per_block: usize,
+    /// L1->L2 messages the watcher sends to the inbox at the start of each slot (consumed by the next block).
+    pub messages_per_slot: usize,
     /// Faults by slot offset (0 = first driven slot).
     pub faults: BTreeMap<u64, Fault>,
     pub seed: u64,
@@ -51,6 +60,7 @@ impl NodeConfig {
             provers,
             slots,
             txs_per_block: 4,
+            messages_per_slot: 1,
             faults: BTreeMap::new(),
             seed: 7,
             params: ProtocolParams::for_sequencers(sequencers),
@@ -114,6 +124,7 @@ impl<'a> Node<'a> {
                 archive: prover.genesis_archive(),
                 block_number: prover.genesis_block_number(),
                 chain_id: prover.chain_id(),
+                messages_per_block: prover.messages_per_block() as u64,
             },
         )?;
         for s in &sequencers {
@@ -191,6 +202,62 @@ impl<'a> Node<'a> {
         Ok((start.to::<u64>(), w.map(|x| x.to::<u64>())))
     }
 
+    /// L2 block number the rollup accepts next.
+    fn next_block_number(&self) -> Result<u64> {
+        Ok(view(self.l1, self.rollup(), &Rollup::nextBlockNumberCall {})?.to::<u64>())
+    }
+
+    /// Leaves of the inbox batch the next L2 block consumes (sealed before that block is built).
+    pub fn next_batch(&self) -> Result<Vec<Fr>> {
+        let n = U256::from(self.next_block_number()?);
+        let leaves = view(self.l1, self.deployment.inbox, &Inbox::batchCall { n })?;
+        Ok(leaves
+            .iter()
+            .map(|w| fr_from_word(B256::from(*w)))
+            .collect())
+    }
+
+    /// The watcher sends `messages_per_slot` L1->L2 messages (seeded recipient, content and secret hash).
+    fn send_messages(&mut self, slot: u64, report: &mut SlotReport) -> Result<()> {
+        let mut rng = ChaCha20Rng::seed_from_u64(self.config.seed ^ slot.rotate_left(32));
+        for _ in 0..self.config.messages_per_slot {
+            let call = Inbox::sendMessageCall {
+                recipient: field_word(Fr::rand(&mut rng)),
+                content: field_word(Fr::rand(&mut rng)),
+                secretHash: field_word(Fr::rand(&mut rng)),
+            };
+            let receipt = send(
+                self.l1,
+                self.watcher.address,
+                self.deployment.inbox,
+                &call,
+                U256::ZERO,
+            )?;
+            let sent = receipt
+                .logs
+                .iter()
+                .find_map(|l| Inbox::MessageSent::decode_log_data(&l.data).ok())
+                .ok_or_else(|| NodeError::Abi("sendMessage logged no MessageSent".into()))?;
+            let batch = sent.batch.to::<u64>();
+            report
+                .messages_sent
+                .push((batch, fr_from_word(B256::from(sent.leaf))));
+            report.event(format!(
+                "L1->L2 message sent: batch {batch}, leaf {:#x}",
+                sent.leaf
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records that the block just accepted consumed `batch` with `leaves`.
+    fn record_consumed(report: &mut SlotReport, batch: u64, leaves: usize) {
+        report.messages_consumed = Some((batch, leaves));
+        report.event(format!(
+            "consumed {leaves} L1->L2 message(s) of inbox batch {batch}"
+        ));
+    }
+
     /// Runs all configured slots.
     pub fn run(&mut self) -> Result<Vec<SlotReport>> {
         (0..self.config.slots)
@@ -231,6 +298,7 @@ impl<'a> Node<'a> {
         self.l1.mine_to(start - 1)?;
 
         let archive = self.archive()?;
+        let messages = self.next_batch()?;
         let blocks: Vec<Vec<u8>> = (0..self.sequencers.len())
             .map(|i| {
                 self.prover.build_block(
@@ -238,6 +306,7 @@ impl<'a> Node<'a> {
                     slot,
                     self.config.txs_per_block,
                     self.block_seed(slot, i as u64),
+                    &messages,
                 )
             })
             .collect::<Result<_>>()?;
@@ -257,6 +326,7 @@ impl<'a> Node<'a> {
             }
             report.stages.push(self.stage(slot)?);
         }
+        self.send_messages(slot, &mut report)?;
         self.l1.mine_to(w[0])?;
         let info = view(
             self.l1,
@@ -283,19 +353,24 @@ impl<'a> Node<'a> {
                 self.commit(slot, p, info.dataHash, &mut report)?;
             }
             self.l1.mine_to(w[1] - 1)?;
-            let call = Rollup::revealCall {
-                slot: U256::from(slot),
-                data: blocks[p].clone().into(),
-            };
-            send(
-                self.l1,
-                self.sequencers[p].address,
-                self.deployment.rollup,
-                &call,
-                U256::ZERO,
-            )?;
-            report.stages.push(self.stage(slot)?);
-            report.event(format!("block data revealed ({} bytes)", blocks[p].len()));
+            if fault == Some(Fault::WithheldData) {
+                data = None;
+                report.event("the proposer withholds its block data".into());
+            } else {
+                let call = Rollup::revealCall {
+                    slot: U256::from(slot),
+                    data: blocks[p].clone().into(),
+                };
+                send(
+                    self.l1,
+                    self.sequencers[p].address,
+                    self.deployment.rollup,
+                    &call,
+                    U256::ZERO,
+                )?;
+                report.stages.push(self.stage(slot)?);
+                report.event(format!("block data revealed ({} bytes)", blocks[p].len()));
+            }
         } else {
             report.event("no proposal".into());
         }
@@ -384,6 +459,8 @@ impl<'a> Node<'a> {
         report: &mut SlotReport,
     ) -> Result<()> {
         let header = BlockData::decode(data)?.header;
+        let batch = self.next_block_number()?;
+        let leaves = self.next_batch()?.len();
         let request = BlockRequest {
             slot,
             prev_archive: self.archive()?,
@@ -425,6 +502,7 @@ impl<'a> Node<'a> {
             proof.nodes.len(),
             receipt.gas_used
         ));
+        Self::record_consumed(report, batch, leaves);
         report.outcome = SlotOutcome::Proven;
         Ok(())
     }
@@ -438,7 +516,8 @@ impl<'a> Node<'a> {
     ) -> Result<()> {
         self.l1.mine_to(deadline - 1)?;
         let watcher = self.watcher.address;
-        if report.prover.is_some() {
+        let withheld = data.is_none() && report.proposer.is_some();
+        if report.prover.is_some() || withheld {
             send(
                 self.l1,
                 watcher,
@@ -448,12 +527,21 @@ impl<'a> Node<'a> {
                 },
                 U256::ZERO,
             )?;
-            report.slashed = true;
-            report.event(format!(
-                "proving deadline missed: bond of {} wei slashed",
-                self.config.params.prover_bond
-            ));
+            if withheld {
+                report.proposer_slashed = true;
+                report.event(
+                    "block data never revealed: the proposer's stake is slashed, the prover's bond returned".into(),
+                );
+            } else {
+                report.slashed = true;
+                report.event(format!(
+                    "proving deadline missed: bond of {} wei slashed",
+                    self.config.params.prover_bond
+                ));
+            }
         }
+        let batch = self.next_block_number()?;
+        let messages = self.next_batch()?;
         let data = match data {
             Some(d) => d,
             None => self.prover.build_block(
@@ -461,6 +549,7 @@ impl<'a> Node<'a> {
                 slot,
                 self.config.txs_per_block,
                 !self.block_seed(slot, 0),
+                &messages,
             )?,
         };
         let request = BlockRequest {
@@ -485,6 +574,7 @@ impl<'a> Node<'a> {
             "backup phase: block proven by the watcher ({} gas)",
             receipt.gas_used
         ));
+        Self::record_consumed(report, batch, messages.len());
         report.outcome = SlotOutcome::ProvenByBackup;
         Ok(())
     }

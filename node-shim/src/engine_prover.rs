@@ -8,7 +8,9 @@
 
 use crate::block_data::{BlockData, BlockHeader};
 use crate::error::{NodeError, Result};
-use crate::proof::{BlockProof, BlockVerifyingKeys, field_word, fr_from_address, root_input};
+use crate::proof::{
+    BlockProof, BlockVerifyingKeys, RootPublicInputs as R, field_word, fr_from_address,
+};
 use crate::prover::{BlockProver, BlockRequest};
 use alloy::primitives::U256;
 use ark_bn254::Fr;
@@ -78,12 +80,12 @@ fn header_of(w: &BlockProofWitnesses) -> BlockHeader {
         .map(|t| U256::from(w.calls.get(t).map_or(0, Vec::len)))
         .collect();
     BlockHeader {
-        chainId: word(root_input::CHAIN_ID),
-        blockNumber: word(root_input::BLOCK_NUMBER),
-        timestamp: word(root_input::TIMESTAMP),
-        coinbase: word(root_input::COINBASE),
-        inHash: word(root_input::IN_HASH),
-        outHash: word(root_input::OUT_HASH),
+        chainId: word(R::CHAIN_ID),
+        blockNumber: word(R::BLOCK_NUMBER),
+        timestamp: word(R::TIMESTAMP),
+        coinbase: word(R::COINBASE),
+        inHash: word(R::IN_HASH),
+        outHash: word(R::OUT_HASH),
         callsPerTx: calls_per_tx,
     }
 }
@@ -186,11 +188,23 @@ where
         Fr::from(CHAIN_ID)
     }
 
-    fn build_block(&self, prev_archive: Fr, slot: u64, txs: usize, seed: u64) -> Result<Vec<u8>> {
+    fn messages_per_block(&self) -> usize {
+        self.preset.max_l1_to_l2_msgs_per_block
+    }
+
+    fn build_block(
+        &self,
+        prev_archive: Fr,
+        slot: u64,
+        txs: usize,
+        seed: u64,
+        messages: &[Fr],
+    ) -> Result<Vec<u8>> {
         let mut state = self.state_at(prev_archive)?;
         let mut block = BlockFile::generate(&self.preset, &state, txs, seed)
             .map_err(|e| NodeError::Prover(e.to_string()))?;
         block.chain_id = Fr::from(CHAIN_ID);
+        block.l1_to_l2_msgs = messages.to_vec();
         block.timestamp += slot * SLOT_SECONDS;
         // The sequencer executes its block to learn what the proof will show; the prover id
         // is not part of the header, so any value serves here.

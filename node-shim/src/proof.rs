@@ -20,20 +20,7 @@ use sidecar_engine::block::{
 use std::path::Path;
 
 pub use sidecar_circuits::CircuitKind;
-
-/// Indices of the root rollup's public inputs the L1 reads.
-pub mod root_input {
-    pub const PREV_ARCHIVE: usize = 0;
-    pub const NEW_ARCHIVE: usize = 1;
-    pub const OUT_HASH: usize = 2;
-    pub const TOTAL_FEES: usize = 3;
-    pub const PROVER_ID: usize = 4;
-    pub const IN_HASH: usize = 5;
-    pub const CHAIN_ID: usize = 6;
-    pub const BLOCK_NUMBER: usize = 7;
-    pub const TIMESTAMP: usize = 8;
-    pub const COINBASE: usize = 9;
-}
+pub use sidecar_circuits::rollup::RootPublicInputs;
 
 /// Key slot of `kind` (its index in [`CircuitKind::ALL`]).
 pub fn key_slot(kind: CircuitKind) -> usize {
@@ -257,12 +244,12 @@ impl BlockProof {
         Ok(true)
     }
 
-    /// The root rollup's public inputs (see [`root_input`]).
+    /// The root rollup's public inputs (see [`RootPublicInputs`]).
     pub fn root_inputs(&self) -> Result<&[Fr]> {
         match self.nodes.last() {
             Some(n)
                 if n.kind == CircuitKind::RootRollup
-                    && n.public_inputs.len() > root_input::COINBASE =>
+                    && n.public_inputs.len() == RootPublicInputs::LEN =>
             {
                 Ok(&n.public_inputs)
             }

@@ -27,9 +27,19 @@ pub trait BlockProver {
     fn genesis_block_number(&self) -> u64;
     /// L2 chain id (a rollup deployment parameter, bound by every root proof).
     fn chain_id(&self) -> Fr;
+    /// L1->L2 messages a block consumes at most (the size of an inbox batch).
+    fn messages_per_block(&self) -> usize;
     /// Builds the block data ([`crate::BlockData::encode`]) a sequencer proposes for `slot` on top of
-    /// `prev_archive`: `txs` transactions, deterministic in `seed`.
-    fn build_block(&self, prev_archive: Fr, slot: u64, txs: usize, seed: u64) -> Result<Vec<u8>>;
+    /// `prev_archive`: `txs` transactions, deterministic in `seed`, consuming the L1->L2 message batch `messages`
+    /// (the inbox's leaves for the block's number).
+    fn build_block(
+        &self,
+        prev_archive: Fr,
+        slot: u64,
+        txs: usize,
+        seed: u64,
+        messages: &[Fr],
+    ) -> Result<Vec<u8>>;
     /// Proves `request`; the root's prover id is `request.prover` as a field element.
     fn prove_block(&self, request: &BlockRequest) -> Result<BlockProof>;
     /// One-line description for logs.

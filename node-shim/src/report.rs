@@ -2,6 +2,7 @@
 
 use crate::driver::Fault;
 use alloy::primitives::{Address, U256};
+use ark_bn254::Fr;
 use std::fmt;
 
 /// How a slot ended.
@@ -23,7 +24,14 @@ pub struct SlotReport {
     pub proposer: Option<Address>,
     pub score: Option<U256>,
     pub prover: Option<Address>,
+    /// The committed prover's bond was slashed.
     pub slashed: bool,
+    /// The proposer's stake was slashed (its data was never revealed).
+    pub proposer_slashed: bool,
+    /// L1->L2 messages sent in this slot: `(inbox batch, leaf)`.
+    pub messages_sent: Vec<(u64, Fr)>,
+    /// The inbox batch the slot's block consumed and its message count.
+    pub messages_consumed: Option<(u64, usize)>,
     /// Decoded revert reason of the tampered submission, when one was injected.
     pub tampered_rejected: Option<String>,
     /// Gas of the accepted proof submission (verification included).
@@ -44,6 +52,9 @@ impl SlotReport {
             score: None,
             prover: None,
             slashed: false,
+            proposer_slashed: false,
+            messages_sent: Vec::new(),
+            messages_consumed: None,
             tampered_rejected: None,
             verify_gas: None,
             proofs: 0,

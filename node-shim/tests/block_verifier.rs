@@ -197,7 +197,7 @@ fn every_tampering_is_rejected_natively_and_on_l1() {
         &c,
         "a call moved to another tx",
         &moved,
-        &["BrokenLink", "MustBe"],
+        &["BrokenLink", "MustBe", "CallCountMismatch"],
     );
     let mut extra = good.clone();
     extra.calls_per_tx.push(0);
@@ -233,4 +233,35 @@ fn every_tampering_is_rejected_natively_and_on_l1() {
     let mut enc = good.encode();
     enc.proofs.push(U256::from(1u64));
     l1_rejects(&c, "a stray proof word", calls, enc, &["BadTreeShape"]);
+}
+
+mod soundness {
+    use super::*;
+
+    /// The hole of the soundness review: a tx's public execution dropped from the tree (its VM and kernel proofs
+    /// removed, the tx declared without calls) while every remaining proof verifies on its own. Its base proves its
+    /// tx's call count, so both verifiers refuse, the contract with `CallCountMismatch`.
+    #[test]
+    fn soundness_public_execution_cannot_be_dropped_from_the_tree() {
+        let c = chain();
+        for good in blocks().into_iter().take(3) {
+            let t = good.calls_per_tx.iter().position(|&n| n > 0).unwrap();
+            let tree = good.tree().unwrap();
+            let mut forged = good.clone();
+            forged.nodes = good
+                .nodes
+                .iter()
+                .zip(&tree)
+                .filter(|(_, n)| n.tx != Some(t) || n.kind == CircuitKind::BaseRollup.name())
+                .map(|(p, _)| p.clone())
+                .collect();
+            forged.calls_per_tx[t] = 0;
+            let err = forged
+                .verify_native(&common::keys().vks)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("declared public calls"), "{err}");
+            both_reject(&c, "calls dropped", &forged, &["CallCountMismatch"]);
+        }
+    }
 }

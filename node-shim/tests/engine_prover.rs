@@ -7,9 +7,10 @@ use ark_ff::UniformRand;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sidecar_circuits::Preset;
+use sidecar_circuits::rollup::in_hash;
 use sidecar_engine::{Engine, Machine, Profile};
 use sidecar_kernels::Cpu;
-use sidecar_node_shim::proof::{field_word, fr_from_address};
+use sidecar_node_shim::proof::{RootPublicInputs as R, field_word, fr_from_address};
 use sidecar_node_shim::{BlockData, BlockProver, BlockRequest, EngineBlockProver};
 
 fn prover(dir: &std::path::Path) -> EngineBlockProver<Cpu> {
@@ -38,7 +39,10 @@ fn blocks_chain_and_headers_match_the_proofs() {
     let mut archive = p.genesis_archive();
     for slot in 1..=2u64 {
         let txs = rng.gen_range(2..=3);
-        let data = p.build_block(archive, slot, txs, rng.r#gen()).unwrap();
+        let messages: Vec<Fr> = (0..slot).map(|_| Fr::rand(&mut rng)).collect();
+        let data = p
+            .build_block(archive, slot, txs, rng.r#gen(), &messages)
+            .unwrap();
         let decoded = BlockData::decode(&data).unwrap();
         let h = &decoded.header;
         assert_eq!(h.callsPerTx.len(), txs);
@@ -59,6 +63,11 @@ fn blocks_chain_and_headers_match_the_proofs() {
                 .collect::<Vec<_>>()
         );
         let root = proof.root_inputs().unwrap().to_vec();
+        assert_eq!(
+            root[R::IN_HASH],
+            in_hash(&Preset::tiny(), &messages).unwrap(),
+            "the block consumes the given messages"
+        );
         assert_eq!(root[0], archive, "built on the previous archive");
         assert_eq!(
             root[4],
@@ -89,7 +98,7 @@ fn a_lying_header_or_an_unknown_archive_is_refused() {
     let p = prover(tmp.path());
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let genesis = p.genesis_archive();
-    let data = p.build_block(genesis, 1, 2, 9).unwrap();
+    let data = p.build_block(genesis, 1, 2, 9, &[]).unwrap();
     let mut lying = BlockData::decode(&data).unwrap();
     lying.header.outHash += U256::from(1u64);
     let request = |data: Vec<u8>, prev_archive: Fr| BlockRequest {

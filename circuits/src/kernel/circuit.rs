@@ -9,7 +9,8 @@
 //! or repeated); the callee address is `Poseidon(bytecode_hash, salt)` and the calldata hash
 //! matches; the VM outputs hash to `outputs_hash`; each storage read equals the latest earlier
 //! write to its key in this tx or, if none, the tree value at the start root; writes, note
-//! hashes and nullifiers are appended to the state, within the per-tx maxima.
+//! hashes and nullifiers are appended to the state, within the per-tx maxima; every nullifier of
+//! the state is non-zero (zero is the base rollup's padding, which it would skip).
 
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field};
@@ -19,13 +20,37 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, Synthesis
 
 use super::read::{TreeRead, enforce_tree_read};
 use super::state::{KernelState, public_data_key};
+use crate::gadgets::{LogCursor, enforce_nonzero_where};
 use crate::poseidon::{hash_many_var, hash2, hash2_var};
-use crate::tx::{PublicCallRequest, Tx};
-use crate::vm::log::LogCursor;
+use crate::tx::{PublicCallRequest, Tx, TxVar};
 use crate::vm::{
     Bytecode, Instruction, Opcode, VmOutputs, VmOutputsVar, bytecode_hash, calldata_hash,
 };
 use crate::{BlockCircuit, CircuitKind, Error, Preset, Result};
+
+/// Positions of a kernel step's public inputs (see the module note).
+pub struct KernelPublicInputs;
+
+impl KernelPublicInputs {
+    /// The tx's canonical hash.
+    pub const TX_HASH: usize = 0;
+    /// Public data root before the tx.
+    pub const START_ROOT: usize = 1;
+    /// Hash of the state before the step (0 on the first step).
+    pub const PREV_STATE_HASH: usize = 2;
+    /// Hash of the state after the step.
+    pub const NEW_STATE_HASH: usize = 3;
+    /// The callee's bytecode hash (equal to its VM proof's).
+    pub const BYTECODE_HASH: usize = 4;
+    /// The call's calldata hash (equal to its VM proof's).
+    pub const CALLDATA_HASH: usize = 5;
+    /// The call's outputs hash (equal to its VM proof's).
+    pub const OUTPUTS_HASH: usize = 6;
+    /// The tx's effects hash on its last step, else 0.
+    pub const EFFECTS_HASH: usize = 7;
+    /// Number of public inputs.
+    pub const LEN: usize = 8;
+}
 
 /// The witness of one kernel step.
 #[derive(Clone, Debug)]
@@ -278,24 +303,17 @@ impl ConstraintSynthesizer<Fr> for KernelCircuit {
         ] = <[FpVar<Fr>; 8]>::try_from(inputs).expect("eight inputs");
         let zero = FpVar::<Fr>::zero();
         // The tx, and the fields of the state that never change.
-        let txf = wit(
-            &cs,
-            &self
-                .tx
-                .to_fields(p)
-                .map_err(|_| SynthesisError::Unsatisfiable)?,
-        )?;
-        hash_many_var(&txf)?.enforce_equal(&tx_hash)?;
+        let tx = TxVar::new_witness(cs.clone(), p, &self.tx)?;
+        tx.hash()?.enforce_equal(&tx_hash)?;
         let prev = alloc_state(&cs, p, &self.prev)?;
         prev.tx_hash.enforce_equal(&tx_hash)?;
         prev.start_root.enforce_equal(&start_root)?;
-        prev.fee.enforce_equal(&txf[0])?;
+        prev.fee.enforce_equal(&tx.fee)?;
         let (n, m) = (p.max_note_hashes_per_tx, p.max_nullifiers_per_tx);
-        let c0 = 3 + n + m;
-        prev.calls.count().enforce_equal(&txf[c0])?;
-        for (j, (c, d)) in prev.requests.iter().enumerate() {
-            c.enforce_equal(&txf[c0 + 1 + 2 * j])?;
-            d.enforce_equal(&txf[c0 + 2 + 2 * j])?;
+        prev.calls.count().enforce_equal(&tx.call_count)?;
+        for ((c, d), (tc, td)) in prev.requests.iter().zip(&tx.calls) {
+            c.enforce_equal(tc)?;
+            d.enforce_equal(td)?;
         }
         // First step: the tx's private effects, no writes; later steps: the hashed state.
         let call_index = prev.call.count();
@@ -303,15 +321,15 @@ impl ConstraintSynthesizer<Fr> for KernelCircuit {
         prev.notes
             .0
             .count()
-            .conditional_enforce_equal(&txf[1], &first)?;
-        for (x, y) in prev.notes.1.iter().zip(&txf[2..2 + n]) {
+            .conditional_enforce_equal(&tx.note_count, &first)?;
+        for (x, y) in prev.notes.1.iter().zip(&tx.note_hashes) {
             x.conditional_enforce_equal(y, &first)?;
         }
         prev.nulls
             .0
             .count()
-            .conditional_enforce_equal(&txf[2 + n], &first)?;
-        for (x, y) in prev.nulls.1.iter().zip(&txf[3 + n..3 + n + m]) {
+            .conditional_enforce_equal(&tx.nullifier_count, &first)?;
+        for (x, y) in prev.nulls.1.iter().zip(&tx.nullifiers) {
             x.conditional_enforce_equal(y, &first)?;
         }
         prev.writes
@@ -364,6 +382,9 @@ impl ConstraintSynthesizer<Fr> for KernelCircuit {
         for (a, b) in &lists {
             a.enforce_equal(b)?;
         }
+        // Nullifier 0 is padding to the base rollup's batch insertion: every nullifier of the
+        // tx so far (private or emitted by a public call) must be non-zero.
+        enforce_nonzero_where(&next.nulls.0.before(), &next.nulls.1)?;
         // Storage accesses in order. The write set holds one entry per key (in first-write
         // order, latest value); an access either hits the entry of its key or, if no entry has
         // that key yet, reads the tree at the start root / appends a new entry.

@@ -13,6 +13,6 @@ pub mod circuit;
 pub mod read;
 pub mod state;
 
-pub use circuit::KernelCircuit;
+pub use circuit::{KernelCircuit, KernelPublicInputs};
 pub use read::TreeRead;
 pub use state::{KernelState, public_data_key};

@@ -12,7 +12,7 @@ use super::header::GlobalVariables;
 use super::merge::MergeRollupWitness;
 use super::outputs::RollupOutputs;
 use super::root::RootRollupWitness;
-use crate::effects::TxEffects;
+use crate::effects::ProcessedTx;
 use crate::state::WorldState;
 use crate::{Error, Preset, Result};
 
@@ -53,13 +53,13 @@ pub struct BlockWitnesses {
 /// All or nothing: on error `state` is unchanged and the error names the failing tx.
 pub fn build_block(
     state: &mut WorldState,
-    txs: &[TxEffects],
+    txs: &[ProcessedTx],
     l1_to_l2_msgs: &[Fr],
     global: GlobalVariables,
     prover_id: Fr,
 ) -> Result<BlockWitnesses> {
     let mut s = state.fork();
-    let empty = TxEffects::empty(s.preset());
+    let empty = ProcessedTx::padding();
     let padding = 2usize.saturating_sub(txs.len());
     let mut bases = Vec::with_capacity(txs.len() + padding);
     for (index, tx) in txs
@@ -115,7 +115,7 @@ pub fn build_block(
 
 /// Applies two empty txs to `state` and returns their base outputs.
 pub(crate) fn apply_blank_children(state: &mut WorldState) -> (RollupOutputs, RollupOutputs) {
-    let empty = TxEffects::empty(state.preset());
+    let empty = ProcessedTx::padding();
     let mut out = [RollupOutputs::default(); 2];
     for o in &mut out {
         *o = BaseRollupWitness::build(state, &empty)

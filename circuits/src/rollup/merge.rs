@@ -11,6 +11,20 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, Synthesis
 use super::outputs::{RollupOutputs, RollupOutputsVar};
 use crate::{BlockCircuit, CircuitKind, Error, Preset, Result};
 
+/// Positions of the merge rollup's public inputs.
+pub struct MergePublicInputs;
+
+impl MergePublicInputs {
+    /// Start of the merged [`RollupOutputs`].
+    pub const OUTPUTS: usize = 0;
+    /// Start of the left child's outputs.
+    pub const LEFT: usize = RollupOutputs::NUM_FIELDS;
+    /// Start of the right child's outputs.
+    pub const RIGHT: usize = 2 * RollupOutputs::NUM_FIELDS;
+    /// Number of public inputs.
+    pub const LEN: usize = 3 * RollupOutputs::NUM_FIELDS;
+}
+
 /// The two children's public outputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MergeRollupWitness {

@@ -17,16 +17,20 @@ pub mod base;
 pub mod block;
 pub mod header;
 pub mod merge;
+pub mod messages;
 mod outputs;
 pub mod root;
 
 pub use base::{
-    BaseInputsVar, BaseOutputsVar, BaseRollupCircuit, BaseRollupWitness, base_rollup_gadget,
+    BaseInputsVar, BaseOutputsVar, BasePublicInputs, BaseRollupCircuit, BaseRollupWitness,
+    base_rollup_gadget,
 };
 pub use block::{BlockWitnesses, ProofNode, build_block};
 pub use header::{BlockHeader, BlockHeaderVar, GlobalVariables};
-pub use merge::{MergeRollupCircuit, MergeRollupWitness, merge_rollup_gadget};
+pub use merge::{MergePublicInputs, MergeRollupCircuit, MergeRollupWitness, merge_rollup_gadget};
+pub use messages::{L1ToL2Message, in_hash, padded_batch};
 pub use outputs::{RollupOutputs, RollupOutputsVar};
 pub use root::{
-    RootInputsVar, RootOutputsVar, RootRollupCircuit, RootRollupWitness, root_rollup_gadget,
+    RootInputsVar, RootOutputsVar, RootPublicInputs, RootRollupCircuit, RootRollupWitness,
+    root_rollup_gadget,
 };

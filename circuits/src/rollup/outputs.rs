@@ -25,6 +25,14 @@ pub struct RollupOutputs {
 impl RollupOutputs {
     /// Number of field elements.
     pub const NUM_FIELDS: usize = 14;
+    /// Position of the start state in [`Self::to_fields`].
+    pub const START: usize = 0;
+    /// Position of the end state.
+    pub const END: usize = PartialStateReference::NUM_FIELDS;
+    /// Position of the fee.
+    pub const FEE: usize = 2 * PartialStateReference::NUM_FIELDS;
+    /// Position of the out hash.
+    pub const OUT_HASH: usize = Self::FEE + 1;
 
     /// `[start…, end…, fee, out_hash]`.
     pub fn to_fields(&self) -> Vec<Fr> {

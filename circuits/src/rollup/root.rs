@@ -13,6 +13,7 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, Synthesis
 use ark_relations::lc;
 
 use super::header::{BlockHeader, BlockHeaderVar, GlobalVariables};
+use super::messages::padded_batch;
 use super::outputs::{RollupOutputs, RollupOutputsVar};
 use crate::merkle::{
     MerklePath, MerklePathVar, SubtreeInsertion, TreeSnapshotVar, check_subtree_insertion,
@@ -21,6 +22,38 @@ use crate::merkle::{
 use crate::poseidon::{hash2, hash2_var};
 use crate::state::{PartialStateReferenceVar, WorldState};
 use crate::{BlockCircuit, CircuitKind, Error, Preset, Result};
+
+/// Positions of the root rollup's public inputs (see the module note).
+pub struct RootPublicInputs;
+
+impl RootPublicInputs {
+    /// Archive root before the block.
+    pub const PREVIOUS_ARCHIVE: usize = 0;
+    /// Archive root after the block.
+    pub const NEW_ARCHIVE: usize = 1;
+    /// `Poseidon(left.out_hash, right.out_hash)`.
+    pub const OUT_HASH: usize = 2;
+    /// Sum of the block's fees.
+    pub const TOTAL_FEES: usize = 3;
+    /// The prover's identity (an L1 address).
+    pub const PROVER_ID: usize = 4;
+    /// Root of the block's L1→L2 message batch.
+    pub const IN_HASH: usize = 5;
+    /// L2 chain id.
+    pub const CHAIN_ID: usize = 6;
+    /// L2 block number.
+    pub const BLOCK_NUMBER: usize = 7;
+    /// Block timestamp.
+    pub const TIMESTAMP: usize = 8;
+    /// Fee recipient.
+    pub const COINBASE: usize = 9;
+    /// Start of the left child's [`RollupOutputs`].
+    pub const LEFT: usize = 10;
+    /// Start of the right child's [`RollupOutputs`].
+    pub const RIGHT: usize = Self::LEFT + RollupOutputs::NUM_FIELDS;
+    /// Number of public inputs.
+    pub const LEN: usize = Self::RIGHT + RollupOutputs::NUM_FIELDS;
+}
 
 /// Everything the root rollup proves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,14 +91,7 @@ impl RootRollupWitness {
         global: GlobalVariables,
         prover_id: Fr,
     ) -> Result<Self> {
-        let max = state.preset().max_l1_to_l2_msgs_per_block;
-        if l1_to_l2_msgs.len() > max {
-            return Err(Error::TooManyEffects {
-                what: "L1→L2 messages",
-                got: l1_to_l2_msgs.len(),
-                max,
-            });
-        }
+        let msgs = padded_batch(state.preset(), l1_to_l2_msgs)?;
         let inconsistent = |m: &str| Err(Error::Inconsistent(m.into()));
         if left.end != right.start {
             return inconsistent("root children: left end state differs from right start state");
@@ -80,9 +106,7 @@ impl RootRollupWitness {
         if global.block_number != prev_archive.next_index {
             return inconsistent("block number is not the archive's next index");
         }
-        let mut msgs = l1_to_l2_msgs.to_vec();
-        msgs.resize(max, Fr::from(0u64));
-        state.l1_to_l2.check_subtree(max)?;
+        state.l1_to_l2.check_subtree(msgs.len())?;
         state.archive.check_subtree(1)?;
 
         let prev_header = state.last_header;

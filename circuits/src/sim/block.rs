@@ -7,7 +7,7 @@ use ark_bn254::Fr;
 use ark_ff::Zero;
 
 use super::view::CallView;
-use crate::effects::TxEffects;
+use crate::effects::{ProcessedTx, TxEffects};
 use crate::kernel::{KernelCircuit, KernelState};
 use crate::rollup::{BaseRollupWitness, BlockWitnesses, GlobalVariables, build_block};
 use crate::state::WorldState;
@@ -123,12 +123,17 @@ pub fn simulate_block(
 ) -> Result<SimulatedBlock> {
     let mut s = state.fork();
     let mut out = Vec::with_capacity(txs.len());
+    let mut processed = Vec::with_capacity(txs.len());
     for (index, tx) in txs.iter().enumerate() {
         let w = simulate_tx(&s, registry, tx).map_err(|e| invalid(index, e))?;
-        BaseRollupWitness::build(&mut s, &w.effects).map_err(|e| invalid(index, e))?;
+        let p = ProcessedTx {
+            tx: tx.clone(),
+            effects: w.effects.clone(),
+        };
+        BaseRollupWitness::build(&mut s, &p).map_err(|e| invalid(index, e))?;
         out.push(w);
+        processed.push(p);
     }
-    let effects: Vec<TxEffects> = out.iter().map(|t| t.effects.clone()).collect();
-    let rollup = build_block(state, &effects, l1_to_l2_msgs, global, prover_id)?;
+    let rollup = build_block(state, &processed, l1_to_l2_msgs, global, prover_id)?;
     Ok(SimulatedBlock { txs: out, rollup })
 }

@@ -31,6 +31,8 @@ pub struct StateReference {
 impl PartialStateReference {
     /// Number of field elements in [`Self::to_fields`].
     pub const NUM_FIELDS: usize = 6;
+    /// Position of the public data tree's root in [`Self::to_fields`].
+    pub const PUBLIC_DATA_ROOT: usize = 4;
 
     /// `[note root, note next, nullifier root, nullifier next, public data root, next]`.
     pub fn to_fields(&self) -> Vec<Fr> {

@@ -9,16 +9,19 @@
 
 pub mod fr_hex;
 mod registry;
+mod var;
 
 use ark_bn254::Fr;
 use ark_ff::AdditiveGroup;
 use serde::{Deserialize, Serialize};
 
+use crate::effects::TxEffects;
 use crate::poseidon::hash_many;
 use crate::vm::calldata_hash;
 use crate::{Error, Preset, Result};
 
 pub use registry::{Contract, ContractRegistry};
+pub use var::TxVar;
 
 /// A request to call `contract` with `calldata` after the private part executed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +100,27 @@ impl Tx {
             }
         }
         Ok(v)
+    }
+
+    /// What the tx inserts when it makes no public call: its private note hashes, nullifiers
+    /// and fee, and no public data write (public data is written only by public execution).
+    pub fn private_effects(&self) -> TxEffects {
+        TxEffects {
+            note_hashes: self.note_hashes.clone(),
+            nullifiers: self.nullifiers.clone(),
+            public_data_writes: Vec::new(),
+            fee: self.fee,
+        }
+    }
+
+    /// The empty tx (no effects, no calls, no fee) that pads a block to its minimum size.
+    pub fn padding() -> Self {
+        Self {
+            note_hashes: Vec::new(),
+            nullifiers: Vec::new(),
+            public_calls: Vec::new(),
+            fee: 0,
+        }
     }
 
     /// The canonical tx hash at `preset`.

@@ -16,6 +16,20 @@ use super::trace::enforce_trace;
 use crate::poseidon::{hash_many, hash_many_var};
 use crate::{BlockCircuit, CircuitKind, Preset, Result};
 
+/// Positions of the VM circuit's public inputs.
+pub struct VmPublicInputs;
+
+impl VmPublicInputs {
+    /// Poseidon hash of the padded bytecode words.
+    pub const BYTECODE_HASH: usize = 0;
+    /// Poseidon hash of the padded calldata.
+    pub const CALLDATA_HASH: usize = 1;
+    /// The outputs hash.
+    pub const OUTPUTS_HASH: usize = 2;
+    /// Number of public inputs.
+    pub const LEN: usize = 3;
+}
+
 /// The witness of one call: padded bytecode words and calldata, the trace rows (padded to
 /// `vm_max_steps` by repeating the final `return` row) and the logs, plus the three public
 /// values it is checked against.

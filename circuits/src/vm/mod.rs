@@ -16,11 +16,10 @@ mod commit;
 pub mod examples;
 pub mod interp;
 pub mod isa;
-pub(crate) mod log;
 mod trace;
 
 pub use asm::{assemble, print};
-pub use circuit::VmCircuit;
+pub use circuit::{VmCircuit, VmPublicInputs};
 pub use commit::{VmOutputs, VmOutputsVar, bytecode_hash, calldata_hash, padded_calldata};
 pub use interp::{Execution, Replay, Row, Storage, StorageAccess, execute};
 pub use isa::{Bytecode, Instruction, NUM_REGS, Opcode};

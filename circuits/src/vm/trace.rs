@@ -16,7 +16,7 @@ use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 use super::circuit::VmCircuit;
 use super::commit::VmOutputsVar;
 use super::isa::{CMP_BITS, Instruction, NUM_REGS, Opcode};
-use super::log::LogCursor;
+use crate::gadgets::LogCursor;
 
 /// Low 128 bits of `x` (callers only use it on values known to be small).
 fn low_u128(x: Fr) -> u128 {

@@ -23,7 +23,7 @@ use super::error::{BlockError, Result};
 use super::tree::TreeNode;
 
 /// Version of the bundle layout.
-pub const BUNDLE_FORMAT: u32 = 1;
+pub const BUNDLE_FORMAT: u32 = 2;
 /// Manifest file name.
 pub const MANIFEST: &str = "manifest.json";
 /// Summary file name.
@@ -101,6 +101,9 @@ pub struct Manifest {
     pub header_hash: Fr,
     /// What the root proves.
     pub outputs: BlockOutputs,
+    /// The L1→L2 message batch the block consumes, zero-padded (its root is the in hash).
+    #[serde(with = "fr_hex::vec")]
+    pub l1_to_l2_msgs: Vec<Fr>,
     /// Verifying keys, one per circuit kind present.
     pub keys: Vec<KeyEntry>,
     /// Every node, in id order.

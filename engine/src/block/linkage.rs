@@ -2,30 +2,43 @@
 //!
 //! Every check a verifier of the whole tree must add to the per-proof pairing checks is one of:
 //! * `link (a, i, b, j)`: input `i` of node `a` equals input `j` of node `b`;
-//! * `zero (a, i)` / `nonzero (a, i)`.
+//! * `zero (a, i)` / `nonzero (a, i)`;
+//! * `value (a, i, v)`: input `i` of node `a` equals the integer `v`.
 //!
 //! Arithmetic between a parent's own inputs (merged fee, out hash, `left.end = right.start`) is
-//! enforced inside the merge and root circuits, so equalities suffice. The rules:
+//! enforced inside the merge and root circuits, so equalities suffice. The rules (positions are
+//! the circuits' named public-input layouts):
 //!
 //! | node | checks |
 //! |------|--------|
-//! | kernel step j | `bytecode, calldata, outputs hash [4..7] = its VM's [0..3]`; j = 0: `prev_state_hash [2] = 0`; j > 0: `[2] = step j−1's new_state_hash [3]`, same `tx_hash [0]` and `start_root [1]`, step j−1's `effects_hash [7] = 0` |
-//! | base with calls | `effects_hash [14] = last step's [7] ≠ 0`; `last step's start_root [1] = base start public data root [4]` |
-//! | bases t, t+1 | `end [6..12] of t = start [0..6] of t+1` (tx order) |
-//! | merge | `left [14..28] = left child's outputs [0..14]`, `right [28..42] = right child's [0..14]` |
-//! | root | `left [10..24] = left child's [0..14]`, `right [24..38] = right child's [0..14]` |
+//! | kernel step j | `bytecode, calldata, outputs hash` = its VM's; j = 0: `prev_state_hash = 0`; j > 0: `prev_state_hash` = step j−1's `new_state_hash`, same `tx_hash` and `start_root`, step j−1's `effects_hash = 0` |
+//! | base of tx t | `num_calls` = the number of kernel steps the tree gives tx t (the block's declared calls per tx) |
+//! | base with calls | `effects_hash` = last step's `≠ 0`; `tx_hash` = last step's; last step's `start_root` = the base's start public data root |
+//! | bases t, t+1 | end state of t = start state of t+1 (tx order) |
+//! | merge | left / right outputs = the left / right child's outputs |
+//! | root | left / right outputs = the left / right child's outputs |
+//!
+//! A base whose tx declares no call has no kernel link; its circuit then forces its effects to
+//! be the tx's private part with no public data write, and its `num_calls` to the tx's (bound by
+//! `tx_hash`), so declaring 0 calls for a tx that makes calls is rejected here.
 //!
 //! [`LinkSet::build`] also checks the tree is well formed: ids in order, children before
 //! parents, each node but the root with exactly one parent, child kinds as above.
 
 use serde::{Deserialize, Serialize};
 use sidecar_circuits::CircuitKind;
+use sidecar_circuits::kernel::KernelPublicInputs as K;
+use sidecar_circuits::rollup::{
+    BasePublicInputs as B, MergePublicInputs, RollupOutputs, RootPublicInputs,
+};
+use sidecar_circuits::state::PartialStateReference;
+use sidecar_circuits::vm::VmPublicInputs as V;
 
 use super::error::{BlockError, Result};
 use super::tree::{TreeNode, kind_from_name};
 
 /// Width of a rollup node's outputs (start, end, fee, out hash).
-pub const OUTPUTS: usize = 14;
+pub const OUTPUTS: usize = RollupOutputs::NUM_FIELDS;
 
 /// Equalities and (non-)zero checks between public inputs of the tree's nodes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +49,9 @@ pub struct LinkSet {
     pub zero: Vec<[usize; 2]>,
     /// `[a, i]`: input `i` of node `a` is not zero.
     pub nonzero: Vec<[usize; 2]>,
+    /// `[a, i, v]`: input `i` of node `a` equals the integer `v`.
+    #[serde(default)]
+    pub values: Vec<[usize; 3]>,
 }
 
 fn bad(msg: String) -> BlockError {
@@ -90,12 +106,20 @@ impl LinkSet {
                 }
                 CircuitKind::BaseRollup => {
                     match child_kinds[..] {
-                        [] => {}
+                        [] => s.values.push([a, B::NUM_CALLS, 0]),
                         [CircuitKind::PublicKernel] if nodes[n.children[0]].tx == n.tx => {
                             let k = n.children[0];
-                            s.links.push([a, 14, k, 7]);
-                            s.nonzero.push([k, 7]);
-                            s.links.push([k, 1, a, 4]);
+                            let calls = nodes[k].call.ok_or_else(shape_err)? + 1;
+                            s.values.push([a, B::NUM_CALLS, calls]);
+                            s.links.push([a, B::EFFECTS_HASH, k, K::EFFECTS_HASH]);
+                            s.nonzero.push([k, K::EFFECTS_HASH]);
+                            s.links.push([a, B::TX_HASH, k, K::TX_HASH]);
+                            s.links.push([
+                                k,
+                                K::START_ROOT,
+                                a,
+                                B::OUTPUTS + PartialStateReference::PUBLIC_DATA_ROOT,
+                            ]);
                         }
                         _ => return Err(shape_err()),
                     }
@@ -108,14 +132,14 @@ impl LinkSet {
                     if child_kinds.len() != 2 || !child_kinds.iter().all(rollup) {
                         return Err(shape_err());
                     }
-                    let first = if kinds[a] == CircuitKind::MergeRollup {
-                        OUTPUTS
+                    let sides = if kinds[a] == CircuitKind::MergeRollup {
+                        [MergePublicInputs::LEFT, MergePublicInputs::RIGHT]
                     } else {
-                        10
+                        [RootPublicInputs::LEFT, RootPublicInputs::RIGHT]
                     };
-                    for (side, &c) in n.children.iter().enumerate() {
+                    for (first, &c) in sides.into_iter().zip(&n.children) {
                         for i in 0..OUTPUTS {
-                            s.links.push([a, first + side * OUTPUTS + i, c, i]);
+                            s.links.push([a, first + i, c, i]);
                         }
                     }
                 }
@@ -123,8 +147,13 @@ impl LinkSet {
             }
         }
         for pair in bases.windows(2) {
-            for i in 0..6 {
-                s.links.push([pair[0], 6 + i, pair[1], i]);
+            for i in 0..PartialStateReference::NUM_FIELDS {
+                s.links.push([
+                    pair[0],
+                    B::OUTPUTS + RollupOutputs::END + i,
+                    pair[1],
+                    B::OUTPUTS + RollupOutputs::START + i,
+                ]);
             }
         }
         Ok(s)
@@ -143,19 +172,26 @@ impl LinkSet {
         if kinds[0] != CircuitKind::PublicVm || !same_call(vm, n.call) {
             return None;
         }
-        for i in 0..3 {
-            self.links.push([a, 4 + i, vm, i]);
+        for (k, v) in [
+            (K::BYTECODE_HASH, V::BYTECODE_HASH),
+            (K::CALLDATA_HASH, V::CALLDATA_HASH),
+            (K::OUTPUTS_HASH, V::OUTPUTS_HASH),
+        ] {
+            self.links.push([a, k, vm, v]);
         }
         match (kinds.get(1), n.call?) {
-            (None, 0) if kinds.len() == 1 => self.zero.push([a, 2]),
+            (None, 0) if kinds.len() == 1 => self.zero.push([a, K::PREV_STATE_HASH]),
             (Some(CircuitKind::PublicKernel), j) if j > 0 && kinds.len() == 2 => {
                 let p = n.children[1];
                 if !same_call(p, Some(j - 1)) {
                     return None;
                 }
-                self.links
-                    .extend([[a, 2, p, 3], [a, 0, p, 0], [a, 1, p, 1]]);
-                self.zero.push([p, 7]);
+                self.links.extend([
+                    [a, K::PREV_STATE_HASH, p, K::NEW_STATE_HASH],
+                    [a, K::TX_HASH, p, K::TX_HASH],
+                    [a, K::START_ROOT, p, K::START_ROOT],
+                ]);
+                self.zero.push([p, K::EFFECTS_HASH]);
             }
             _ => return None,
         }
@@ -187,6 +223,13 @@ impl LinkSet {
         for &[a, i] in &self.nonzero {
             if get(a, i)?.is_zero() {
                 return Err(bad(format!("node {a} input {i} must not be zero")));
+            }
+        }
+        for &[a, i, v] in &self.values {
+            if get(a, i)? != ark_bn254::Fr::from(v as u64) {
+                return Err(bad(format!(
+                    "node {a} input {i} must be {v} (the tx's declared public calls)"
+                )));
             }
         }
         Ok(())

@@ -167,6 +167,7 @@ where
             .map(|m| Witness::Merge(MergeRollupCircuit { witness: m.witness })),
     );
     let header = r.root.header;
+    let l1_to_l2_msgs = r.root.l1_to_l2_msgs.clone();
     witnesses.push(Witness::Root(RootRollupCircuit { witness: r.root }));
 
     // Keys, once per circuit kind present.
@@ -290,6 +291,7 @@ where
         header: header.to_fields(),
         header_hash: header.hash(),
         outputs: outputs_of(root, &header),
+        l1_to_l2_msgs,
         keys: key_entries,
         nodes: manifest_nodes,
     };
@@ -367,13 +369,14 @@ fn manifest_node(n: &TreeNode, public_inputs: Vec<Fr>) -> Result<ManifestNode> {
 
 /// Named block outputs from the root's public inputs.
 pub(crate) fn outputs_of(root: &[Fr], header: &BlockHeader) -> BlockOutputs {
+    use sidecar_circuits::rollup::RootPublicInputs as R;
     BlockOutputs {
-        previous_archive_root: root[0],
-        new_archive_root: root[1],
-        out_hash: root[2],
-        total_fees: root[3],
-        prover_id: root[4],
-        in_hash: root[5],
+        previous_archive_root: root[R::PREVIOUS_ARCHIVE],
+        new_archive_root: root[R::NEW_ARCHIVE],
+        out_hash: root[R::OUT_HASH],
+        total_fees: root[R::TOTAL_FEES],
+        prover_id: root[R::PROVER_ID],
+        in_hash: root[R::IN_HASH],
         block_number: header.global.block_number,
     }
 }

@@ -7,8 +7,10 @@ use std::path::Path;
 
 use ark_bn254::Fr;
 use sha2::{Digest, Sha256};
+use sidecar_circuits::Preset;
 use sidecar_circuits::poseidon::{hash_many, hash2};
-use sidecar_circuits::rollup::BlockHeader;
+use sidecar_circuits::rollup::{BlockHeader, RollupOutputs, RootPublicInputs as R, in_hash};
+use sidecar_circuits::state::PartialStateReference;
 
 use super::bundle::{Manifest, read_manifest};
 use super::error::{BlockError, Result};
@@ -134,7 +136,7 @@ pub fn verify_bundle_with(dir: &Path, trusted: Option<&Path>) -> Result<VerifyRe
     check_header(&m)?;
     Ok(VerifyReport {
         proofs: m.nodes.len(),
-        links: links.links.len() + links.zero.len() + links.nonzero.len(),
+        links: links.links.len() + links.zero.len() + links.nonzero.len() + links.values.len(),
         per_circuit,
     })
 }
@@ -154,12 +156,22 @@ fn check_header(m: &Manifest) -> Result<()> {
     if outputs_of(root, &header) != m.outputs {
         return bad("named outputs differ from the root's public inputs");
     }
+    let msgs_root = in_hash(&Preset::get(m.preset), &m.l1_to_l2_msgs)
+        .map_err(|e| BlockError::Malformed(format!("L1→L2 messages: {e}")))?;
     let g = &header.global;
+    let end = R::RIGHT + RollupOutputs::END;
     let checks = [
-        (header.last_archive.root == root[0], "previous archive root"),
-        (header.total_fees == root[3], "total fees"),
         (
-            header.content_commitment == hash2(root[2], root[5]),
+            header.last_archive.root == root[R::PREVIOUS_ARCHIVE],
+            "previous archive root",
+        ),
+        (header.total_fees == root[R::TOTAL_FEES], "total fees"),
+        (
+            msgs_root == root[R::IN_HASH],
+            "in hash is not the root of the listed L1→L2 messages",
+        ),
+        (
+            header.content_commitment == hash2(root[R::OUT_HASH], root[R::IN_HASH]),
             "content commitment",
         ),
         (
@@ -169,11 +181,12 @@ fn check_header(m: &Manifest) -> Result<()> {
                 Fr::from(g.timestamp),
                 g.coinbase,
             ][..]
-                == root[6..10],
+                == root[R::CHAIN_ID..=R::COINBASE],
             "global variables",
         ),
         (
-            header.state.partial.to_fields()[..] == root[24 + 6..24 + 12],
+            header.state.partial.to_fields()[..]
+                == root[end..end + PartialStateReference::NUM_FIELDS],
             "end state",
         ),
     ];

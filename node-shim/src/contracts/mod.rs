@@ -1,9 +1,12 @@
 //! Solidity contracts of the protocol: ABI bindings generated from the committed artifacts
 //! (node-shim/artifacts, produced by solc-js from node-shim/contracts), revert decoding, and recompilation.
 //!
-//! Deployment order: `SequencerRegistry`, `RandaoStore`, then `Rollup` (which creates its `RewardToken`).
+//! Deployment order: `SequencerRegistry`, `RandaoStore`, then `Rollup` (which creates its `RewardToken` and its
+//! L1->L2 message `Inbox`), then `SequencerRegistry.bindSlasher(rollup)`. `Poseidon2.sol` is rendered from the
+//! circuits' parameters ([`poseidon`]).
 //! `BlockVerifier` is the rollup's block-proof check alone (same keys and rules), for tools and tests.
 
+pub mod poseidon;
 pub mod solc;
 
 use alloy::primitives::Bytes;
@@ -14,6 +17,11 @@ sol!(
     #[sol(all_derives)]
     BlockVerifier,
     "artifacts/BlockVerifier.json"
+);
+sol!(
+    #[sol(all_derives)]
+    Inbox,
+    "artifacts/Inbox.json"
 );
 sol!(
     #[sol(all_derives)]
@@ -37,8 +45,9 @@ sol!(
 );
 
 /// Names of the committed artifacts, one per deployable contract.
-pub const ARTIFACTS: [&str; 5] = [
+pub const ARTIFACTS: [&str; 6] = [
     "BlockVerifier",
+    "Inbox",
     "RandaoStore",
     "RewardToken",
     "Rollup",
@@ -51,6 +60,9 @@ pub fn decode_revert(data: &Bytes) -> String {
         return format!("{e:?}");
     }
     if let Ok(e) = BlockVerifier::BlockVerifierErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = Inbox::InboxErrors::abi_decode(data) {
         return format!("{e:?}");
     }
     if let Ok(e) = SequencerRegistry::SequencerRegistryErrors::abi_decode(data) {

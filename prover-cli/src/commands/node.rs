@@ -38,7 +38,7 @@ pub struct NodeArgs {
     #[arg(long, default_value = "embedded")]
     pub l1: String,
     /// Inject a fault: `SLOT:KIND`, SLOT counted from 0, KIND one of no-proposal,
-    /// no-commitment, missed-deadline, invalid-proof, invalid-linkage (repeatable).
+    /// no-commitment, missed-deadline, invalid-proof, invalid-linkage, withheld-data (repeatable).
     #[arg(long = "fault")]
     pub faults: Vec<String>,
     #[command(flatten)]
@@ -82,6 +82,7 @@ fn parse_fault(s: &str) -> Result<(u64, Fault), BoxError> {
         "missed-deadline" => Fault::MissedDeadline,
         "invalid-proof" => Fault::InvalidProof,
         "invalid-linkage" => Fault::InvalidLinkage,
+        "withheld-data" => Fault::WithheldData,
         other => return Err(format!("--fault {s}: unknown kind {other:?}").into()),
     };
     Ok((slot, fault))
@@ -158,11 +159,12 @@ pub fn drive(
     println!("prover: {}", prover.describe());
     let mut node = Node::setup(chain.l1(), prover, config)?;
     println!(
-        "contracts: rollup {}, registry {}, RANDAO {}, reward token {}",
+        "contracts: rollup {}, registry {}, RANDAO {}, reward token {}, inbox {}",
         node.deployment.rollup,
         node.deployment.registry,
         node.deployment.randao,
-        node.deployment.token
+        node.deployment.token,
+        node.deployment.inbox
     );
     let mut reports = Vec::new();
     for i in 0..node.config.slots {

@@ -1,4 +1,4 @@
-//! Ordered append-only logs inside a trace: a one-hot write position per row.
+//! Ordered append-only logs: a one-hot write position, advanced row by row.
 //!
 //! Row `t` appends iff its flag `en_t ∈ {0,1}`. The position vector `p ∈ {0,1}^{cap+1}` is
 //! one-hot (initially `e_0`); `m_j = p_j·en_t` says "this row writes entry `j`", and the next
@@ -12,8 +12,8 @@ use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::SynthesisError;
 
 /// The running write position of one log.
-#[derive(Clone)]
-pub(crate) struct LogCursor {
+#[derive(Clone, Debug)]
+pub struct LogCursor {
     pos: Vec<FpVar<Fr>>,
 }
 
