@@ -8,8 +8,8 @@ use ark_bn254::Bn254;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use sidecar_engine::groth16::Groth16;
-use sidecar_engine::synthetic::Synthetic;
+use sidecar_groth16::Groth16;
+use sidecar_groth16::synthetic::Synthetic;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -54,7 +54,7 @@ fn prove(c: &mut Criterion) {
             )
             .expect("ark prove");
             assert!(
-                ours.verify(&vk, &x, &sidecar_engine::groth16::Proof(p))
+                ours.verify(&vk, &x, &sidecar_groth16::Proof(p))
                     .expect("verify")
             );
         });

@@ -2,10 +2,12 @@
 
 use ark_bn254::Fr;
 use ark_relations::gr1cs::ConstraintSynthesizer;
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
 
 use crate::preset::Preset;
 
-/// The circuit types of a block's proof tree, leaves first.
+/// The circuit types of a block's proof tree, leaves first. Serialized by [`CircuitKind::name`];
+/// [`CircuitKind::slot`] is the one key-slot convention (the L1 contract's too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CircuitKind {
     /// One public call's VM execution.
@@ -30,6 +32,17 @@ impl CircuitKind {
         CircuitKind::RootRollup,
     ];
 
+    /// Position in [`CircuitKind::ALL`]: the verifying-key slot of this circuit everywhere
+    /// (the rollup contract's constructor takes its keys in this order).
+    pub fn slot(self) -> usize {
+        self as usize
+    }
+
+    /// The kind called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// Stable short name (used in key-cache file names and reports).
     pub fn name(self) -> &'static str {
         match self {
@@ -39,6 +52,26 @@ impl CircuitKind {
             CircuitKind::MergeRollup => "merge-rollup",
             CircuitKind::RootRollup => "root-rollup",
         }
+    }
+}
+
+impl core::fmt::Display for CircuitKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for CircuitKind {
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for CircuitKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Self::from_name(&name)
+            .ok_or_else(|| D::Error::custom(format!("unknown circuit kind {name:?}")))
     }
 }
 

@@ -53,11 +53,15 @@ fn pad<T: Clone + Default>(v: &[T], max: usize, what: &'static str) -> Result<Ve
 }
 
 impl TxEffects {
-    /// The effects of an empty (padding) tx: nothing inserted, no fee.
-    pub fn empty(preset: &Preset) -> Self {
-        Self::default()
-            .padded(preset)
-            .expect("empty effects fit every preset")
+    /// What `tx` inserts when it makes no public call: its private note hashes, nullifiers and
+    /// fee, and no public data write (public data is written only by public execution).
+    pub fn private_part(tx: &Tx) -> Self {
+        Self {
+            note_hashes: tx.note_hashes.clone(),
+            nullifiers: tx.nullifiers.clone(),
+            public_data_writes: Vec::new(),
+            fee: tx.fee,
+        }
     }
 
     /// Pads every list with zeros to the preset maxima; errors if a list is too long or a write
@@ -107,7 +111,7 @@ impl TxEffects {
 }
 
 /// A tx with the effects it inserts: what one base rollup proves. A tx without public calls
-/// inserts exactly its private part ([`Tx::private_effects`]); a tx with calls inserts what its
+/// inserts exactly its private part ([`TxEffects::private_part`]); a tx with calls inserts what its
 /// last public kernel step outputs (bound to the base through `effects_hash`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProcessedTx {
@@ -126,7 +130,7 @@ impl ProcessedTx {
                 tx.public_calls.len()
             )));
         }
-        let effects = tx.private_effects();
+        let effects = TxEffects::private_part(&tx);
         Ok(Self { tx, effects })
     }
 
@@ -139,7 +143,7 @@ impl ProcessedTx {
     /// tx's private part (in particular no public data write).
     pub fn check(&self, preset: &Preset) -> Result<()> {
         if self.tx.public_calls.is_empty()
-            && self.effects.padded(preset)? != self.tx.private_effects().padded(preset)?
+            && self.effects.padded(preset)? != TxEffects::private_part(&self.tx).padded(preset)?
         {
             return Err(Error::Inconsistent(
                 "a tx without public calls can only insert its private note hashes, \

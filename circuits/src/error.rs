@@ -113,6 +113,13 @@ pub enum Error {
     /// A public kernel step cannot be built (call order, per-tx maxima).
     #[error("public kernel: {0}")]
     Kernel(String),
+    /// A proof tree that no block has: ids out of order, a child after its parent, wrong child
+    /// kinds, fewer than two txs.
+    #[error("malformed proof tree: {0}")]
+    MalformedTree(String),
+    /// Public inputs of linked tree nodes disagree: the proofs are not of one block.
+    #[error("tree linkage broken: {0}")]
+    BrokenLink(String),
     /// Constraint synthesis failed.
     #[error("synthesis: {0}")]
     Synthesis(String),

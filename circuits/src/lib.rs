@@ -10,6 +10,7 @@
 //!              └──────────── world state (trees, on disk) ────────┘
 //! ```
 
+mod any;
 pub mod circuit;
 pub mod effects;
 mod error;
@@ -22,9 +23,11 @@ pub mod preset;
 pub mod rollup;
 pub mod sim;
 pub mod state;
+pub mod tree;
 pub mod tx;
 pub mod vm;
 
+pub use any::{AnyCircuit, public_input_len};
 pub use circuit::{BlockCircuit, CircuitKind};
 pub use error::{Error, Result};
 pub use preset::{Preset, PresetName};

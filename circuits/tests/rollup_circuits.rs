@@ -9,7 +9,7 @@ use rand_chacha::ChaCha20Rng;
 use sidecar_circuits::effects::{ProcessedTx, PublicDataWrite, TxEffects};
 use sidecar_circuits::rollup::{
     BaseRollupCircuit, BaseRollupWitness, GlobalVariables, MergeRollupCircuit, MergeRollupWitness,
-    ProofNode, RootRollupCircuit, build_block,
+    ProofNode, RootRollupCircuit, build_block, rollup_shape,
 };
 use sidecar_circuits::state::WorldState;
 use sidecar_circuits::tx::{PublicCallRequest, Tx};
@@ -208,14 +208,14 @@ fn block_of_three_txs_then_root_checks() {
     assert_eq!(block.bases.len(), 3);
     assert_eq!(block.merges.len(), 1);
     assert_eq!(
-        block.root_children,
-        (ProofNode::Merge(0), ProofNode::Base(2))
+        rollup_shape(block.bases.len()).unwrap().root,
+        [ProofNode::Merge(0), ProofNode::Base(2)]
     );
     for b in &block.bases {
         check_valid(&BaseRollupCircuit { witness: b.clone() });
     }
     check_valid(&MergeRollupCircuit {
-        witness: block.merges[0].witness.clone(),
+        witness: block.merges[0].clone(),
     });
     let root = RootRollupCircuit {
         witness: block.root.clone(),

@@ -9,6 +9,7 @@ use sidecar_circuits::rollup::{
 use sidecar_circuits::sim::workload::{Invalid, Workload};
 use sidecar_circuits::sim::{SimulatedBlock, simulate_block};
 use sidecar_circuits::state::WorldState;
+use sidecar_circuits::tree::{LinkSet, tree_for_calls};
 use sidecar_circuits::{BlockCircuit, Error, Preset};
 
 fn satisfied<C: ConstraintSynthesizer<Fr>>(c: C) -> bool {
@@ -51,13 +52,20 @@ fn check_all(block: &SimulatedBlock) {
         assert!(satisfied(BaseRollupCircuit { witness: b.clone() }));
     }
     for m in &block.rollup.merges {
-        assert!(satisfied(MergeRollupCircuit {
-            witness: m.witness.clone()
-        }));
+        assert!(satisfied(MergeRollupCircuit { witness: m.clone() }));
     }
     assert!(satisfied(RootRollupCircuit {
         witness: block.rollup.root.clone()
     }));
+    // The proof tree: the tree rule's nodes, each with its witness, links holding.
+    let tree = block.clone().into_tree().unwrap();
+    let calls = tree.calls_per_tx();
+    assert_eq!(tree.nodes(), &tree_for_calls(&calls).unwrap()[..]);
+    let inputs: Vec<Vec<Fr>> = tree.circuits().iter().map(|c| c.public_inputs()).collect();
+    LinkSet::build(tree.nodes())
+        .unwrap()
+        .check(&inputs)
+        .unwrap();
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn random_private_tx(rng: &mut ChaCha20Rng) -> Tx {
 
 /// `tx` with one public call, and effects with a public data write (what a kernel would output).
 fn with_call_and_write(rng: &mut ChaCha20Rng, tx: &Tx) -> ProcessedTx {
-    let mut effects = tx.private_effects();
+    let mut effects = TxEffects::private_part(tx);
     effects.public_data_writes.push(PublicDataWrite {
         key: Fr::rand(rng),
         value: Fr::rand(rng),
@@ -207,7 +207,7 @@ fn soundness_processed_tx_checks_match_the_circuit() {
     let mut rng = ChaCha20Rng::seed_from_u64(1105);
     let private = random_private_tx(&mut rng);
     assert!(ProcessedTx::private_only(with_call_and_write(&mut rng, &private).tx).is_err());
-    let mut effects: TxEffects = private.private_effects();
+    let mut effects = TxEffects::private_part(&private);
     effects.fee += 1;
     let p = ProcessedTx {
         tx: private,

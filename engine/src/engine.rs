@@ -7,8 +7,10 @@ use ark_bn254::Fr;
 use ark_relations::gr1cs::ConstraintSynthesizer;
 use rand::rngs::OsRng;
 
-use crate::groth16::{Backend, Groth16, KeyFile, PreparedKey, Proof, VerifyingKey, write_key_file};
 use crate::{Profile, Result, Runtime};
+use sidecar_groth16::{
+    Backend, Groth16, KeyFile, PreparedKey, Proof, VerifyingKey, write_key_file,
+};
 
 /// Keys for one circuit: the proving key prepared on the engine's backend, and the
 /// verifying key.
@@ -22,7 +24,8 @@ pub struct Keys<B: Backend> {
 /// A proving engine: Groth16 over BN254 on backend `B`, under a hardware profile.
 ///
 /// ```no_run
-/// use sidecar_engine::{Engine, Profile, synthetic::Synthetic};
+/// use sidecar_engine::{Engine, Profile};
+/// use sidecar_groth16::synthetic::Synthetic;
 /// let engine = Engine::new(&Profile::load("minimum")?, sidecar_kernels::Cpu::new())?;
 /// let circuit = Synthetic::new(1 << 10, 2, 7);
 /// let keys = engine.setup(circuit.clone())?;
@@ -106,7 +109,8 @@ impl<B: Backend> Engine<B> {
     }
 
     /// Proves `circuit` (carrying its witness) with fresh OS randomness, in the profile's pool.
-    /// An unsatisfied witness is reported ([`crate::Error::Unsatisfied`]) before any group work.
+    /// An unsatisfied witness is reported ([`sidecar_groth16::Error::Unsatisfied`]) before any group
+    /// work.
     pub fn prove<C: ConstraintSynthesizer<Fr> + Send>(
         &self,
         pk: &PreparedKey<B>,
@@ -114,11 +118,11 @@ impl<B: Backend> Engine<B> {
     ) -> Result<Proof> {
         self.runtime
             .pool()
-            .install(|| self.groth16.prove(pk, circuit, &mut OsRng))
+            .install(|| Ok(self.groth16.prove(pk, circuit, &mut OsRng)?))
     }
 
     /// Verifies `proof` for `public_inputs` with ark-groth16's verifier.
     pub fn verify(&self, vk: &VerifyingKey, public_inputs: &[Fr], proof: &Proof) -> Result<bool> {
-        self.groth16.verify(vk, public_inputs, proof)
+        Ok(self.groth16.verify(vk, public_inputs, proof)?)
     }
 }

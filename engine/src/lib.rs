@@ -14,9 +14,7 @@
 //! what the kernels see.
 
 pub mod block;
-pub mod groth16;
 pub mod jobs;
-pub mod synthetic;
 
 mod engine;
 mod error;
@@ -24,6 +22,6 @@ mod memory;
 mod profile;
 
 pub use engine::{Engine, Keys};
-pub use error::{Error, KeyFileError, Result};
+pub use error::{Error, Result};
 pub use memory::{MemoryBudget, Reservation};
 pub use profile::{Budgets, Machine, Profile, ProofBudget, Runtime};

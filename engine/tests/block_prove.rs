@@ -10,11 +10,13 @@ use ark_bn254::Fr;
 use ark_ff::UniformRand;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use sidecar_circuits::CircuitKind;
 use sidecar_circuits::Preset;
 use sidecar_circuits::state::WorldState;
+use sidecar_circuits::tree::LinkSet;
 use sidecar_engine::block::{
-    BlockError, BlockFile, BlockRequest, L1_FILE, L1Batch, LinkSet, Summary, build_witnesses,
-    encode_bundle, partial_dir, prove_block, read_manifest, verify_bundle, verify_bundle_with,
+    BlockError, BlockFile, BlockRequest, Summary, build_tree, partial_dir, prove_block,
+    read_bundle, read_manifest, verify_block, verify_bundle, verify_bundle_with,
 };
 use sidecar_engine::jobs::KeyCache;
 use sidecar_engine::{Engine, Machine, Profile};
@@ -38,15 +40,17 @@ fn prove(engine: &Engine<Cpu>, keys: &Path, out: &Path, seed: u64) -> Summary {
     let mut state = WorldState::genesis(&preset);
     let block = BlockFile::generate(&preset, &state, 4, seed).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let witnesses = build_witnesses(&mut state, &block, Fr::rand(&mut rng)).unwrap();
+    let tree = build_tree(&mut state, &block, Fr::rand(&mut rng)).unwrap();
     let req = BlockRequest {
         preset: &preset,
-        witnesses,
+        tree,
         txs: 4,
     };
     let cache = KeyCache::new(keys).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
-    prove_block(engine, &cache, req, out, stop, &mut ()).unwrap()
+    let (proven, summary) = prove_block(engine, &cache, req, out, stop, &mut ()).unwrap();
+    verify_block(&proven).expect("the proven block verifies in memory");
+    summary
 }
 
 /// Public calls of the block `prove` generates for `seed`.
@@ -74,17 +78,20 @@ fn tiny_block_of_four_txs_proves_and_verifies() {
     let c = calls(7);
     assert!(c >= 1, "the workload makes public calls");
     assert_eq!(summary.proofs, 2 * c + 4 + 2 + 1);
-    let counts: Vec<(String, usize)> = summary
+    let counts: Vec<(CircuitKind, usize)> = summary
         .circuits
         .iter()
-        .map(|c| (c.circuit.clone(), c.count))
+        .map(|c| (c.circuit, c.count))
         .collect();
-    let want = [("public-vm", c), ("public-kernel", c), ("base-rollup", 4)];
-    for (name, n) in want
-        .into_iter()
-        .chain([("merge-rollup", 2), ("root-rollup", 1)])
-    {
-        assert!(counts.contains(&(name.to_string(), n)), "{counts:?}");
+    let want = [
+        (CircuitKind::PublicVm, c),
+        (CircuitKind::PublicKernel, c),
+        (CircuitKind::BaseRollup, 4),
+        (CircuitKind::MergeRollup, 2),
+        (CircuitKind::RootRollup, 1),
+    ];
+    for pair in want {
+        assert!(counts.contains(&pair), "{counts:?}");
     }
     assert!(
         !partial_dir(out).exists(),
@@ -94,13 +101,14 @@ fn tiny_block_of_four_txs_proves_and_verifies() {
     assert_eq!(report.proofs, summary.proofs);
     assert!(report.links > 100, "{} linkage checks", report.links);
     let m = read_manifest(out).unwrap();
-    assert_eq!(m.nodes.last().unwrap().node.kind, "root-rollup");
-    let l1: L1Batch =
-        serde_json::from_str(&std::fs::read_to_string(out.join(L1_FILE)).unwrap()).unwrap();
-    assert_eq!(l1, encode_bundle(out).unwrap());
-    let n = summary.proofs;
-    assert_eq!((l1.proofs.len(), l1.offsets.len()), (n, n + 1));
-    assert_eq!(*l1.offsets.last().unwrap(), l1.inputs.len());
+    assert_eq!(m.nodes.last().unwrap().node.kind, CircuitKind::RootRollup);
+    let back = read_bundle(out, None).unwrap();
+    assert_eq!(back.calls_per_tx().iter().sum::<usize>(), c);
+    assert_eq!(back.proofs.len(), summary.proofs);
+    assert!(
+        !out.join("l1.json").exists(),
+        "no L1 encoding in the bundle"
+    );
 }
 
 #[test]
@@ -143,11 +151,12 @@ fn trusted_keys_pin_the_bundle_keys() {
     // naming the circuit, though the bundle is consistent with the keys it carries.
     let m = read_manifest(out).unwrap();
     let k = &m.keys[0];
-    let other = std::fs::read(trusted.path().join(format!("{}.vk", m.keys[1].circuit))).unwrap();
-    std::fs::write(trusted.path().join(format!("{}.vk", k.circuit)), &other).unwrap();
+    let vk_file = |kind: CircuitKind| trusted.path().join(format!("{}.vk", kind.name()));
+    let other = std::fs::read(vk_file(m.keys[1].circuit)).unwrap();
+    std::fs::write(vk_file(k.circuit), &other).unwrap();
     let err = verify_bundle_with(out, Some(trusted.path())).unwrap_err();
-    assert!(err.to_string().contains(&k.circuit), "{err}");
-    std::fs::remove_file(trusted.path().join(format!("{}.vk", k.circuit))).unwrap();
+    assert!(err.to_string().contains(k.circuit.name()), "{err}");
+    std::fs::remove_file(vk_file(k.circuit)).unwrap();
     assert!(
         verify_bundle_with(out, Some(trusted.path())).is_err(),
         "a missing trusted key"
@@ -170,7 +179,10 @@ fn broken_linkage_is_rejected() {
     }
     // A tree where a merge takes the same child twice is malformed.
     let mut t = tree.clone();
-    let merge = t.iter().position(|n| n.kind == "merge-rollup").unwrap();
+    let merge = t
+        .iter()
+        .position(|n| n.kind == CircuitKind::MergeRollup)
+        .unwrap();
     t[merge].children[1] = t[merge].children[0];
     assert!(LinkSet::build(&t).is_err());
 }
@@ -183,7 +195,7 @@ fn invalid_tx_is_rejected_by_index_before_proving() {
     let before = state.clone();
     let mut block = BlockFile::generate(&preset, &state, 4, 5).unwrap();
     block.txs[2].nullifiers = block.txs[1].nullifiers.clone(); // double spend
-    match build_witnesses(&mut state, &block, Fr::from(1u64)) {
+    match build_tree(&mut state, &block, Fr::from(1u64)) {
         Err(BlockError::InvalidTx { index: 2, reason }) => assert!(!reason.is_empty()),
         other => panic!("expected tx 2 rejected, got {:?}", other.map(|_| ())),
     }
@@ -197,7 +209,7 @@ fn invalid_tx_is_rejected_by_index_before_proving() {
     call.contract = Fr::rand(&mut rng); // no such contract
     block.txs[3].public_calls = vec![call];
     assert!(matches!(
-        build_witnesses(&mut state, &block, Fr::from(1u64)),
+        build_tree(&mut state, &block, Fr::from(1u64)),
         Err(BlockError::InvalidTx { index: 3, .. })
     ));
 }
@@ -227,10 +239,10 @@ fn corrupt_cached_key_is_regenerated() {
     std::fs::write(&pk, &bytes).unwrap();
     let summary = prove(&e, &keys, &tmp.path().join("second"), 14);
     for c in &summary.circuits {
-        if c.circuit == "merge-rollup" {
+        if c.circuit == CircuitKind::MergeRollup {
             assert!(c.keys.starts_with("rebuilt"), "{}", c.keys);
         } else {
-            assert_eq!(c.keys, "hit", "{}", c.circuit);
+            assert_eq!(c.keys, "hit", "{}", c.circuit.name());
         }
     }
     verify_bundle(&tmp.path().join("second")).unwrap();
@@ -242,10 +254,10 @@ fn existing_output_is_not_overwritten() {
     let preset = Preset::tiny();
     let mut state = WorldState::genesis(&preset);
     let block = BlockFile::generate(&preset, &state, 2, 21).unwrap();
-    let witnesses = build_witnesses(&mut state, &block, Fr::from(2u64)).unwrap();
+    let tree = build_tree(&mut state, &block, Fr::from(2u64)).unwrap();
     let req = BlockRequest {
         preset: &preset,
-        witnesses,
+        tree,
         txs: 2,
     };
     let cache = KeyCache::new(keys).unwrap();
@@ -262,10 +274,10 @@ fn interrupt_keeps_a_partial_folder_and_installs_nothing() {
     let preset = Preset::tiny();
     let mut state = WorldState::genesis(&preset);
     let block = BlockFile::generate(&preset, &state, 2, 23).unwrap();
-    let witnesses = build_witnesses(&mut state, &block, Fr::from(3u64)).unwrap();
+    let tree = build_tree(&mut state, &block, Fr::from(3u64)).unwrap();
     let req = BlockRequest {
         preset: &preset,
-        witnesses,
+        tree,
         txs: 2,
     };
     let cache = KeyCache::new(keys).unwrap();
@@ -300,7 +312,8 @@ fn copy_dir(from: &Path, to: &Path) {
 mod soundness {
     use super::*;
     use sidecar_circuits::rollup::{BasePublicInputs, RootPublicInputs};
-    use sidecar_engine::block::{Manifest, ManifestNode, layout_for_calls};
+    use sidecar_circuits::tree::tree_for_calls;
+    use sidecar_engine::block::{Manifest, ManifestNode};
 
     fn write_manifest(dir: &Path, m: &Manifest) {
         std::fs::write(
@@ -328,27 +341,19 @@ mod soundness {
         let t = m
             .nodes
             .iter()
-            .find(|n| n.node.kind == "public-kernel")
+            .find(|n| n.node.kind == CircuitKind::PublicKernel)
             .and_then(|n| n.node.tx)
             .expect("the workload makes a public call");
-        let bases = m.nodes.iter().filter(|n| n.node.kind == "base-rollup");
-        let mut calls: Vec<usize> = bases
-            .map(|b| {
-                let tx = b.node.tx;
-                m.nodes
-                    .iter()
-                    .filter(|n| n.node.kind == "public-kernel" && n.node.tx == tx)
-                    .count()
-            })
-            .collect();
+        let tree: Vec<_> = m.nodes.iter().map(|n| n.node.clone()).collect();
+        let mut calls = sidecar_circuits::tree::calls_per_tx(&tree);
         calls[t] = 0;
         let kept: Vec<ManifestNode> = m
             .nodes
             .iter()
-            .filter(|n| n.node.tx != Some(t) || n.node.kind == "base-rollup")
+            .filter(|n| n.node.tx != Some(t) || n.node.kind == CircuitKind::BaseRollup)
             .cloned()
             .collect();
-        let tree = layout_for_calls(&calls).unwrap();
+        let tree = tree_for_calls(&calls).unwrap();
         assert_eq!(tree.len(), kept.len());
         m.nodes = kept
             .into_iter()
@@ -375,7 +380,7 @@ mod soundness {
             let base = m
                 .nodes
                 .iter_mut()
-                .find(|n| n.node.kind == "base-rollup")
+                .find(|n| n.node.kind == CircuitKind::BaseRollup)
                 .unwrap();
             base.public_inputs[i] += delta;
             write_manifest(&copy, &m);

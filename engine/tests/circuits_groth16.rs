@@ -12,7 +12,7 @@ use sidecar_circuits::sim::simulate_block;
 use sidecar_circuits::sim::workload::Workload;
 use sidecar_circuits::state::WorldState;
 use sidecar_circuits::{BlockCircuit, Preset};
-use sidecar_engine::groth16::Groth16;
+use sidecar_groth16::Groth16;
 
 fn prove_and_verify<C: BlockCircuit>(preset: &Preset, real: C, seed: u64) {
     let g = Groth16::new(sidecar_kernels::Cpu::new());
@@ -77,7 +77,7 @@ fn every_circuit_proves_and_verifies_at_tiny() {
     prove_and_verify(
         &preset,
         MergeRollupCircuit {
-            witness: merge.witness.clone(),
+            witness: merge.clone(),
         },
         4,
     );

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use sidecar_engine::jobs::{CacheOutcome, Job, JobGraph, JobId, KeyCache, run_graph};
-use sidecar_engine::synthetic::Synthetic;
 use sidecar_engine::{Engine, Error, Machine, Profile, Runtime};
+use sidecar_groth16::synthetic::Synthetic;
 
 const MIB: u64 = 1 << 20;
 

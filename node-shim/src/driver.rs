@@ -6,8 +6,9 @@ use crate::block_data::{BlockData, BlockHeader};
 use crate::contracts::{Inbox, RandaoStore, Rollup, SequencerRegistry};
 use crate::deploy::{Deployment, L2Genesis, ProtocolParams, deploy, send, view};
 use crate::error::{NodeError, Result};
+use crate::faults::{Fault, swap_bases, tamper_proof};
 use crate::l1::{Account, L1};
-use crate::proof::{BlockProof, CircuitKind, field_word, fr_from_word};
+use crate::proof::{BlockProof, field_word, fr_from_word};
 use crate::prover::{BlockProver, BlockRequest};
 use crate::report::{SlotOutcome, SlotReport};
 use alloy::primitives::{Address, B256, U256, keccak256};
@@ -18,25 +19,6 @@ use ark_ff::UniformRand;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::collections::BTreeMap;
-
-/// A deliberate failure injected into one slot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fault {
-    /// No sequencer proposes; the watcher produces the block in the backup phase.
-    NoProposal,
-    /// The canonical proposer names no prover; the block is proven in the backup phase.
-    NoCommitment,
-    /// The committed prover never submits: it is slashed and the backup phase recovers the block.
-    MissedDeadline,
-    /// A tampered copy of the proof is submitted first and must revert; the honest proof then lands.
-    InvalidProof,
-    /// A copy with two base rollups' proofs and inputs swapped (each proof valid alone, the tree broken) is
-    /// submitted first and must revert; the honest proof then lands.
-    InvalidLinkage,
-    /// The canonical proposer never reveals its data: the committed prover cannot prove it, so the proposer is
-    /// slashed, the prover's bond returned, and the backup phase produces the block.
-    WithheldData,
-}
 
 /// Who takes part and for how long.
 #[derive(Clone, Debug)]
@@ -622,32 +604,4 @@ pub fn submit_call(slot: u64, header: &BlockHeader, proof: &BlockProof) -> Rollu
         proofs: enc.proofs,
         inputs: enc.inputs,
     }
-}
-
-/// A copy of `proof` whose root proof has `A` moved by the first proof's `A`: its inputs and linkage are intact,
-/// its pairing check fails.
-pub fn tamper_proof(proof: &BlockProof) -> Result<BlockProof> {
-    let mut bad = proof.clone();
-    let shift = proof.nodes.first().map(|n| n.proof.a);
-    match (bad.nodes.last_mut(), shift) {
-        (Some(root), Some(a)) => root.proof.a = (root.proof.a + a).into(),
-        _ => return Err(NodeError::MalformedProof("empty block proof".into())),
-    }
-    Ok(bad)
-}
-
-/// A copy of `proof` with its first two base rollups (proofs and inputs) swapped: every proof still verifies on
-/// its own, but the tree's linkage breaks.
-pub fn swap_bases(proof: &BlockProof) -> Result<BlockProof> {
-    let bases: Vec<usize> = (0..proof.nodes.len())
-        .filter(|&i| proof.nodes[i].kind == CircuitKind::BaseRollup)
-        .collect();
-    let [a, b, ..] = bases[..] else {
-        return Err(NodeError::MalformedProof(
-            "fewer than two base rollups".into(),
-        ));
-    };
-    let mut bad = proof.clone();
-    bad.nodes.swap(a, b);
-    Ok(bad)
 }

@@ -14,18 +14,15 @@ use crate::proof::{
 use crate::prover::{BlockProver, BlockRequest};
 use alloy::primitives::U256;
 use ark_bn254::Fr;
-use sidecar_circuits::kernel::KernelCircuit;
-use sidecar_circuits::rollup::{BaseRollupCircuit, MergeRollupCircuit, RootRollupCircuit};
 use sidecar_circuits::state::WorldState;
-use sidecar_circuits::vm::VmCircuit;
-use sidecar_circuits::{BlockCircuit, Preset};
+use sidecar_circuits::tree::BlockTree;
+use sidecar_circuits::{AnyCircuit, CircuitKind, Preset};
 use sidecar_engine::Engine;
 use sidecar_engine::block::{
-    BlockFile, BlockProofWitnesses, BlockRequest as EngineRequest, Summary, build_witnesses,
-    prove_block,
+    BlockFile, BlockRequest as EngineRequest, Summary, build_tree, prove_block,
 };
-use sidecar_engine::groth16::{Backend, PreparedKey};
 use sidecar_engine::jobs::KeyCache;
+use sidecar_groth16::{Backend, PreparedKey, VerifyingKey};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -53,32 +50,28 @@ pub struct EngineBlockProver<B: Backend> {
     last_summary: Mutex<Option<Summary>>,
 }
 
-fn verifying_key<B: Backend, C: BlockCircuit>(
+fn verifying_key<B: Backend>(
     engine: &Engine<B>,
     cache: &KeyCache,
     preset: &Preset,
-) -> Result<ark_groth16::VerifyingKey<ark_bn254::Bn254>> {
+    kind: CircuitKind,
+) -> Result<VerifyingKey> {
     let got = cache
         .get_or_create(
             engine,
-            C::KIND.name(),
+            kind.name(),
             &preset.name.to_string(),
-            C::blank(preset),
+            AnyCircuit::blank(kind, preset),
         )
-        .map_err(|e| NodeError::Prover(format!("keys of {}: {e}", C::KIND.name())))?;
-    Ok(got.keys.verifying.inner().clone())
+        .map_err(|e| NodeError::Prover(format!("keys of {}: {e}", kind.name())))?;
+    Ok(got.keys.verifying)
 }
 
-/// The header a block's witnesses prove: root inputs the L1 checks, and the tree shape.
-fn header_of(w: &BlockProofWitnesses) -> BlockHeader {
-    let root = RootRollupCircuit {
-        witness: w.rollup.root.clone(),
-    }
-    .public_inputs();
+/// The header a block's tree proves: root inputs the L1 checks, and the tree shape.
+fn header_of(tree: &BlockTree) -> BlockHeader {
+    let root = tree.root().public_inputs();
     let word = |i: usize| field_word(root[i]);
-    let calls_per_tx = (0..w.rollup.bases.len())
-        .map(|t| U256::from(w.calls.get(t).map_or(0, Vec::len)))
-        .collect();
+    let calls_per_tx = tree.calls_per_tx().into_iter().map(U256::from).collect();
     BlockHeader {
         chainId: word(R::CHAIN_ID),
         blockNumber: word(R::BLOCK_NUMBER),
@@ -105,13 +98,9 @@ where
         work_dir: &Path,
     ) -> Result<Self> {
         let cache = KeyCache::new(keys_dir).map_err(|e| NodeError::Prover(e.to_string()))?;
-        let keys = BlockVerifyingKeys::new(
-            verifying_key::<B, VmCircuit>(&engine, &cache, &preset)?,
-            verifying_key::<B, KernelCircuit>(&engine, &cache, &preset)?,
-            verifying_key::<B, BaseRollupCircuit>(&engine, &cache, &preset)?,
-            verifying_key::<B, MergeRollupCircuit>(&engine, &cache, &preset)?,
-            verifying_key::<B, RootRollupCircuit>(&engine, &cache, &preset)?,
-        );
+        let [vm, kernel, base, merge, root] =
+            CircuitKind::ALL.map(|kind| verifying_key(&engine, &cache, &preset, kind));
+        let keys = BlockVerifyingKeys::new([vm?, kernel?, base?, merge?, root?]);
         std::fs::create_dir_all(work_dir)?;
         let genesis = WorldState::genesis(&preset);
         let states = VecDeque::from([(genesis.archive_snapshot().root, genesis.clone())]);
@@ -208,10 +197,10 @@ where
         block.timestamp += slot * SLOT_SECONDS;
         // The sequencer executes its block to learn what the proof will show; the prover id
         // is not part of the header, so any value serves here.
-        let w = build_witnesses(&mut state, &block, Fr::from(0u64))
+        let tree = build_tree(&mut state, &block, Fr::from(0u64))
             .map_err(|e| NodeError::Prover(e.to_string()))?;
         let data = BlockData {
-            header: header_of(&w),
+            header: header_of(&tree),
             body: block.to_json().into_bytes(),
         };
         Ok(data.encode())
@@ -221,9 +210,9 @@ where
         let data = BlockData::decode(&request.data)?;
         let block = self.block_file(&data)?;
         let mut state = self.state_at(request.prev_archive)?;
-        let w = build_witnesses(&mut state, &block, fr_from_address(request.prover))
+        let tree = build_tree(&mut state, &block, fr_from_address(request.prover))
             .map_err(|e| NodeError::Prover(e.to_string()))?;
-        if header_of(&w) != data.header {
+        if header_of(&tree) != data.header {
             return Err(NodeError::Prover(
                 "the block's header does not match what its body executes to".into(),
             ));
@@ -241,10 +230,10 @@ where
         };
         let req = EngineRequest {
             preset: &self.preset,
-            witnesses: w,
+            tree,
             txs: block.txs.len(),
         };
-        let summary = prove_block(
+        let (proven, summary) = prove_block(
             &self.engine,
             &self.cache,
             req,
@@ -254,9 +243,8 @@ where
         )
         .map_err(|e| NodeError::Prover(e.to_string()))?;
         *self.last_summary.lock().expect("not poisoned") = Some(summary);
-        let proof = BlockProof::from_bundle(&out)?;
         self.keep_state(state);
-        Ok(proof)
+        Ok(BlockProof::from_proven(&proven))
     }
 
     fn describe(&self) -> String {

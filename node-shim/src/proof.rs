@@ -1,34 +1,27 @@
 //! The interim block proof: every Groth16 proof of a block's proof tree, and its encoding for the L1 verifier.
 //!
-//! The tree is the engine's (`sidecar_engine::block::layout`): each tx's public calls as VM / kernel pairs, one
-//! base rollup per tx (padding included), merges pairing left to right with an odd last node carried up, and the
-//! root over the final two. It is fully determined by `calls_per_tx`, which the L1 takes from the block header;
-//! `BatchVerifier.sol` derives the same node ids and enforces the same linkage (`LinkSet`). Words are big-endian
-//! uint256 (the engine's `l1` encoding): a proof is `A(2) B(4, imaginary part first) C(2)`, a key
-//! `α(2) β(4) γ(4) δ(4) IC(2 each)`. Key slot of a circuit = its index in [`CircuitKind::ALL`].
+//! The tree is the circuits crate's (`sidecar_circuits::tree::tree_for_calls`): each tx's public calls as VM /
+//! kernel pairs, one base rollup per tx (padding included), merges pairing left to right with an odd last node
+//! carried up, and the root over the final two. It is fully determined by `calls_per_tx`, which the L1 takes from
+//! the block header; `BatchVerifier.sol` derives the same node ids and enforces the same linkage (`LinkSet`). Words
+//! are big-endian uint256 (`sidecar_groth16::evm`): a proof is `A(2) B(4, imaginary part first) C(2)`, a key
+//! `α(2) β(4) γ(4) δ(4) IC(2 each)`. Key slot of a circuit = [`CircuitKind::slot`].
 
 use crate::error::{NodeError, Result};
 use alloy::primitives::{Address, B256, U256};
 use ark_bn254::{Bn254, Fr};
 use ark_ff::PrimeField;
-use ark_groth16::{Groth16, Proof, VerifyingKey};
-use ark_snark::SNARK;
-use sidecar_engine::block::{
-    LinkSet, TreeNode, field_be, key_be, kind_from_name, layout_for_calls, load_keys, load_proof,
-    proof_be, read_manifest,
-};
+use ark_groth16::Proof;
+use sidecar_circuits::public_input_len;
+use sidecar_circuits::tree::{TreeNode, tree_for_calls};
+use sidecar_engine::block::{NodeProof, ProvenBlock, read_bundle, verify_tree};
+use sidecar_groth16::VerifyingKey;
+use sidecar_groth16::evm::{field_be, key_be, proof_be};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use sidecar_circuits::CircuitKind;
 pub use sidecar_circuits::rollup::RootPublicInputs;
-
-/// Key slot of `kind` (its index in [`CircuitKind::ALL`]).
-pub fn key_slot(kind: CircuitKind) -> usize {
-    CircuitKind::ALL
-        .iter()
-        .position(|k| *k == kind)
-        .expect("ALL lists every kind")
-}
 
 /// One proof of the tree with its circuit and public inputs.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +31,7 @@ pub struct TreeProof {
     pub public_inputs: Vec<Fr>,
 }
 
-/// All proofs of one block, in the engine's node order (see the module note).
+/// All proofs of one block, in the tree's node order (see the module note).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockProof {
     /// Public calls of each base rollup's tx (padding txs included).
@@ -47,9 +40,18 @@ pub struct BlockProof {
 }
 
 /// Verifying keys of the five circuits, by key slot.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct BlockVerifyingKeys {
-    keys: [VerifyingKey<Bn254>; 5],
+    keys: [VerifyingKey; 5],
+}
+
+impl PartialEq for BlockVerifyingKeys {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys
+            .iter()
+            .zip(&other.keys)
+            .all(|(a, b)| a.inner() == b.inner())
+    }
 }
 
 /// A block proof as the contract takes it: 8 words per node, then every node's inputs concatenated.
@@ -75,7 +77,7 @@ pub fn fr_from_address(address: Address) -> Fr {
 }
 
 /// Flat Solidity layout of a verifying key.
-pub fn encode_vk(vk: &VerifyingKey<Bn254>) -> Vec<U256> {
+pub fn encode_vk(vk: &ark_groth16::VerifyingKey<Bn254>) -> Vec<U256> {
     key_be(vk).into_iter().map(U256::from_be_bytes).collect()
 }
 
@@ -89,111 +91,86 @@ fn malformed(msg: String) -> NodeError {
 }
 
 impl BlockVerifyingKeys {
-    /// Keys of the public VM, public kernel, base, merge and root circuits.
-    pub fn new(
-        vm: VerifyingKey<Bn254>,
-        kernel: VerifyingKey<Bn254>,
-        base: VerifyingKey<Bn254>,
-        merge: VerifyingKey<Bn254>,
-        root: VerifyingKey<Bn254>,
-    ) -> Self {
-        Self {
-            keys: [vm, kernel, base, merge, root],
-        }
+    /// Keys by slot (public VM, public kernel, base, merge, root).
+    pub fn new(keys: [VerifyingKey; 5]) -> Self {
+        Self { keys }
     }
 
-    /// The keys shipped in a prove-block bundle (SHA-256 checked). A bundle only carries the keys of the circuits
-    /// it uses, so the block must have public calls.
-    pub fn from_bundle(dir: &Path) -> Result<Self> {
-        let m = read_manifest(dir)?;
-        let mut keys = load_keys(dir, &m)?;
-        let mut take = |kind: CircuitKind| {
-            keys.remove(kind.name())
-                .map(|k| k.inner().clone())
-                .ok_or_else(|| {
-                    malformed(format!(
-                        "{} has no {} key (a block without public calls ships none)",
-                        dir.display(),
-                        kind.name()
-                    ))
-                })
+    /// The keys of a proven block; it only carries the keys of the circuits it uses, so the block must have
+    /// public calls.
+    pub fn from_proven(block: &ProvenBlock) -> Result<Self> {
+        let take = |kind: CircuitKind| {
+            block.keys.get(&kind).cloned().ok_or_else(|| {
+                malformed(format!(
+                    "the block has no {} key (a block without public calls ships none)",
+                    kind.name()
+                ))
+            })
         };
-        let [vm, kernel, base, merge, root] = CircuitKind::ALL.map(&mut take);
-        Ok(Self::new(vm?, kernel?, base?, merge?, root?))
+        let [vm, kernel, base, merge, root] = CircuitKind::ALL.map(take);
+        Ok(Self::new([vm?, kernel?, base?, merge?, root?]))
+    }
+
+    /// The keys shipped in a prove-block bundle (SHA-256 checked); see [`Self::from_proven`].
+    pub fn from_bundle(dir: &Path) -> Result<Self> {
+        Self::from_proven(&read_bundle(dir, None)?)
     }
 
     /// Key of `kind`.
-    pub fn get(&self, kind: CircuitKind) -> &VerifyingKey<Bn254> {
-        &self.keys[key_slot(kind)]
+    pub fn get(&self, kind: CircuitKind) -> &ark_groth16::VerifyingKey<Bn254> {
+        self.keys[kind.slot()].inner()
     }
 
     /// Public inputs of `kind`'s circuit.
     pub fn num_inputs(&self, kind: CircuitKind) -> usize {
-        self.get(kind).gamma_abc_g1.len().saturating_sub(1)
+        self.keys[kind.slot()].num_public_inputs()
+    }
+
+    /// The keys by kind.
+    pub fn by_kind(&self) -> BTreeMap<CircuitKind, VerifyingKey> {
+        CircuitKind::ALL
+            .into_iter()
+            .map(|k| (k, self.keys[k.slot()].clone()))
+            .collect()
     }
 
     /// The contract's constructor argument `keys`, by slot.
     pub fn encode(&self) -> [Vec<U256>; 5] {
-        self.keys.each_ref().map(encode_vk)
+        self.keys.each_ref().map(|k| encode_vk(k.inner()))
     }
 }
 
 impl BlockProof {
-    /// Reads a prove-block bundle (proof files checked against each other). Its tree must be the one its
-    /// `calls_per_tx` derives.
-    pub fn from_bundle(dir: &Path) -> Result<Self> {
-        let m = read_manifest(dir)?;
-        let is = |n: &&sidecar_engine::block::ManifestNode, k: CircuitKind| n.node.kind == k.name();
-        let bases = m
-            .nodes
-            .iter()
-            .filter(|n| is(n, CircuitKind::BaseRollup))
-            .count();
-        let mut calls_per_tx = vec![0usize; bases];
-        for n in m.nodes.iter().filter(|n| is(n, CircuitKind::PublicKernel)) {
-            match n.node.tx.and_then(|t| calls_per_tx.get_mut(t)) {
-                Some(c) => *c += 1,
-                None => {
-                    return Err(malformed(format!(
-                        "node {}: kernel of no base's tx",
-                        n.node.id
-                    )));
-                }
-            }
-        }
-        let nodes = m
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                Ok(TreeProof {
-                    kind: kind_from_name(&n.node.kind)?,
-                    proof: load_proof(dir, &m, i)?.0,
-                    public_inputs: n.public_inputs.clone(),
+    /// The proofs of a block proven in memory, in node order.
+    pub fn from_proven(block: &ProvenBlock) -> Self {
+        Self {
+            calls_per_tx: block.calls_per_tx(),
+            nodes: block
+                .nodes
+                .iter()
+                .zip(&block.proofs)
+                .map(|(n, p)| TreeProof {
+                    kind: n.kind,
+                    proof: p.proof.0.clone(),
+                    public_inputs: p.public_inputs.clone(),
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let tree: Vec<TreeNode> = m.nodes.iter().map(|n| n.node.clone()).collect();
-        if layout_for_calls(&calls_per_tx)? != tree {
-            return Err(malformed(format!(
-                "{}: tree is not the one derived from calls per tx {calls_per_tx:?}",
-                dir.display()
-            )));
+                .collect(),
         }
-        Ok(Self {
-            calls_per_tx,
-            nodes,
-        })
+    }
+
+    /// Reads a prove-block bundle (proof files checked against each other).
+    pub fn from_bundle(dir: &Path) -> Result<Self> {
+        Ok(Self::from_proven(&read_bundle(dir, None)?))
     }
 
     /// The tree derived from `calls_per_tx`.
     pub fn tree(&self) -> Result<Vec<TreeNode>> {
-        Ok(layout_for_calls(&self.calls_per_tx)?)
+        tree_for_calls(&self.calls_per_tx).map_err(|e| malformed(e.to_string()))
     }
 
-    /// Checks node count, kinds and input widths against the tree derived from `calls_per_tx` and `vks`, and
-    /// every linkage rule of the tree. The contract performs the same checks.
-    pub fn check_shape(&self, vks: &BlockVerifyingKeys) -> Result<()> {
+    /// Checks node count, kinds and input widths against the tree derived from `calls_per_tx` and `vks` (the
+    /// contract's checks before any pairing); returns the tree.
+    pub fn check_shape(&self, vks: &BlockVerifyingKeys) -> Result<Vec<TreeNode>> {
         let tree = self.tree()?;
         if tree.len() != self.nodes.len() {
             return Err(malformed(format!(
@@ -203,45 +180,38 @@ impl BlockProof {
             )));
         }
         for (i, (t, node)) in tree.iter().zip(&self.nodes).enumerate() {
-            if node.kind.name() != t.kind {
+            if node.kind != t.kind {
                 return Err(malformed(format!(
                     "node {i} is a {}, the tree has a {}",
                     node.kind.name(),
-                    t.kind
+                    t.kind.name()
                 )));
             }
             let want = vks.num_inputs(node.kind);
-            if node.public_inputs.len() != want {
+            if node.public_inputs.len() != want || want != public_input_len(node.kind) {
                 return Err(malformed(format!(
                     "node {i} has {} public inputs, its circuit {want}",
                     node.public_inputs.len()
                 )));
             }
         }
-        let inputs: Vec<Vec<Fr>> = self.nodes.iter().map(|n| n.public_inputs.clone()).collect();
-        LinkSet::build(&tree)?.check(&inputs)?;
-        Ok(())
+        Ok(tree)
     }
 
-    /// Shape and linkage ([`BlockProof::check_shape`]; an error if broken), then every proof with ark-groth16:
-    /// `Ok(false)` if any pairing check fails. The native reference for the L1 batch check.
-    pub fn verify_native(&self, vks: &BlockVerifyingKeys) -> Result<bool> {
-        self.check_shape(vks)?;
-        let prepared = CircuitKind::ALL.map(|k| {
-            Groth16::<Bn254>::process_vk(vks.get(k)).map_err(|e| malformed(e.to_string()))
-        });
-        for node in &self.nodes {
-            let pvk = prepared[key_slot(node.kind)]
-                .as_ref()
-                .map_err(|e| malformed(e.to_string()))?;
-            let ok =
-                Groth16::<Bn254>::verify_with_processed_vk(pvk, &node.public_inputs, &node.proof)
-                    .map_err(|e| malformed(e.to_string()))?;
-            if !ok {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+    /// The native reference for the L1 batch check: shape ([`BlockProof::check_shape`]), then every proof and
+    /// every linkage rule of the tree (`sidecar_engine::block::verify_tree`). `Err` names what fails.
+    pub fn verify_native(&self, vks: &BlockVerifyingKeys) -> Result<()> {
+        let tree = self.check_shape(vks)?;
+        let proofs: Vec<NodeProof> = self
+            .nodes
+            .iter()
+            .map(|n| NodeProof {
+                proof: sidecar_groth16::Proof(n.proof.clone()),
+                public_inputs: n.public_inputs.clone(),
+            })
+            .collect();
+        verify_tree(&tree, &proofs, &vks.by_kind())?;
+        Ok(())
     }
 
     /// The root rollup's public inputs (see [`RootPublicInputs`]).

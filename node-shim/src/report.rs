@@ -1,6 +1,6 @@
 //! What happened in a slot, for tests and for `sidecar node` output.
 
-use crate::driver::Fault;
+use crate::faults::Fault;
 use alloy::primitives::{Address, U256};
 use ark_bn254::Fr;
 use std::fmt;

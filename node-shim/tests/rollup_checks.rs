@@ -11,7 +11,8 @@ use sidecar_circuits::Preset;
 use sidecar_kernels::Cpu;
 use sidecar_node_shim::contracts::Rollup;
 use sidecar_node_shim::deploy::{send, view};
-use sidecar_node_shim::driver::{submit_call, swap_bases, tamper_proof};
+use sidecar_node_shim::driver::submit_call;
+use sidecar_node_shim::faults::{swap_bases, tamper_proof};
 use sidecar_node_shim::proof::{RootPublicInputs as R, field_word, fr_from_word};
 use sidecar_node_shim::{
     BlockData, BlockHeader, BlockProof, BlockProver, BlockRequest, CircuitKind, Devchain,
@@ -65,7 +66,7 @@ fn root_inputs_and_header_are_bound_to_l1_truth() {
     };
     let good = prover.prove_block(&request).unwrap();
     let vks = prover.verifying_keys();
-    assert!(good.verify_native(vks).unwrap());
+    good.verify_native(vks).unwrap();
     let foreign = prover
         .prove_block(&BlockRequest {
             prover: watcher,
@@ -73,7 +74,7 @@ fn root_inputs_and_header_are_bound_to_l1_truth() {
         })
         .unwrap();
     assert!(
-        foreign.verify_native(vks).unwrap(),
+        foreign.verify_native(vks).is_ok(),
         "a valid proof, but naming the watcher"
     );
 
@@ -101,7 +102,7 @@ fn root_inputs_and_header_are_bound_to_l1_truth() {
         R::COINBASE,
     ] {
         let bad = bump_root(&good, i);
-        assert!(!bad.verify_native(vks).unwrap(), "root input {i}: native");
+        assert!(bad.verify_native(vks).is_err(), "root input {i}: native");
         let r = reason(submit(&mut node, &header, &bad));
         assert!(
             r.starts_with("PublicInputMismatch") && r.contains(&format!("index: {i},")),

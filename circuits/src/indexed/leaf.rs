@@ -3,10 +3,9 @@
 use ark_bn254::Fr;
 use ark_ff::Zero;
 use ark_r1cs_std::fields::fp::FpVar;
-use ark_r1cs_std::prelude::*;
-use ark_relations::gr1cs::{Namespace, SynthesisError};
-use core::borrow::Borrow;
+use ark_relations::gr1cs::SynthesisError;
 
+use crate::gadgets::var_struct;
 use crate::poseidon::{hash, hash_var};
 
 /// One leaf: a key, the next larger key in the tree (0 = none), that key's leaf index, and the
@@ -65,21 +64,9 @@ impl IndexedLeafVar {
     }
 }
 
-impl AllocVar<IndexedLeaf, Fr> for IndexedLeafVar {
-    fn new_variable<T: Borrow<IndexedLeaf>>(
-        cs: impl Into<Namespace<Fr>>,
-        f: impl FnOnce() -> Result<T, SynthesisError>,
-        mode: AllocationMode,
-    ) -> Result<Self, SynthesisError> {
-        let cs = cs.into().cs();
-        let l = f().map(|l| *l.borrow());
-        let field =
-            |g: fn(&IndexedLeaf) -> Fr| FpVar::new_variable(cs.clone(), || l.map(|l| g(&l)), mode);
-        Ok(Self {
-            key: field(|l| l.key)?,
-            next_key: field(|l| l.next_key)?,
-            next_index: field(|l| Fr::from(l.next_index))?,
-            value: field(|l| l.value)?,
-        })
-    }
-}
+var_struct!(IndexedLeaf => IndexedLeafVar {
+    key: FpVar<Fr> = |l: &IndexedLeaf| l.key,
+    next_key: FpVar<Fr> = |l: &IndexedLeaf| l.next_key,
+    next_index: FpVar<Fr> = |l: &IndexedLeaf| Fr::from(l.next_index),
+    value: FpVar<Fr> = |l: &IndexedLeaf| l.value,
+});

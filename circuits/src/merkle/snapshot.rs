@@ -2,9 +2,8 @@
 
 use ark_bn254::Fr;
 use ark_r1cs_std::fields::fp::FpVar;
-use ark_r1cs_std::prelude::*;
-use ark_relations::gr1cs::{Namespace, SynthesisError};
-use core::borrow::Borrow;
+
+use crate::gadgets::var_struct;
 
 /// Root and next free leaf index of one tree (append-only and indexed trees fill leaves left to
 /// right).
@@ -37,25 +36,9 @@ impl TreeSnapshotVar {
     pub fn to_fields(&self) -> Vec<FpVar<Fr>> {
         vec![self.root.clone(), self.next_index.clone()]
     }
-
-    /// Enforces equality of both fields.
-    pub fn enforce_equal(&self, other: &Self) -> Result<(), SynthesisError> {
-        self.root.enforce_equal(&other.root)?;
-        self.next_index.enforce_equal(&other.next_index)
-    }
 }
 
-impl AllocVar<TreeSnapshot, Fr> for TreeSnapshotVar {
-    fn new_variable<T: Borrow<TreeSnapshot>>(
-        cs: impl Into<Namespace<Fr>>,
-        f: impl FnOnce() -> Result<T, SynthesisError>,
-        mode: AllocationMode,
-    ) -> Result<Self, SynthesisError> {
-        let cs = cs.into().cs();
-        let v = f().map(|v| *v.borrow());
-        Ok(Self {
-            root: FpVar::new_variable(cs.clone(), || v.map(|v| v.root), mode)?,
-            next_index: FpVar::new_variable(cs, || v.map(|v| Fr::from(v.next_index)), mode)?,
-        })
-    }
-}
+var_struct!(TreeSnapshot => TreeSnapshotVar {
+    root: FpVar<Fr> = |s: &TreeSnapshot| s.root,
+    next_index: FpVar<Fr> = |s: &TreeSnapshot| Fr::from(s.next_index),
+} + enforce_equal);

@@ -111,6 +111,19 @@ impl BaseRollupWitness {
             .expect("an empty tx applies to the genesis state")
     }
 
+    /// Applies two padding txs to `state`; returns their outputs (the children of the merge and
+    /// root circuits' blank witnesses).
+    pub(crate) fn blank_pair(state: &mut WorldState) -> (RollupOutputs, RollupOutputs) {
+        let empty = ProcessedTx::padding();
+        let mut out = [RollupOutputs::default(); 2];
+        for o in &mut out {
+            *o = Self::build(state, &empty)
+                .expect("padding txs apply to genesis")
+                .outputs();
+        }
+        (out[0], out[1])
+    }
+
     /// The public inputs, in [`BasePublicInputs`] order.
     pub fn public_inputs(&self) -> Vec<Fr> {
         let mut f = self.outputs().to_fields();

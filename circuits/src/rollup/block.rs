@@ -1,9 +1,7 @@
-//! Building every rollup witness of a block, in proving order.
-//!
-//! Shape: one base per tx; while more than two nodes remain, consecutive pairs are merged left
-//! to right and an odd last node is carried up unchanged; the root takes the final two. A block
-//! with fewer than two txs is padded with empty txs (no effects, no fee), whose bases still
-//! append empty subtrees (so every tx moves the trees' next indices by the per-tx maxima).
+//! Building every rollup witness of a block, in proving order, on the tree rule's shape
+//! ([`rollup_shape`]). A block with fewer than two txs is padded with empty txs
+//! (no effects, no fee), whose bases still append empty subtrees (so every tx moves the trees'
+//! next indices by the per-tx maxima).
 
 use ark_bn254::Fr;
 
@@ -12,41 +10,20 @@ use super::header::GlobalVariables;
 use super::merge::MergeRollupWitness;
 use super::outputs::RollupOutputs;
 use super::root::RootRollupWitness;
+use super::shape::{ProofNode, rollup_shape};
 use crate::effects::ProcessedTx;
 use crate::state::WorldState;
-use crate::{Error, Preset, Result};
+use crate::{Error, Result};
 
-/// A node of the proof tree below the root.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProofNode {
-    /// `bases[i]`.
-    Base(usize),
-    /// `merges[i]`.
-    Merge(usize),
-}
-
-/// A merge with the nodes it consumes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MergeNode {
-    /// The witness.
-    pub witness: MergeRollupWitness,
-    /// Left child.
-    pub left: ProofNode,
-    /// Right child.
-    pub right: ProofNode,
-}
-
-/// Every rollup witness of one block; merges are listed children-first.
+/// Every rollup witness of one block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockWitnesses {
     /// One per tx (padding txs included), in tx order.
     pub bases: Vec<BaseRollupWitness>,
-    /// Merges in an order where children precede parents.
-    pub merges: Vec<MergeNode>,
+    /// One per merge of [`rollup_shape`]`(bases.len())`, in its order (children first).
+    pub merges: Vec<MergeRollupWitness>,
     /// The root.
     pub root: RootRollupWitness,
-    /// The root's children.
-    pub root_children: (ProofNode, ProofNode),
 }
 
 /// Applies `txs` (then the messages and the new header) to `state` and returns the witnesses.
@@ -73,33 +50,23 @@ pub fn build_block(
         })?;
         bases.push(w);
     }
-    let mut merges = Vec::new();
-    let mut level: Vec<(ProofNode, RollupOutputs)> = bases
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (ProofNode::Base(i), b.outputs()))
-        .collect();
-    while level.len() > 2 {
-        let mut next = Vec::with_capacity(level.len().div_ceil(2));
-        for pair in level.chunks(2) {
-            if let [(ln, lo), (rn, ro)] = pair {
-                let witness = MergeRollupWitness::build(*lo, *ro)?;
-                next.push((ProofNode::Merge(merges.len()), witness.outputs()));
-                merges.push(MergeNode {
-                    witness,
-                    left: *ln,
-                    right: *rn,
-                });
-            } else {
-                next.push(pair[0]);
-            }
+    let shape = rollup_shape(bases.len())?;
+    let mut merges: Vec<MergeRollupWitness> = Vec::with_capacity(shape.merges.len());
+    let outputs = |n: ProofNode, merges: &[MergeRollupWitness]| -> RollupOutputs {
+        match n {
+            ProofNode::Base(t) => bases[t].outputs(),
+            ProofNode::Merge(k) => merges[k].outputs(),
         }
-        level = next;
+    };
+    for [l, r] in shape.merges {
+        let w = MergeRollupWitness::build(outputs(l, &merges), outputs(r, &merges))?;
+        merges.push(w);
     }
+    let [l, r] = shape.root;
     let root = RootRollupWitness::build(
         &mut s,
-        level[0].1,
-        level[1].1,
+        outputs(l, &merges),
+        outputs(r, &merges),
         l1_to_l2_msgs,
         global,
         prover_id,
@@ -109,23 +76,5 @@ pub fn build_block(
         bases,
         merges,
         root,
-        root_children: (level[0].0, level[1].0),
     })
-}
-
-/// Applies two empty txs to `state` and returns their base outputs.
-pub(crate) fn apply_blank_children(state: &mut WorldState) -> (RollupOutputs, RollupOutputs) {
-    let empty = ProcessedTx::padding();
-    let mut out = [RollupOutputs::default(); 2];
-    for o in &mut out {
-        *o = BaseRollupWitness::build(state, &empty)
-            .expect("empty txs apply to genesis")
-            .outputs();
-    }
-    (out[0], out[1])
-}
-
-/// Outputs of two empty txs on the genesis state of `preset`.
-pub(crate) fn blank_children(preset: &Preset) -> (RollupOutputs, RollupOutputs) {
-    apply_blank_children(&mut WorldState::genesis(preset))
 }

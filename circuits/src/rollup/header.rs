@@ -13,7 +13,7 @@ use ark_relations::gr1cs::SynthesisError;
 
 use crate::merkle::{TreeSnapshot, TreeSnapshotVar};
 use crate::poseidon::{hash_many, hash_many_var};
-use crate::state::{PartialStateReference, PartialStateReferenceVar, StateReference};
+use crate::state::reference::{PartialStateReference, PartialStateReferenceVar, StateReference};
 
 /// Block-level values chosen by the sequencer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -52,7 +52,9 @@ impl MergeRollupWitness {
 
     /// A valid witness: two consecutive empty txs from genesis.
     pub fn blank(preset: &Preset) -> Self {
-        let (left, right) = super::block::blank_children(preset);
+        let (left, right) = super::base::BaseRollupWitness::blank_pair(
+            &mut crate::state::WorldState::genesis(preset),
+        );
         Self { left, right }
     }
 }

@@ -20,12 +20,13 @@ pub mod merge;
 pub mod messages;
 mod outputs;
 pub mod root;
+mod shape;
 
 pub use base::{
     BaseInputsVar, BaseOutputsVar, BasePublicInputs, BaseRollupCircuit, BaseRollupWitness,
     base_rollup_gadget,
 };
-pub use block::{BlockWitnesses, ProofNode, build_block};
+pub use block::{BlockWitnesses, build_block};
 pub use header::{BlockHeader, BlockHeaderVar, GlobalVariables};
 pub use merge::{MergePublicInputs, MergeRollupCircuit, MergeRollupWitness, merge_rollup_gadget};
 pub use messages::{L1ToL2Message, in_hash, padded_batch};
@@ -34,3 +35,4 @@ pub use root::{
     RootInputsVar, RootOutputsVar, RootPublicInputs, RootRollupCircuit, RootRollupWitness,
     root_rollup_gadget,
 };
+pub use shape::{ProofNode, RollupShape, rollup_shape};

@@ -2,10 +2,9 @@
 
 use ark_bn254::Fr;
 use ark_r1cs_std::fields::fp::FpVar;
-use ark_r1cs_std::prelude::*;
-use ark_relations::gr1cs::{Namespace, SynthesisError};
-use core::borrow::Borrow;
+use ark_relations::gr1cs::SynthesisError;
 
+use crate::gadgets::var_struct;
 use crate::poseidon::{hash2, hash2_var};
 use crate::state::{PartialStateReference, PartialStateReferenceVar};
 
@@ -77,29 +76,11 @@ impl RollupOutputsVar {
             out_hash: hash2_var(&left.out_hash, &right.out_hash)?,
         })
     }
-
-    /// Enforces equality of all 14 elements.
-    pub fn enforce_equal(&self, other: &Self) -> Result<(), SynthesisError> {
-        self.start.enforce_equal(&other.start)?;
-        self.end.enforce_equal(&other.end)?;
-        self.fee.enforce_equal(&other.fee)?;
-        self.out_hash.enforce_equal(&other.out_hash)
-    }
 }
 
-impl AllocVar<RollupOutputs, Fr> for RollupOutputsVar {
-    fn new_variable<T: Borrow<RollupOutputs>>(
-        cs: impl Into<Namespace<Fr>>,
-        f: impl FnOnce() -> Result<T, SynthesisError>,
-        mode: AllocationMode,
-    ) -> Result<Self, SynthesisError> {
-        let cs = cs.into().cs();
-        let v = f().map(|v| *v.borrow());
-        Ok(Self {
-            start: PartialStateReferenceVar::new_variable(cs.clone(), || v.map(|v| v.start), mode)?,
-            end: PartialStateReferenceVar::new_variable(cs.clone(), || v.map(|v| v.end), mode)?,
-            fee: FpVar::new_variable(cs.clone(), || v.map(|v| v.fee), mode)?,
-            out_hash: FpVar::new_variable(cs, || v.map(|v| v.out_hash), mode)?,
-        })
-    }
-}
+var_struct!(RollupOutputs => RollupOutputsVar {
+    start: PartialStateReferenceVar = |o: &RollupOutputs| o.start,
+    end: PartialStateReferenceVar = |o: &RollupOutputs| o.end,
+    fee: FpVar<Fr> = |o: &RollupOutputs| o.fee,
+    out_hash: FpVar<Fr> = |o: &RollupOutputs| o.out_hash,
+} + enforce_equal);

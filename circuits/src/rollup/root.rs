@@ -138,7 +138,7 @@ impl RootRollupWitness {
     /// A valid witness of the preset's shape: a block of two empty txs on genesis.
     pub fn blank(preset: &Preset) -> Self {
         let mut state = WorldState::genesis(preset);
-        let (left, right) = super::block::apply_blank_children(&mut state);
+        let (left, right) = super::base::BaseRollupWitness::blank_pair(&mut state);
         let global = GlobalVariables {
             block_number: 1,
             ..GlobalVariables::default()

@@ -9,11 +9,15 @@ use ark_ff::Zero;
 use super::view::CallView;
 use crate::effects::{ProcessedTx, TxEffects};
 use crate::kernel::{KernelCircuit, KernelState};
-use crate::rollup::{BaseRollupWitness, BlockWitnesses, GlobalVariables, build_block};
+use crate::rollup::{
+    BaseRollupCircuit, BaseRollupWitness, BlockWitnesses, GlobalVariables, MergeRollupCircuit,
+    RootRollupCircuit, build_block,
+};
 use crate::state::WorldState;
+use crate::tree::{BlockTree, tree_for_calls};
 use crate::tx::{ContractRegistry, Tx};
 use crate::vm::VmCircuit;
-use crate::{Error, Result};
+use crate::{AnyCircuit, Error, Result};
 
 /// The public part of one tx, proven as a chain: `vms[i]` is linked to `kernels[i]`.
 #[derive(Clone, Debug)]
@@ -33,6 +37,36 @@ pub struct SimulatedBlock {
     pub txs: Vec<TxWitnesses>,
     /// Base, merge and root witnesses with the tree layout.
     pub rollup: BlockWitnesses,
+}
+
+impl SimulatedBlock {
+    /// The block's proof tree ([`tree_for_calls`] of its calls per tx) with every witness in
+    /// node order.
+    pub fn into_tree(self) -> Result<BlockTree> {
+        let r = self.rollup;
+        let calls: Vec<usize> = (0..r.bases.len())
+            .map(|t| self.txs.get(t).map_or(0, |w| w.vms.len()))
+            .collect();
+        let nodes = tree_for_calls(&calls)?;
+        let mut circuits = Vec::with_capacity(nodes.len());
+        for t in self.txs {
+            for (vm, kernel) in t.vms.into_iter().zip(t.kernels) {
+                circuits.extend([AnyCircuit::Vm(vm), AnyCircuit::Kernel(kernel)]);
+            }
+        }
+        circuits.extend(
+            r.bases
+                .into_iter()
+                .map(|witness| AnyCircuit::Base(BaseRollupCircuit { witness })),
+        );
+        circuits.extend(
+            r.merges
+                .into_iter()
+                .map(|witness| AnyCircuit::Merge(MergeRollupCircuit { witness })),
+        );
+        circuits.push(AnyCircuit::Root(RootRollupCircuit { witness: r.root }));
+        BlockTree::new(nodes, circuits)
+    }
 }
 
 fn invalid(index: usize, reason: impl ToString) -> Error {

@@ -7,7 +7,7 @@
 //! state untouched. [`WorldState::save`] / [`WorldState::open`] persist it (see [`persist`]).
 
 pub mod persist;
-mod reference;
+pub mod reference;
 
 pub use reference::{PartialStateReference, PartialStateReferenceVar, StateReference};
 

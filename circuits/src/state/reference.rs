@@ -2,10 +2,8 @@
 
 use ark_bn254::Fr;
 use ark_r1cs_std::fields::fp::FpVar;
-use ark_r1cs_std::prelude::*;
-use ark_relations::gr1cs::{Namespace, SynthesisError};
-use core::borrow::Borrow;
 
+use crate::gadgets::var_struct;
 use crate::merkle::{TreeSnapshot, TreeSnapshotVar};
 
 /// The trees a tx writes: note hash, nullifier, public data (what base and merge rollups carry).
@@ -71,27 +69,10 @@ impl PartialStateReferenceVar {
             .flat_map(|t| t.to_fields())
             .collect()
     }
-
-    /// Enforces equality of all six elements.
-    pub fn enforce_equal(&self, other: &Self) -> Result<(), SynthesisError> {
-        self.note_hash.enforce_equal(&other.note_hash)?;
-        self.nullifier.enforce_equal(&other.nullifier)?;
-        self.public_data.enforce_equal(&other.public_data)
-    }
 }
 
-impl AllocVar<PartialStateReference, Fr> for PartialStateReferenceVar {
-    fn new_variable<T: Borrow<PartialStateReference>>(
-        cs: impl Into<Namespace<Fr>>,
-        f: impl FnOnce() -> Result<T, SynthesisError>,
-        mode: AllocationMode,
-    ) -> Result<Self, SynthesisError> {
-        let cs = cs.into().cs();
-        let v = f().map(|v| *v.borrow());
-        Ok(Self {
-            note_hash: TreeSnapshotVar::new_variable(cs.clone(), || v.map(|v| v.note_hash), mode)?,
-            nullifier: TreeSnapshotVar::new_variable(cs.clone(), || v.map(|v| v.nullifier), mode)?,
-            public_data: TreeSnapshotVar::new_variable(cs, || v.map(|v| v.public_data), mode)?,
-        })
-    }
-}
+var_struct!(PartialStateReference => PartialStateReferenceVar {
+    note_hash: TreeSnapshotVar = |r: &PartialStateReference| r.note_hash,
+    nullifier: TreeSnapshotVar = |r: &PartialStateReference| r.nullifier,
+    public_data: TreeSnapshotVar = |r: &PartialStateReference| r.public_data,
+} + enforce_equal);

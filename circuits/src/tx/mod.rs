@@ -15,7 +15,6 @@ use ark_bn254::Fr;
 use ark_ff::AdditiveGroup;
 use serde::{Deserialize, Serialize};
 
-use crate::effects::TxEffects;
 use crate::poseidon::hash_many;
 use crate::vm::calldata_hash;
 use crate::{Error, Preset, Result};
@@ -100,17 +99,6 @@ impl Tx {
             }
         }
         Ok(v)
-    }
-
-    /// What the tx inserts when it makes no public call: its private note hashes, nullifiers
-    /// and fee, and no public data write (public data is written only by public execution).
-    pub fn private_effects(&self) -> TxEffects {
-        TxEffects {
-            note_hashes: self.note_hashes.clone(),
-            nullifiers: self.nullifiers.clone(),
-            public_data_writes: Vec::new(),
-            fee: self.fee,
-        }
     }
 
     /// The empty tx (no effects, no calls, no fee) that pads a block to its minimum size.

@@ -12,7 +12,7 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, Synthesis
 use super::commit::{VmOutputs, VmOutputsVar, padded_calldata};
 use super::interp::{Execution, Replay, Row, Storage, execute};
 use super::isa::{Bytecode, Instruction, NUM_REGS, Opcode};
-use super::trace::enforce_trace;
+use super::trace::{TraceWitness, enforce_trace};
 use crate::poseidon::{hash_many, hash_many_var};
 use crate::{BlockCircuit, CircuitKind, Preset, Result};
 
@@ -120,7 +120,13 @@ impl ConstraintSynthesizer<Fr> for VmCircuit {
         hash_many_var(&words)?.enforce_equal(&bytecode_hash)?;
         hash_many_var(&calldata)?.enforce_equal(&calldata_hash)?;
         let out = VmOutputsVar::alloc(cs.clone(), &self.preset, &self.outputs)?;
-        let counts = enforce_trace(&cs, &self, &words, &calldata, &out)?;
+        let trace = TraceWitness {
+            preset: &self.preset,
+            words: &self.words,
+            rows: &self.rows,
+            outputs: &self.outputs,
+        };
+        let counts = enforce_trace(&cs, &trace, &words, &calldata, &out)?;
         out.hash([&counts[0], &counts[1], &counts[2]])?
             .enforce_equal(&outputs_hash)
     }

@@ -13,9 +13,10 @@ use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 
-use super::circuit::VmCircuit;
-use super::commit::VmOutputsVar;
+use super::commit::{VmOutputs, VmOutputsVar};
+use super::interp::Row;
 use super::isa::{CMP_BITS, Instruction, NUM_REGS, Opcode};
+use crate::Preset;
 use crate::gadgets::LogCursor;
 
 /// Low 128 bits of `x` (callers only use it on values known to be small).
@@ -70,17 +71,25 @@ fn dot(sel: &[FpVar<Fr>], vals: &[FpVar<Fr>]) -> FpVar<Fr> {
         .fold(FpVar::zero(), |a, (s, v)| a + s * v)
 }
 
-/// Enforces that the witness rows of `w` (padded to `vm_max_steps`) are an execution of
-/// `words` on `calldata` ending in `return`, whose logs are exactly `out`. Native values come
-/// from `w`. Returns the three log counts.
+/// The native values behind a trace: the preset, the padded bytecode words, the machine state
+/// before each row (padded to `vm_max_steps`) and the call's logs.
+pub(crate) struct TraceWitness<'a> {
+    pub preset: &'a Preset,
+    pub words: &'a [Fr],
+    pub rows: &'a [Row],
+    pub outputs: &'a VmOutputs,
+}
+
+/// Enforces that the witness rows of `w` are an execution of `words` on `calldata` ending in
+/// `return`, whose logs are exactly `out`. Returns the three log counts.
 pub(crate) fn enforce_trace(
     cs: &ConstraintSystemRef<Fr>,
-    w: &VmCircuit,
+    w: &TraceWitness<'_>,
     words: &[FpVar<Fr>],
     calldata: &[FpVar<Fr>],
     out: &VmOutputsVar,
 ) -> Result<[FpVar<Fr>; 3], SynthesisError> {
-    let (preset, word_values, rows) = (&w.preset, &w.words, &w.rows);
+    let (preset, word_values, rows) = (w.preset, w.words, w.rows);
     let access_values: Vec<Fr> = w.outputs.accesses.iter().map(|a| a.value).collect();
     let one = FpVar::Constant(Fr::ONE);
     let zero = FpVar::<Fr>::zero();

@@ -1,10 +1,9 @@
 //! The proof bundle on disk.
 //!
 //! ```text
-//! DIR/manifest.json      preset, header, block outputs, keys (file + sha256), every node:
-//!                        kind, tx/call, children, public inputs (0x hex), proof files
+//! DIR/manifest.json      preset, header, block outputs, L1→L2 messages, keys (file + sha256),
+//!                        every node: kind, tx/call, children, public inputs (0x hex), proof files
 //! DIR/summary.json       counts, times and peak memory per circuit, total wall time
-//! DIR/l1.json            the interim L1 encoding (see `l1`)
 //! DIR/keys/<circuit>.vk  verifying keys, ark canonical compressed
 //! DIR/proofs/NNNNN-<circuit>.proof   ark canonical compressed proof (128 bytes)
 //! DIR/proofs/NNNNN-<circuit>.evm     the same proof in EVM layout (256 bytes)
@@ -19,8 +18,10 @@ use serde::{Deserialize, Serialize};
 use sidecar_circuits::PresetName;
 use sidecar_circuits::tx::fr_hex;
 
+use sidecar_circuits::CircuitKind;
+use sidecar_circuits::tree::TreeNode;
+
 use super::error::{BlockError, Result};
-use super::tree::TreeNode;
 
 /// Version of the bundle layout.
 pub const BUNDLE_FORMAT: u32 = 2;
@@ -28,14 +29,12 @@ pub const BUNDLE_FORMAT: u32 = 2;
 pub const MANIFEST: &str = "manifest.json";
 /// Summary file name.
 pub const SUMMARY: &str = "summary.json";
-/// L1 encoding file name.
-pub const L1_FILE: &str = "l1.json";
 
 /// A verifying key shipped in the bundle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyEntry {
-    /// Circuit name.
-    pub circuit: String,
+    /// Circuit (by name).
+    pub circuit: CircuitKind,
     /// Path relative to the bundle.
     pub file: String,
     /// Hex SHA-256 of the file (the VK id).
@@ -113,8 +112,8 @@ pub struct Manifest {
 /// Per-circuit line of the summary.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CircuitSummary {
-    /// Circuit name.
-    pub circuit: String,
+    /// Circuit (by name).
+    pub circuit: CircuitKind,
     /// R1CS constraints.
     pub constraints: u64,
     /// Proofs of this circuit.
@@ -169,9 +168,28 @@ pub fn partial_dir(out: &Path) -> PathBuf {
     out.with_file_name(name)
 }
 
+/// File names of node `id`'s proof: canonical (128 bytes) and EVM (256 bytes).
+pub fn proof_files(id: usize, kind: CircuitKind) -> (String, String) {
+    let stem = format!("{id:05}-{}", kind.name());
+    (format!("{stem}.proof"), format!("{stem}.evm"))
+}
+
+/// Path of `kind`'s verifying key, relative to the bundle.
+pub fn key_file(kind: CircuitKind) -> String {
+    format!("keys/{}.vk", kind.name())
+}
+
+/// Writes `bytes` to `path` through a temporary sibling and a rename, so a file that exists is
+/// complete.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
 pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value).expect("bundle types always serialize");
-    super::job::write_atomic(path, text.as_bytes()).map_err(|e| BlockError::io(path, e))
+    write_atomic(path, text.as_bytes()).map_err(|e| BlockError::io(path, e))
 }
 
 pub(crate) fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {

@@ -1,13 +1,17 @@
-//! Block proving: a block's witnesses become a proof tree, proven under the engine's hardware
-//! profile, written as a self-contained bundle and verifiable from its files alone.
+//! Block proving: a block's proof tree (the simulator's, on `sidecar_circuits::tree`'s rule)
+//! proven under the engine's hardware profile, returned in memory and written as a
+//! self-contained bundle, verifiable from its files alone.
 //!
 //! ```text
-//!  BlockProofWitnesses ─▶ tree::layout ─▶ JobGraph (children = dependencies)
-//!        │                                   │ run_graph: root-first, memory-capped, in the pool
-//!  KeyCache (per circuit, preset) ──keys──▶ ProofJob ─▶ DIR.partial/proofs/*
-//!                                            │
-//!            manifest.json + summary.json + l1.json, then DIR.partial → DIR
-//!  verify_bundle(DIR): pairings per proof + LinkSet (tree linkage) + header vs root
+//!  BlockFile ─build_tree (simulator)─▶ BlockTree: nodes + circuits, node order
+//!                                          │ load_block_keys: KeyCache per (circuit, preset)
+//!                                          ▼
+//!             JobGraph (children = dependencies) ─run_graph: root-first, memory-capped─▶
+//!             proofs (each written to DIR.partial/proofs/ as it completes)
+//!                                          ▼
+//!             ProvenBlock (in memory) ─install─▶ summary.json, manifest.json, DIR.partial → DIR
+//!
+//!  read_bundle(DIR) ─▶ ProvenBlock ─verify_block─▶ pairings + LinkSet + header vs root + messages
 //! ```
 //! The simulator (in `sidecar-circuits`) produces the witnesses and rejects invalid txs first;
 //! this module never re-executes a tx.
@@ -15,26 +19,22 @@
 mod bundle;
 mod error;
 mod job;
-pub mod l1;
-mod linkage;
+mod keys;
+mod progress;
 mod prove;
-mod tree;
+mod proven;
+mod reader;
 mod verify;
 mod workload;
 
 pub use bundle::{
-    BUNDLE_FORMAT, BlockOutputs, CircuitSummary, KeyEntry, L1_FILE, MANIFEST, Manifest,
-    ManifestNode, SUMMARY, Summary, partial_dir, read_manifest, read_summary,
+    BUNDLE_FORMAT, BlockOutputs, CircuitSummary, KeyEntry, MANIFEST, Manifest, ManifestNode,
+    SUMMARY, Summary, partial_dir, read_manifest, read_summary,
 };
 pub use error::{BlockError, Result};
-pub use job::{NodeProof, proof_files};
-pub use l1::{L1Batch, encode_bundle, field_be, key_be, proof_be};
-pub use linkage::{LinkSet, OUTPUTS};
-pub use prove::{BlockEvent, BlockRequest, Progress, prove_block};
-pub use tree::{
-    BlockProofWitnesses, CallWitness, TreeNode, kind_from_name, layout, layout_for_calls,
-};
-pub use verify::{
-    VerifyReport, check_trusted_keys, load_keys, load_proof, verify_bundle, verify_bundle_with,
-};
-pub use workload::{BlockFile, build_witnesses};
+pub use progress::{BlockEvent, Progress};
+pub use prove::{BlockRequest, prove_block};
+pub use proven::{NodeProof, ProvenBlock};
+pub use reader::{check_trusted_keys, read_bundle};
+pub use verify::{VerifyReport, verify_block, verify_bundle, verify_bundle_with, verify_tree};
+pub use workload::{BlockFile, build_tree};

@@ -1,112 +1,47 @@
-//! The orchestrator: witnesses → keys → job graph → proofs → bundle.
+//! The orchestrator: a block's proof tree → keys → job graph → proofs, returned in memory and
+//! installed as a bundle.
 //!
 //! Keys come from the [`KeyCache`] once per `(circuit, preset)`; the graph runs with
 //! [`run_graph`] in the engine's pool under its memory budget, seeded with the peaks stored
 //! next to the keys; peaks measured during the run are stored back. Progress goes to a
-//! [`Progress`] observer (the library never prints). A raised stop flag makes every job not
-//! yet started refuse to run; completed proofs stay in `DIR.partial`.
+//! [`Progress`] observer. A raised stop flag makes every job not yet started refuse to run;
+//! completed proofs stay in `DIR.partial`.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use ark_bn254::Fr;
-use sha2::{Digest, Sha256};
-use sidecar_circuits::kernel::KernelCircuit;
-use sidecar_circuits::rollup::{
-    BaseRollupCircuit, BlockHeader, MergeRollupCircuit, RootRollupCircuit,
-};
-use sidecar_circuits::vm::VmCircuit;
-use sidecar_circuits::{BlockCircuit, CircuitKind, Preset};
+use sidecar_circuits::tree::{BlockTree, TreeNode};
+use sidecar_circuits::{AnyCircuit, CircuitKind, Preset};
+use sidecar_groth16::{Backend, PreparedKey};
 
 use super::bundle::{
-    BUNDLE_FORMAT, BlockOutputs, CircuitSummary, KeyEntry, L1_FILE, MANIFEST, Manifest,
-    ManifestNode, SUMMARY, Summary, partial_dir, write_json,
+    BUNDLE_FORMAT, CircuitSummary, KeyEntry, MANIFEST, Manifest, ManifestNode, SUMMARY, Summary,
+    partial_dir, proof_files, write_json,
 };
 use super::error::{BlockError, Result};
-use super::job::{JobContext, ProofJob, Witness, proof_files, write_atomic};
-use super::tree::{BlockProofWitnesses, TreeNode, layout};
-use crate::groth16::{Backend, PreparedKey};
-use crate::jobs::{CacheOutcome, JobGraph, JobId, KeyCache, peak_rss, run_graph};
-use crate::{Engine, Keys};
-
-/// What the orchestrator reports while it works.
-#[derive(Clone, Debug)]
-pub enum BlockEvent {
-    /// Keys of one circuit are ready.
-    KeysReady {
-        /// Which circuit.
-        kind: CircuitKind,
-        /// Cache hit, created, or rebuilt (and why).
-        outcome: CacheOutcome,
-        /// Time taken.
-        elapsed: Duration,
-    },
-    /// Proving starts: how many proofs of each circuit.
-    ProvingStarted {
-        /// Counts per circuit kind, leaves first.
-        counts: Vec<(CircuitKind, usize)>,
-    },
-    /// One proof is done.
-    Proved {
-        /// Its circuit.
-        kind: CircuitKind,
-        /// Its wall time.
-        elapsed: Duration,
-    },
-}
-
-/// Receives [`BlockEvent`]s on the orchestrating thread.
-pub trait Progress {
-    /// Called for every event.
-    fn event(&mut self, event: &BlockEvent);
-}
-
-/// Ignores every event.
-impl Progress for () {
-    fn event(&mut self, _: &BlockEvent) {}
-}
+use super::job::{JobContext, ProofJob};
+use super::keys::{BlockKeys, load_block_keys};
+use super::progress::{BlockEvent, Progress};
+use super::proven::{NodeProof, ProvenBlock};
+use crate::Engine;
+use crate::jobs::{JobGraph, JobId, KeyCache, RunReport, peak_rss, run_graph};
 
 /// A block ready to prove.
 pub struct BlockRequest<'a> {
     /// Preset of every circuit.
     pub preset: &'a Preset,
-    /// Every witness of the tree.
-    pub witnesses: BlockProofWitnesses,
+    /// The proof tree with every witness.
+    pub tree: BlockTree,
     /// Txs in the block (padding excluded).
     pub txs: usize,
 }
 
-fn keys_for<B: Backend, C: BlockCircuit>(
-    engine: &Engine<B>,
-    cache: &KeyCache,
-    preset: &Preset,
-) -> Result<(Keys<B>, CacheOutcome, u64, Option<u64>)> {
-    let got = cache.get_or_create(
-        engine,
-        C::KIND.name(),
-        &preset.name.to_string(),
-        C::blank(preset),
-    )?;
-    Ok((
-        got.keys,
-        got.outcome,
-        got.meta.num_constraints,
-        got.meta.peak_bytes,
-    ))
-}
-
-fn outcome_text(o: &CacheOutcome) -> String {
-    match o {
-        CacheOutcome::Hit => "hit".into(),
-        CacheOutcome::Created => "created".into(),
-        CacheOutcome::Rebuilt(why) => format!("rebuilt: {why}"),
-    }
-}
-
-fn prepare_out(out: &Path) -> Result<std::path::PathBuf> {
+/// Empties the way for the bundle at `out` (which must not exist or be empty) and creates
+/// `out.partial/{proofs,keys}`.
+fn prepare_out(out: &Path) -> Result<PathBuf> {
     if out.exists() {
         let empty = std::fs::read_dir(out)
             .map_err(|e| BlockError::io(out, e))?
@@ -127,177 +62,75 @@ fn prepare_out(out: &Path) -> Result<std::path::PathBuf> {
     Ok(partial)
 }
 
-/// Proves every node of `req`'s tree on `engine` and installs the bundle at `out` (which must
-/// not exist or be empty). Returns the summary also written to `out/summary.json`.
-pub fn prove_block<B>(
+/// The kinds present in `nodes`, leaves first.
+fn kinds_of(nodes: &[TreeNode]) -> Vec<CircuitKind> {
+    CircuitKind::ALL
+        .into_iter()
+        .filter(|k| nodes.iter().any(|n| n.kind == *k))
+        .collect()
+}
+
+/// Proves every circuit of the tree (children are dependencies) with the keys, stop flag and
+/// proofs folder of `ctx`; each proof's files are written as it completes.
+fn run_proofs<B>(
     engine: &Engine<B>,
-    cache: &KeyCache,
-    req: BlockRequest<'_>,
-    out: &Path,
-    cancel: Arc<AtomicBool>,
+    nodes: &[TreeNode],
+    circuits: Vec<AnyCircuit>,
+    ctx: Arc<JobContext<B>>,
+    peaks: HashMap<String, u64>,
     progress: &mut dyn Progress,
-) -> Result<Summary>
+) -> Result<RunReport<NodeProof>>
 where
     B: Backend + Clone + Send + Sync + 'static,
     PreparedKey<B>: Send + Sync,
 {
-    let start = Instant::now();
-    let preset = req.preset;
-    let nodes = layout(&req.witnesses)?;
-    let partial = prepare_out(out)?;
-
-    // Witnesses in node order (the order `layout` assigns ids).
-    let w = req.witnesses;
-    let mut witnesses: Vec<Witness> = Vec::with_capacity(nodes.len());
-    for calls in w.calls {
-        for c in calls {
-            witnesses.push(Witness::Vm(c.vm));
-            witnesses.push(Witness::Kernel(c.kernel));
-        }
-    }
-    let r = w.rollup;
-    witnesses.extend(
-        r.bases
-            .into_iter()
-            .map(|b| Witness::Base(BaseRollupCircuit { witness: b })),
-    );
-    witnesses.extend(
-        r.merges
-            .into_iter()
-            .map(|m| Witness::Merge(MergeRollupCircuit { witness: m.witness })),
-    );
-    let header = r.root.header;
-    let l1_to_l2_msgs = r.root.l1_to_l2_msgs.clone();
-    witnesses.push(Witness::Root(RootRollupCircuit { witness: r.root }));
-
-    // Keys, once per circuit kind present.
-    let mut keys = BTreeMap::new();
-    let mut meta: BTreeMap<CircuitKind, (String, f64, u64)> = BTreeMap::new();
-    let mut peaks = HashMap::new();
-    let mut key_entries = Vec::new();
-    let kinds: Vec<CircuitKind> = CircuitKind::ALL
-        .into_iter()
-        .filter(|k| witnesses.iter().any(|w| w.kind() == *k))
-        .collect();
-    let keys_start = Instant::now();
-    for &kind in &kinds {
-        let t = Instant::now();
-        let (k, outcome, constraints, peak) = match kind {
-            CircuitKind::PublicVm => keys_for::<B, VmCircuit>(engine, cache, preset)?,
-            CircuitKind::PublicKernel => keys_for::<B, KernelCircuit>(engine, cache, preset)?,
-            CircuitKind::BaseRollup => keys_for::<B, BaseRollupCircuit>(engine, cache, preset)?,
-            CircuitKind::MergeRollup => keys_for::<B, MergeRollupCircuit>(engine, cache, preset)?,
-            CircuitKind::RootRollup => keys_for::<B, RootRollupCircuit>(engine, cache, preset)?,
-        };
-        let elapsed = t.elapsed();
-        progress.event(&BlockEvent::KeysReady {
-            kind,
-            outcome: outcome.clone(),
-            elapsed,
-        });
-        if let Some(p) = peak {
-            peaks.insert(kind.name().to_string(), p);
-        }
-        let vk_bytes = k.verifying.to_bytes();
-        let file = format!("keys/{}.vk", kind.name());
-        let path = partial.join(&file);
-        write_atomic(&path, &vk_bytes).map_err(|e| BlockError::io(&path, e))?;
-        key_entries.push(KeyEntry {
-            circuit: kind.name().into(),
-            file,
-            sha256: hex::encode(Sha256::digest(&vk_bytes)),
-            public_inputs: k.verifying.num_public_inputs(),
-        });
-        meta.insert(
-            kind,
-            (outcome_text(&outcome), elapsed.as_secs_f64(), constraints),
-        );
-        keys.insert(kind, k);
-    }
-    let keys_s = keys_start.elapsed().as_secs_f64();
-
-    // The job graph: children are dependencies.
-    let ctx = Arc::new(JobContext {
-        groth16: engine.groth16().clone(),
-        keys,
-        cancel: cancel.clone(),
-        proofs_dir: partial.join("proofs"),
-    });
-    let public_inputs: Vec<Vec<Fr>> = witnesses.iter().map(Witness::public_inputs).collect();
     let mut graph = JobGraph::new();
-    for (node, witness) in nodes.iter().zip(witnesses) {
+    for (node, circuit) in nodes.iter().zip(circuits) {
         let deps: Vec<JobId> = node.children.iter().map(|&c| JobId(c)).collect();
-        graph.add(
-            ProofJob {
-                id: node.id,
-                witness,
-                ctx: ctx.clone(),
-            },
-            &deps,
-        )?;
+        let job = ProofJob {
+            id: node.id,
+            circuit,
+            ctx: ctx.clone(),
+        };
+        graph.add(job, &deps)?;
     }
-    let counts: Vec<(CircuitKind, usize)> = kinds
-        .iter()
-        .map(|&k| (k, nodes.iter().filter(|n| n.kind == k.name()).count()))
+    let counts = kinds_of(nodes)
+        .into_iter()
+        .map(|k| (k, nodes.iter().filter(|n| n.kind == k).count()))
         .collect();
-    progress.event(&BlockEvent::ProvingStarted {
-        counts: counts.clone(),
-    });
-
-    let prove_start = Instant::now();
+    progress.event(&BlockEvent::ProvingStarted { counts });
     let mut done = 0usize;
     let run = run_graph(engine.runtime(), graph, peaks, |rec| {
         done += 1;
-        if let Ok(kind) = super::tree::kind_from_name(&rec.circuit) {
+        if let Some(kind) = CircuitKind::from_name(&rec.circuit) {
             progress.event(&BlockEvent::Proved {
                 kind,
                 elapsed: rec.elapsed,
             });
         }
     });
-    let report = match run {
-        Ok(r) => r,
-        Err(_) if cancel.load(Ordering::SeqCst) => {
-            return Err(BlockError::Cancelled {
-                done,
-                total: nodes.len(),
-                partial,
-            });
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let prove_s = prove_start.elapsed().as_secs_f64();
-    let preset_name = preset.name.to_string();
-    for rec in &report.records {
-        if let Some(p) = rec.measured_peak {
-            cache.record_peak(&rec.circuit, &preset_name, p)?;
-        }
+    match run {
+        Ok(r) => Ok(r),
+        Err(_) if ctx.cancel.load(Ordering::SeqCst) => Err(BlockError::Cancelled {
+            done,
+            total: nodes.len(),
+            partial: ctx
+                .proofs_dir
+                .parent()
+                .map_or_else(|| ctx.proofs_dir.clone(), Path::to_path_buf),
+        }),
+        Err(e) => Err(e.into()),
     }
+}
 
-    // Manifest, summary, L1 encoding; the manifest last, then install.
-    let manifest_nodes: Vec<ManifestNode> = nodes
+/// Per-circuit figures of the run.
+fn circuit_summaries<B: Backend>(
+    keys: &BlockKeys<B>,
+    report: &RunReport<NodeProof>,
+) -> Vec<CircuitSummary> {
+    keys.origins
         .iter()
-        .zip(public_inputs)
-        .map(|(n, public_inputs)| manifest_node(n, public_inputs))
-        .collect::<Result<_>>()?;
-    let root = &manifest_nodes
-        .last()
-        .expect("a tree has a root")
-        .public_inputs;
-    let manifest = Manifest {
-        format: BUNDLE_FORMAT,
-        preset: preset.name,
-        txs: req.txs,
-        header: header.to_fields(),
-        header_hash: header.hash(),
-        outputs: outputs_of(root, &header),
-        l1_to_l2_msgs,
-        keys: key_entries,
-        nodes: manifest_nodes,
-    };
-    let circuits = kinds
-        .iter()
-        .map(|&k| {
+        .map(|(&k, origin)| {
             let times: Vec<f64> = report
                 .records
                 .iter()
@@ -305,78 +138,138 @@ where
                 .map(|r| r.elapsed.as_secs_f64())
                 .collect();
             let total: f64 = times.iter().sum();
-            let (keys, keys_s, constraints) = meta[&k].clone();
             CircuitSummary {
-                circuit: k.name().into(),
-                constraints,
+                circuit: k,
+                constraints: origin.constraints,
                 count: times.len(),
                 total_s: total,
                 mean_s: total / times.len().max(1) as f64,
                 max_s: times.iter().copied().fold(0.0, f64::max),
                 peak_bytes: report.peaks.get(k.name()).copied(),
-                keys,
-                keys_s,
+                keys: origin.outcome.clone(),
+                keys_s: origin.seconds,
+            }
+        })
+        .collect()
+}
+
+/// Writes the manifest (last, after the summary) and renames `partial` to `out`.
+fn install(
+    out: &Path,
+    partial: &Path,
+    block: &ProvenBlock,
+    keys: Vec<KeyEntry>,
+    summary: &Summary,
+) -> Result<()> {
+    let nodes = block
+        .nodes
+        .iter()
+        .zip(&block.proofs)
+        .map(|(n, p)| {
+            let (ark, evm) = proof_files(n.id, n.kind);
+            ManifestNode {
+                node: n.clone(),
+                public_inputs: p.public_inputs.clone(),
+                proof: format!("proofs/{ark}"),
+                proof_evm: format!("proofs/{evm}"),
             }
         })
         .collect();
-    let rt = engine.runtime();
-    let mut summary = Summary {
-        preset: preset.name,
-        txs: req.txs,
-        proofs: nodes.len(),
-        profile: rt.profile().name.clone(),
-        threads: rt.threads(),
-        memory_budget_bytes: rt.memory().capacity(),
-        max_concurrency: report.max_concurrency,
-        keys_s,
-        prove_s,
-        wall_s: 0.0,
-        process_peak_rss_bytes: peak_rss(),
-        circuits,
+    let manifest = Manifest {
+        format: BUNDLE_FORMAT,
+        preset: block.preset,
+        txs: block.txs,
+        header: block.header.to_fields(),
+        header_hash: block.header.hash(),
+        outputs: block.outputs(),
+        l1_to_l2_msgs: block.l1_to_l2_msgs.clone(),
+        keys,
+        nodes,
     };
-    let proofs: Vec<_> = report.outputs.iter().map(|o| o.proof.clone()).collect();
-    write_json(
-        &partial.join(L1_FILE),
-        &super::l1::encode_with(&manifest, &ctx_vks(&ctx), &proofs)?,
-    )?;
-    summary.wall_s = start.elapsed().as_secs_f64();
-    write_json(&partial.join(SUMMARY), &summary)?;
+    write_json(&partial.join(SUMMARY), summary)?;
     write_json(&partial.join(MANIFEST), &manifest)?;
     if out.exists() {
         std::fs::remove_dir(out).map_err(|e| BlockError::io(out, e))?;
     }
-    std::fs::rename(&partial, out).map_err(|e| BlockError::io(out, e))?;
-    Ok(summary)
+    std::fs::rename(partial, out).map_err(|e| BlockError::io(out, e))
 }
 
-fn ctx_vks<B: Backend>(ctx: &JobContext<B>) -> BTreeMap<String, crate::groth16::VerifyingKey> {
-    ctx.keys
+/// Proves every node of `req`'s tree on `engine`, installs the bundle at `out` (which must not
+/// exist or be empty) and returns the proven block with its summary (also in
+/// `out/summary.json`).
+pub fn prove_block<B>(
+    engine: &Engine<B>,
+    cache: &KeyCache,
+    req: BlockRequest<'_>,
+    out: &Path,
+    cancel: Arc<AtomicBool>,
+    progress: &mut dyn Progress,
+) -> Result<(ProvenBlock, Summary)>
+where
+    B: Backend + Clone + Send + Sync + 'static,
+    PreparedKey<B>: Send + Sync,
+{
+    let start = Instant::now();
+    let preset = req.preset;
+    let partial = prepare_out(out)?;
+    let (header, l1_to_l2_msgs) = (
+        req.tree.root().header,
+        req.tree.root().l1_to_l2_msgs.clone(),
+    );
+    let (nodes, circuits) = req.tree.into_parts();
+    let mut keys = load_block_keys(engine, cache, preset, &kinds_of(&nodes), &partial, progress)?;
+    let verifying = keys
+        .keys
         .iter()
-        .map(|(k, v)| (k.name().to_string(), v.verifying.clone()))
-        .collect()
-}
-
-fn manifest_node(n: &TreeNode, public_inputs: Vec<Fr>) -> Result<ManifestNode> {
-    let kind = super::tree::kind_from_name(&n.kind)?;
-    let (ark, evm) = proof_files(n.id, kind);
-    Ok(ManifestNode {
-        node: n.clone(),
-        public_inputs,
-        proof: format!("proofs/{ark}"),
-        proof_evm: format!("proofs/{evm}"),
-    })
-}
-
-/// Named block outputs from the root's public inputs.
-pub(crate) fn outputs_of(root: &[Fr], header: &BlockHeader) -> BlockOutputs {
-    use sidecar_circuits::rollup::RootPublicInputs as R;
-    BlockOutputs {
-        previous_archive_root: root[R::PREVIOUS_ARCHIVE],
-        new_archive_root: root[R::NEW_ARCHIVE],
-        out_hash: root[R::OUT_HASH],
-        total_fees: root[R::TOTAL_FEES],
-        prover_id: root[R::PROVER_ID],
-        in_hash: root[R::IN_HASH],
-        block_number: header.global.block_number,
+        .map(|(k, v)| (*k, v.verifying.clone()))
+        .collect();
+    let ctx = Arc::new(JobContext {
+        groth16: engine.groth16().clone(),
+        keys: std::mem::take(&mut keys.keys),
+        cancel,
+        proofs_dir: partial.join("proofs"),
+    });
+    let prove_start = Instant::now();
+    let peaks = std::mem::take(&mut keys.peaks);
+    let report = run_proofs(engine, &nodes, circuits, ctx, peaks, progress)?;
+    let prove_s = prove_start.elapsed().as_secs_f64();
+    let preset_name = preset.name.to_string();
+    for rec in &report.records {
+        if let Some(p) = rec.measured_peak {
+            cache.record_peak(&rec.circuit, &preset_name, p)?;
+        }
     }
+    let block = ProvenBlock {
+        preset: preset.name,
+        txs: req.txs,
+        header,
+        l1_to_l2_msgs,
+        nodes,
+        proofs: report.outputs.iter().map(|o| (**o).clone()).collect(),
+        keys: verifying,
+    };
+    let rt = engine.runtime();
+    let mut summary = Summary {
+        preset: preset.name,
+        txs: req.txs,
+        proofs: block.nodes.len(),
+        profile: rt.profile().name.clone(),
+        threads: rt.threads(),
+        memory_budget_bytes: rt.memory().capacity(),
+        max_concurrency: report.max_concurrency,
+        keys_s: keys.seconds,
+        prove_s,
+        wall_s: 0.0,
+        process_peak_rss_bytes: peak_rss(),
+        circuits: circuit_summaries(&keys, &report),
+    };
+    summary.wall_s = start.elapsed().as_secs_f64();
+    install(
+        out,
+        &partial,
+        &block,
+        std::mem::take(&mut keys.entries),
+        &summary,
+    )?;
+    Ok((block, summary))
 }

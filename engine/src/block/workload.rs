@@ -1,5 +1,5 @@
 //! Block input: the block file format, a workload from the circuits crate's generator, and the
-//! simulator's witnesses in the orchestrator's shape. The simulator (`sidecar_circuits::sim`)
+//! simulator's proof tree (every witness in node order). The simulator (`sidecar_circuits::sim`)
 //! executes every tx before anything is proven and names the first invalid one by index.
 
 use ark_bn254::Fr;
@@ -14,8 +14,9 @@ use sidecar_circuits::state::WorldState;
 use sidecar_circuits::tx::{Contract, ContractRegistry, Tx, fr_hex};
 use sidecar_circuits::{Error as CircuitError, Preset, PresetName};
 
+use sidecar_circuits::tree::BlockTree;
+
 use super::error::{BlockError, Result};
-use super::tree::{BlockProofWitnesses, CallWitness};
 
 /// A block file: contracts, txs (the tx module's JSON form), L1→L2 messages, globals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,13 +77,9 @@ impl BlockFile {
 }
 
 /// Simulates `block` on `state` (unchanged on error; advanced to the block's end state on
-/// success) and returns every witness of its proof tree. An invalid tx is reported as
+/// success) and returns its proof tree with every witness. An invalid tx is reported as
 /// [`BlockError::InvalidTx`] with its index before anything is proven.
-pub fn build_witnesses(
-    state: &mut WorldState,
-    block: &BlockFile,
-    prover_id: Fr,
-) -> Result<BlockProofWitnesses> {
+pub fn build_tree(state: &mut WorldState, block: &BlockFile, prover_id: Fr) -> Result<BlockTree> {
     let preset = state.preset().clone();
     if block.preset != preset.name {
         return Err(BlockError::Malformed(format!(
@@ -112,19 +109,5 @@ pub fn build_witnesses(
         CircuitError::InvalidTx { index, reason } => BlockError::InvalidTx { index, reason },
         other => other.into(),
     })?;
-    let calls = sim
-        .txs
-        .into_iter()
-        .map(|t| {
-            t.vms
-                .into_iter()
-                .zip(t.kernels)
-                .map(|(vm, kernel)| CallWitness { vm, kernel })
-                .collect()
-        })
-        .collect();
-    Ok(BlockProofWitnesses {
-        calls,
-        rollup: sim.rollup,
-    })
+    Ok(sim.into_tree()?)
 }

@@ -15,8 +15,8 @@ use ark_relations::gr1cs::ConstraintSynthesizer;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Engine, Keys};
-use crate::groth16::{Backend, KeyFile, synthesize_matrices};
 use crate::{Error, Result};
+use sidecar_groth16::{Backend, KeyFile, KeyFileError, synthesize_matrices};
 
 /// What the cache did for one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,12 +116,14 @@ impl KeyCache {
                 CacheOutcome::Hit
             }
             Ok(_) => CacheOutcome::Rebuilt("metadata missing or stale".into()),
-            Err(Error::KeyFile {
-                kind: crate::KeyFileError::Unreadable(_),
+            Err(sidecar_groth16::Error::KeyFile {
+                kind: KeyFileError::Unreadable(_),
                 ..
             }) if !path.exists() => CacheOutcome::Created,
-            Err(Error::KeyFile { kind, .. }) => CacheOutcome::Rebuilt(kind.to_string()),
-            Err(other) => return Err(other),
+            Err(sidecar_groth16::Error::KeyFile { kind, .. }) => {
+                CacheOutcome::Rebuilt(kind.to_string())
+            }
+            Err(other) => return Err(other.into()),
         };
         let (keys, meta) = if outcome == CacheOutcome::Hit {
             let meta = self.read_meta(circuit, preset).expect("checked above");

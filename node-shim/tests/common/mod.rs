@@ -1,11 +1,11 @@
 //! Real block proofs for the node shim's tests: the engine's keys for all five circuits at preset `tiny` (created
-//! once per test binary in a temp dir) and blocks proven with prove-block, read back from their bundles.
+//! once per test binary in a temp dir) and blocks proven with prove-block (in memory, and equal to their bundles).
 #![allow(dead_code)]
 
 use ark_bn254::Fr;
 use sidecar_circuits::Preset;
 use sidecar_circuits::state::WorldState;
-use sidecar_engine::block::{BlockFile, BlockRequest, build_witnesses, prove_block};
+use sidecar_engine::block::{BlockFile, BlockRequest, build_tree, prove_block};
 use sidecar_engine::jobs::KeyCache;
 use sidecar_engine::{Engine, Machine, Profile};
 use sidecar_kernels::Cpu;
@@ -71,15 +71,15 @@ pub fn prove(txs: usize, public_calls: bool, seed: u64, prover_id: Fr) -> Proven
     if !public_calls {
         block.txs.iter_mut().for_each(|t| t.public_calls.clear());
     }
-    let witnesses = build_witnesses(&mut state, &block, prover_id).expect("valid block");
+    let tree = build_tree(&mut state, &block, prover_id).expect("valid block");
     let cache = KeyCache::new(keys().dir.path()).expect("key cache");
     let out = bundles_dir().join(format!("block-{}", N.fetch_add(1, Ordering::SeqCst)));
     let req = BlockRequest {
         preset: &preset,
-        witnesses,
+        tree,
         txs: block.txs.len(),
     };
-    prove_block(
+    let (proven, _) = prove_block(
         &engine(),
         &cache,
         req,
@@ -88,8 +88,11 @@ pub fn prove(txs: usize, public_calls: bool, seed: u64, prover_id: Fr) -> Proven
         &mut (),
     )
     .expect("block proves");
-    ProvenBlock {
-        proof: BlockProof::from_bundle(&out).expect("bundle reads back"),
-        bundle: out,
-    }
+    let proof = BlockProof::from_proven(&proven);
+    assert_eq!(
+        BlockProof::from_bundle(&out).expect("bundle reads back"),
+        proof,
+        "the bundle holds the proofs returned in memory"
+    );
+    ProvenBlock { proof, bundle: out }
 }

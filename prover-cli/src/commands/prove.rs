@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::Args;
 use sidecar_engine::jobs::{KeyCache, measure_peak};
-use sidecar_engine::synthetic::Synthetic;
+use sidecar_groth16::synthetic::Synthetic;
 
 use super::BoxError;
 

@@ -17,7 +17,7 @@ use sidecar_circuits::state::WorldState;
 use sidecar_circuits::tx::fr_hex;
 use sidecar_circuits::{CircuitKind, Preset, PresetName};
 use sidecar_engine::block::{
-    BlockEvent, BlockFile, BlockRequest, Progress, Summary, build_witnesses, prove_block,
+    BlockEvent, BlockFile, BlockRequest, Progress, Summary, build_tree, prove_block,
 };
 use sidecar_engine::jobs::KeyCache;
 use sidecar_node_shim::NodeConfig;
@@ -197,7 +197,7 @@ pub fn run(args: ProveBlockArgs) -> Result<(), BoxError> {
 
     // Simulate every tx before any proving: an invalid tx stops here, by index.
     let t = Instant::now();
-    let witnesses = build_witnesses(&mut state, &block, prover_id)?;
+    let tree = build_tree(&mut state, &block, prover_id)?;
     println!(
         "simulated {} txs in {:.2} s: every tx is valid",
         block.txs.len(),
@@ -224,10 +224,10 @@ pub fn run(args: ProveBlockArgs) -> Result<(), BoxError> {
     let cache = KeyCache::new(&args.keys)?;
     let req = BlockRequest {
         preset: &preset,
-        witnesses,
+        tree,
         txs: block.txs.len(),
     };
-    let summary = prove_block(&engine, &cache, req, &args.out, cancel, &mut bars)?;
+    let (_, summary) = prove_block(&engine, &cache, req, &args.out, cancel, &mut bars)?;
     bars.per_kind
         .values()
         .chain(&bars.overall)

@@ -4,9 +4,9 @@ use ark_bn254::Fr;
 use ark_ff::{One, UniformRand};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use sidecar_engine::Error;
-use sidecar_engine::groth16::{Groth16, Proof};
-use sidecar_engine::synthetic::Synthetic;
+use sidecar_groth16::Error;
+use sidecar_groth16::synthetic::Synthetic;
+use sidecar_groth16::{Groth16, Proof};
 
 fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)

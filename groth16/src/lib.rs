@@ -1,3 +1,5 @@
+//! # sidecar-groth16
+//!
 //! Groth16 over BN254 with our own prover, one file per phase:
 //!
 //! ```text
@@ -10,6 +12,8 @@
 //! The backend `B` supplies every MSM (G1 and G2) and NTT; [`Groth16`] bundles a backend
 //! with these phases (`Groth16<B = kernels::Cpu>`).
 
+mod error;
+pub mod evm;
 mod keyfile;
 mod keys;
 mod matrix;
@@ -17,6 +21,7 @@ mod proof;
 mod prover;
 mod qap;
 mod setup;
+pub mod synthetic;
 mod verifier;
 
 use ark_bn254::{Fr, g1, g2};
@@ -24,6 +29,7 @@ use ark_relations::gr1cs::ConstraintSynthesizer;
 use rand::{CryptoRng, RngCore};
 use sidecar_kernels::{Msm, Ntt};
 
+pub use error::{Error, KeyFileError, Result};
 pub use keyfile::{FORMAT_VERSION, KeyFile, write_key_file};
 pub use keys::{ProvingKey, PublicInputs, VerifyingKey};
 pub use matrix::{R1cs, SparseMatrix};
@@ -32,8 +38,6 @@ pub use prover::{PreparedKey, assignment};
 pub use qap::h_coefficients;
 pub use setup::{generate_keys, synthesize_matrices};
 pub use verifier::verify;
-
-use crate::Result;
 
 /// What Groth16 needs from a kernels backend: MSM in G1 and G2, NTT over Fr.
 pub trait Backend: Msm<g1::Config> + Msm<g2::Config> + Ntt<Fr> {}

@@ -6,6 +6,7 @@ use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, PrimeField, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
+use crate::evm::proof_be;
 use crate::{Error, Result};
 
 /// A Groth16 proof `(A ∈ G1, B ∈ G2, C ∈ G1)` over BN254.
@@ -46,14 +47,8 @@ impl Proof {
     /// first); the point at infinity is `(0, 0)`.
     pub fn to_bytes_256(&self) -> [u8; EVM_PROOF_LEN] {
         let mut out = [0u8; EVM_PROOF_LEN];
-        let words: Vec<Fq> = [
-            g1_coords(&self.0.a),
-            g2_coords(&self.0.b),
-            g1_coords(&self.0.c),
-        ]
-        .concat();
-        for (chunk, w) in out.chunks_mut(32).zip(words) {
-            chunk.copy_from_slice(&w.into_bigint().to_bytes_be());
+        for (chunk, w) in out.chunks_mut(32).zip(proof_be(&self.0)) {
+            chunk.copy_from_slice(&w);
         }
         out
     }
@@ -72,15 +67,6 @@ impl Proof {
         let c = g1_from(w[6], w[7], "C")?;
         Ok(Self(ark_groth16::Proof { a, b, c }))
     }
-}
-
-fn g1_coords(p: &G1Affine) -> Vec<Fq> {
-    p.xy().map_or(vec![Fq::zero(); 2], |(x, y)| vec![x, y])
-}
-
-fn g2_coords(p: &G2Affine) -> Vec<Fq> {
-    p.xy()
-        .map_or(vec![Fq::zero(); 4], |(x, y)| vec![x.c1, x.c0, y.c1, y.c0])
 }
 
 fn fq_be(bytes: &[u8]) -> Result<Fq> {

@@ -25,17 +25,16 @@
 //! [`LinkSet::build`] also checks the tree is well formed: ids in order, children before
 //! parents, each node but the root with exactly one parent, child kinds as above.
 
+use ark_bn254::Fr;
+use ark_ff::Zero;
 use serde::{Deserialize, Serialize};
-use sidecar_circuits::CircuitKind;
-use sidecar_circuits::kernel::KernelPublicInputs as K;
-use sidecar_circuits::rollup::{
-    BasePublicInputs as B, MergePublicInputs, RollupOutputs, RootPublicInputs,
-};
-use sidecar_circuits::state::PartialStateReference;
-use sidecar_circuits::vm::VmPublicInputs as V;
 
-use super::error::{BlockError, Result};
-use super::tree::{TreeNode, kind_from_name};
+use super::node::TreeNode;
+use crate::kernel::KernelPublicInputs as K;
+use crate::rollup::{BasePublicInputs as B, MergePublicInputs, RollupOutputs, RootPublicInputs};
+use crate::state::reference::PartialStateReference;
+use crate::vm::VmPublicInputs as V;
+use crate::{CircuitKind, Error, Result};
 
 /// Width of a rollup node's outputs (start, end, fee, out hash).
 pub const OUTPUTS: usize = RollupOutputs::NUM_FIELDS;
@@ -54,37 +53,40 @@ pub struct LinkSet {
     pub values: Vec<[usize; 3]>,
 }
 
-fn bad(msg: String) -> BlockError {
-    BlockError::Rejected(msg)
+fn malformed(msg: String) -> Error {
+    Error::MalformedTree(msg)
+}
+
+fn broken(msg: String) -> Error {
+    Error::BrokenLink(msg)
 }
 
 impl LinkSet {
     /// The checks for the tree `nodes` (see the module note); errors if it is malformed.
     pub fn build(nodes: &[TreeNode]) -> Result<Self> {
-        let kinds: Vec<CircuitKind> = nodes
-            .iter()
-            .map(|n| kind_from_name(&n.kind))
-            .collect::<Result<_>>()?;
+        let kinds: Vec<CircuitKind> = nodes.iter().map(|n| n.kind).collect();
         let mut parents = vec![0usize; nodes.len()];
         for (i, n) in nodes.iter().enumerate() {
             if n.id != i {
-                return Err(bad(format!("node {i} is listed with id {}", n.id)));
+                return Err(malformed(format!("node {i} is listed with id {}", n.id)));
             }
             for &c in &n.children {
                 if c >= i {
-                    return Err(bad(format!("node {i} has child {c} that is not earlier")));
+                    return Err(malformed(format!(
+                        "node {i} has child {c} that is not earlier"
+                    )));
                 }
                 parents[c] += 1;
             }
         }
         let Some(root) = kinds.len().checked_sub(1) else {
-            return Err(bad("empty tree".into()));
+            return Err(malformed("empty tree".into()));
         };
         if kinds[root] != CircuitKind::RootRollup {
-            return Err(bad("the last node is not the root rollup".into()));
+            return Err(malformed("the last node is not the root rollup".into()));
         }
         if let Some(i) = (0..root).find(|&i| parents[i] != 1) {
-            return Err(bad(format!(
+            return Err(malformed(format!(
                 "node {i} has {} parents, expected 1",
                 parents[i]
             )));
@@ -94,9 +96,10 @@ impl LinkSet {
         for (a, n) in nodes.iter().enumerate() {
             let child_kinds: Vec<CircuitKind> = n.children.iter().map(|&c| kinds[c]).collect();
             let shape_err = || {
-                bad(format!(
+                malformed(format!(
                     "node {a} ({}) has children {:?}",
-                    n.kind, n.children
+                    n.kind.name(),
+                    n.children
                 ))
             };
             match kinds[a] {
@@ -199,35 +202,32 @@ impl LinkSet {
     }
 
     /// Checks every link against `inputs[node]`; the error names the first failing check.
-    pub fn check(&self, inputs: &[Vec<ark_bn254::Fr>]) -> Result<()> {
-        use ark_ff::Zero;
+    pub fn check(&self, inputs: &[Vec<Fr>]) -> Result<()> {
         let get = |a: usize, i: usize| {
             inputs
                 .get(a)
                 .and_then(|v| v.get(i))
                 .copied()
-                .ok_or_else(|| bad(format!("node {a} has no public input {i}")))
+                .ok_or_else(|| malformed(format!("node {a} has no public input {i}")))
         };
         for &[a, i, b, j] in &self.links {
             if get(a, i)? != get(b, j)? {
-                return Err(bad(format!(
-                    "link broken: node {a} input {i} ≠ node {b} input {j}"
-                )));
+                return Err(broken(format!("node {a} input {i} ≠ node {b} input {j}")));
             }
         }
         for &[a, i] in &self.zero {
             if !get(a, i)?.is_zero() {
-                return Err(bad(format!("node {a} input {i} must be zero")));
+                return Err(broken(format!("node {a} input {i} must be zero")));
             }
         }
         for &[a, i] in &self.nonzero {
             if get(a, i)?.is_zero() {
-                return Err(bad(format!("node {a} input {i} must not be zero")));
+                return Err(broken(format!("node {a} input {i} must not be zero")));
             }
         }
         for &[a, i, v] in &self.values {
-            if get(a, i)? != ark_bn254::Fr::from(v as u64) {
-                return Err(bad(format!(
+            if get(a, i)? != Fr::from(v as u64) {
+                return Err(broken(format!(
                     "node {a} input {i} must be {v} (the tx's declared public calls)"
                 )));
             }

@@ -2,9 +2,9 @@
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use sidecar_engine::groth16::{Groth16, KeyFile, ProvingKey, write_key_file};
-use sidecar_engine::synthetic::Synthetic;
-use sidecar_engine::{Error, KeyFileError};
+use sidecar_groth16::synthetic::Synthetic;
+use sidecar_groth16::{Error, KeyFileError};
+use sidecar_groth16::{Groth16, KeyFile, ProvingKey, write_key_file};
 use std::path::{Path, PathBuf};
 
 fn key(m: usize, seed: u64) -> (Synthetic, ProvingKey) {
