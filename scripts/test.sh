@@ -26,6 +26,9 @@ if [[ -f scripts/node-deps.sh ]] && command -v npm >/dev/null; then
   bash scripts/node-deps.sh
 fi
 
+# No two source files of a crate depend on each other (docs/architecture.md).
+python3 scripts/module-cycles.py
+
 profile=(--profile ci)
 cargo test "${profile[@]}" --workspace "$@"
 

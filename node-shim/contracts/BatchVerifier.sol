@@ -34,6 +34,8 @@ abstract contract BatchVerifier {
     uint8 internal constant KINDS = 5;
     /// Width of a rollup node's outputs (start state 6, end state 6, fee, out hash).
     uint256 internal constant OUTPUTS = 14;
+    /// No child (in `tree`'s child lists).
+    uint256 public constant NONE = type(uint256).max;
 
     /// Each verifying key lives in the code of its own data contract (written once at deployment, read with
     /// EXTCODECOPY: ~3 gas per word instead of 2,100 per storage slot). Words: alpha(2) beta(4) gamma(4) delta(4)
@@ -118,106 +120,37 @@ abstract contract BatchVerifier {
         return _loadKey(kind);
     }
 
-    /// @dev Key slot of every node of the tree derived from `callsPerTx` (see the contract notice).
-    function _kinds(uint256[] memory callsPerTx, uint256 proofWords, uint256 inputWords)
-        internal
+    /// @notice The proof tree of a block whose tx t makes `callsPerTx[t]` public calls (see the contract notice): the
+    /// key slot of every node and its linked children (`NONE` where a node has fewer than two). The rule of
+    /// `sidecar_circuits::tree::tree_for_calls`; a test holds the two equal.
+    function tree(uint256[] memory callsPerTx)
+        public
         pure
-        returns (uint8[] memory kind)
+        returns (uint8[] memory kind, uint256[] memory first, uint256[] memory second)
     {
         uint256 txs = callsPerTx.length;
-        if (txs < 2) revert BadTreeShape(txs, proofWords, inputWords);
+        if (txs < 2) revert BadTreeShape(txs, 0, 0);
         uint256 calls = 0;
         for (uint256 t = 0; t < txs; t++) {
-            if (callsPerTx[t] > proofWords) revert BadTreeShape(txs, proofWords, inputWords);
             calls += callsPerTx[t];
         }
         uint256 n = 2 * calls + 2 * txs - 1;
-        if (proofWords != 8 * n) revert BadTreeShape(txs, proofWords, inputWords);
         kind = new uint8[](n);
-        for (uint256 i = 0; i < 2 * calls; i += 2) {
-            kind[i] = VM;
-            kind[i + 1] = KERNEL;
-        }
-        for (uint256 i = 2 * calls; i < 2 * calls + txs; i++) {
-            kind[i] = BASE;
-        }
-        for (uint256 i = 2 * calls + txs; i + 1 < n; i++) {
-            kind[i] = MERGE;
-        }
-        kind[n - 1] = ROOT;
-    }
-
-    /// @dev Verifies a whole block proof; reverts unless shape, field ranges, linkage and every proof check out.
-    function _verifyBlock(uint256[] memory callsPerTx, uint256[] calldata proofs, uint256[] calldata inputs)
-        internal
-        view
-    {
-        uint8[] memory kind = _kinds(callsPerTx, proofs.length, inputs.length);
-        uint256 n = kind.length;
-        uint256[5] memory width;
-        for (uint8 k = 0; k < KINDS; k++) {
-            width[k] = numInputs(k);
-        }
-        uint256[] memory offset = new uint256[](n + 1);
-        for (uint256 i = 0; i < n; i++) {
-            offset[i + 1] = offset[i] + width[kind[i]];
-        }
-        if (inputs.length != offset[n]) revert BadTreeShape(callsPerTx.length, proofs.length, inputs.length);
-        for (uint256 i = 0; i < proofs.length; i++) {
-            if (proofs[i] >= Q) revert CoordinateNotInField(i);
-        }
-        for (uint256 i = 0; i < inputs.length; i++) {
-            if (inputs[i] >= R) revert InputNotInField(i);
-        }
-        _checkCalls(callsPerTx, offset, inputs);
-        _checkRollups(callsPerTx.length, n, offset, inputs);
-        _batchPairing(callsPerTx, kind, offset, proofs, inputs);
-    }
-
-    /// @dev Kernel chains, base-to-kernel links and base-to-base state continuity.
-    function _checkCalls(uint256[] memory callsPerTx, uint256[] memory off, uint256[] calldata x) private pure {
-        uint256 txs = callsPerTx.length;
+        first = new uint256[](n);
+        second = new uint256[](n);
         uint256 id = 0;
-        uint256 firstBase = off.length - 2 * txs;
+        uint256 firstBase = 2 * calls;
         for (uint256 t = 0; t < txs; t++) {
-            uint256 c = callsPerTx[t];
-            for (uint256 j = 0; j < c; j++) {
-                uint256 k = id + 1;
-                for (uint256 i = 0; i < 3; i++) {
-                    _eq(off, x, k, 4 + i, id, i);
-                }
-                if (j == 0) {
-                    if (x[off[k] + 2] != 0) revert MustBeZero(k, 2);
-                } else {
-                    uint256 p = k - 2;
-                    _eq(off, x, k, 2, p, 3);
-                    _eq(off, x, k, 0, p, 0);
-                    _eq(off, x, k, 1, p, 1);
-                    if (x[off[p] + 7] != 0) revert MustBeZero(p, 7);
-                }
+            for (uint256 j = 0; j < callsPerTx[t]; j++) {
+                (kind[id], first[id], second[id]) = (VM, NONE, NONE);
+                (kind[id + 1], first[id + 1], second[id + 1]) = (KERNEL, id, j == 0 ? NONE : id - 1);
                 id += 2;
             }
             uint256 b = firstBase + t;
-            if (x[off[b] + 16] != c) revert CallCountMismatch(b, x[off[b] + 16], c);
-            if (c > 0) {
-                uint256 k = id - 1;
-                _eq(off, x, b, 14, k, 7);
-                if (x[off[k] + 7] == 0) revert MustBeNonZero(k, 7);
-                _eq(off, x, b, 15, k, 0);
-                _eq(off, x, k, 1, b, 4);
-            }
-            if (t > 0) {
-                for (uint256 i = 0; i < 6; i++) {
-                    _eq(off, x, b - 1, 6 + i, b, i);
-                }
-            }
+            (kind[b], first[b], second[b]) = (BASE, callsPerTx[t] == 0 ? NONE : id - 1, NONE);
         }
-    }
-
-    /// @dev Merges (left-to-right pairing, odd last carried up) and the root over the final two nodes.
-    function _checkRollups(uint256 txs, uint256 n, uint256[] memory off, uint256[] calldata x) private pure {
+        // Merges: pair the current level left to right, carry an odd last node up; the root takes the final two.
         uint256[] memory level = new uint256[](txs);
-        uint256 firstBase = n + 1 - 2 * txs;
         for (uint256 t = 0; t < txs; t++) {
             level[t] = firstBase + t;
         }
@@ -227,7 +160,7 @@ abstract contract BatchVerifier {
             uint256 m = 0;
             for (uint256 i = 0; i < len; i += 2) {
                 if (i + 1 < len) {
-                    _children(off, x, next, OUTPUTS, level[i], level[i + 1]);
+                    (kind[next], first[next], second[next]) = (MERGE, level[i], level[i + 1]);
                     level[m++] = next++;
                 } else {
                     level[m++] = level[i];
@@ -235,16 +168,92 @@ abstract contract BatchVerifier {
             }
             len = m;
         }
-        _children(off, x, n - 1, 10, level[0], level[1]);
+        (kind[n - 1], first[n - 1], second[n - 1]) = (ROOT, level[0], level[1]);
     }
 
-    function _children(uint256[] memory off, uint256[] calldata x, uint256 a, uint256 first, uint256 l, uint256 r)
-        private
-        pure
+    /// @dev Verifies a whole block proof; reverts unless shape, field ranges, linkage and every proof check out.
+    function _verifyBlock(uint256[] memory callsPerTx, uint256[] calldata proofs, uint256[] calldata inputs)
+        internal
+        view
     {
-        for (uint256 i = 0; i < OUTPUTS; i++) {
-            _eq(off, x, a, first + i, l, i);
-            _eq(off, x, a, first + OUTPUTS + i, r, i);
+        uint256 txs = callsPerTx.length;
+        if (txs < 2) revert BadTreeShape(txs, proofs.length, inputs.length);
+        uint256 calls = 0;
+        for (uint256 t = 0; t < txs; t++) {
+            if (callsPerTx[t] > proofs.length) revert BadTreeShape(txs, proofs.length, inputs.length);
+            calls += callsPerTx[t];
+        }
+        uint256 n = 2 * calls + 2 * txs - 1;
+        if (proofs.length != 8 * n) revert BadTreeShape(txs, proofs.length, inputs.length);
+        (uint8[] memory kind, uint256[] memory first, uint256[] memory second) = tree(callsPerTx);
+        uint256[5] memory width;
+        for (uint8 k = 0; k < KINDS; k++) {
+            width[k] = numInputs(k);
+        }
+        uint256[] memory offset = new uint256[](n + 1);
+        for (uint256 i = 0; i < n; i++) {
+            offset[i + 1] = offset[i] + width[kind[i]];
+        }
+        if (inputs.length != offset[n]) revert BadTreeShape(txs, proofs.length, inputs.length);
+        for (uint256 i = 0; i < proofs.length; i++) {
+            if (proofs[i] >= Q) revert CoordinateNotInField(i);
+        }
+        for (uint256 i = 0; i < inputs.length; i++) {
+            if (inputs[i] >= R) revert InputNotInField(i);
+        }
+        _checkLinks(callsPerTx, kind, first, second, offset, inputs);
+        _batchPairing(callsPerTx, kind, offset, proofs, inputs);
+    }
+
+    /// @dev Every linkage rule of the contract notice, node by node over the tree.
+    function _checkLinks(
+        uint256[] memory callsPerTx,
+        uint8[] memory kind,
+        uint256[] memory first,
+        uint256[] memory second,
+        uint256[] memory off,
+        uint256[] calldata x
+    ) private pure {
+        uint256 n = kind.length;
+        uint256 firstBase = n + 1 - 2 * callsPerTx.length;
+        for (uint256 a = 0; a < n; a++) {
+            uint8 k = kind[a];
+            if (k == KERNEL) {
+                uint256 vm = first[a];
+                for (uint256 i = 0; i < 3; i++) {
+                    _eq(off, x, a, 4 + i, vm, i);
+                }
+                uint256 p = second[a];
+                if (p == NONE) {
+                    if (x[off[a] + 2] != 0) revert MustBeZero(a, 2);
+                } else {
+                    _eq(off, x, a, 2, p, 3);
+                    _eq(off, x, a, 0, p, 0);
+                    _eq(off, x, a, 1, p, 1);
+                    if (x[off[p] + 7] != 0) revert MustBeZero(p, 7);
+                }
+            } else if (k == BASE) {
+                uint256 c = callsPerTx[a - firstBase];
+                if (x[off[a] + 16] != c) revert CallCountMismatch(a, x[off[a] + 16], c);
+                uint256 last = first[a];
+                if (last != NONE) {
+                    _eq(off, x, a, 14, last, 7);
+                    if (x[off[last] + 7] == 0) revert MustBeNonZero(last, 7);
+                    _eq(off, x, a, 15, last, 0);
+                    _eq(off, x, last, 1, a, 4);
+                }
+                if (a > firstBase) {
+                    for (uint256 i = 0; i < 6; i++) {
+                        _eq(off, x, a - 1, 6 + i, a, i);
+                    }
+                }
+            } else if (k == MERGE || k == ROOT) {
+                uint256 at = k == MERGE ? OUTPUTS : 10;
+                for (uint256 i = 0; i < OUTPUTS; i++) {
+                    _eq(off, x, a, at + i, first[a], i);
+                    _eq(off, x, a, at + OUTPUTS + i, second[a], i);
+                }
+            }
         }
     }
 

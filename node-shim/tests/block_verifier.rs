@@ -265,3 +265,50 @@ mod soundness {
         }
     }
 }
+
+/// The contract derives its tree (kinds and linked children) with the circuits crate's rule, on every shape the
+/// tests prove plus random ones from 2 to 24 txs.
+#[test]
+fn contract_tree_is_the_circuits_tree() {
+    use rand::Rng;
+    use sidecar_circuits::tree::tree_for_calls;
+    let c = chain();
+    let mut shapes: Vec<Vec<usize>> = blocks().iter().map(|p| p.calls_per_tx.clone()).collect();
+    shapes.extend([
+        vec![0, 2, 0],
+        vec![1, 0, 3, 0, 2, 1, 0],
+        vec![0; 5],
+        vec![4; 4],
+    ]);
+    let mut rng = ChaCha20Rng::seed_from_u64(43);
+    shapes.extend((0..12).map(|_| {
+        let txs = rng.gen_range(2..=24);
+        (0..txs).map(|_| rng.gen_range(0..=2)).collect()
+    }));
+    let none = view(&c.l1, c.verifier, &BlockVerifier::NONECall {}).unwrap();
+    for calls in shapes {
+        let want = tree_for_calls(&calls).unwrap();
+        let got = view(
+            &c.l1,
+            c.verifier,
+            &BlockVerifier::treeCall {
+                callsPerTx: words(&calls),
+            },
+        )
+        .unwrap();
+        assert_eq!(got.kind.len(), want.len(), "{calls:?}");
+        for (i, node) in want.iter().enumerate() {
+            assert_eq!(
+                usize::from(got.kind[i]),
+                node.kind.slot(),
+                "{calls:?} node {i}"
+            );
+            let children: Vec<usize> = [got.first[i], got.second[i]]
+                .into_iter()
+                .filter(|&x| x != none)
+                .map(|x| x.to::<usize>())
+                .collect();
+            assert_eq!(children, node.children, "{calls:?} node {i}");
+        }
+    }
+}

@@ -216,8 +216,3 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     }
     Ok(m)
 }
-
-/// Reads the summary of the bundle in `dir`.
-pub fn read_summary(dir: &Path) -> Result<Summary> {
-    read_json(&dir.join(SUMMARY))
-}

@@ -28,13 +28,13 @@ mod verify;
 mod workload;
 
 pub use bundle::{
-    BUNDLE_FORMAT, BlockOutputs, CircuitSummary, KeyEntry, MANIFEST, Manifest, ManifestNode,
-    SUMMARY, Summary, partial_dir, read_manifest, read_summary,
+    BUNDLE_FORMAT, BlockOutputs, CircuitSummary, KeyEntry, Manifest, ManifestNode, Summary,
+    partial_dir, read_manifest,
 };
 pub use error::{BlockError, Result};
 pub use progress::{BlockEvent, Progress};
 pub use prove::{BlockRequest, prove_block};
 pub use proven::{NodeProof, ProvenBlock};
-pub use reader::{check_trusted_keys, read_bundle};
+pub use reader::read_bundle;
 pub use verify::{VerifyReport, verify_block, verify_bundle, verify_bundle_with, verify_tree};
 pub use workload::{BlockFile, build_tree};

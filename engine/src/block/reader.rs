@@ -68,7 +68,7 @@ fn load_proof(dir: &Path, m: &Manifest, i: usize) -> Result<Proof> {
 /// `<circuit>.vk` files (the bundle's own `keys/` layout): the same bytes, by SHA-256. Without
 /// it a bundle is only checked against the keys it carries, which proves internal consistency
 /// but not that the proofs are for the circuits the verifier means.
-pub fn check_trusted_keys(m: &Manifest, trusted: &Path) -> Result<()> {
+fn check_trusted_keys(m: &Manifest, trusted: &Path) -> Result<()> {
     for k in &m.keys {
         let name = k.circuit.name();
         let path = trusted.join(format!("{name}.vk"));
