@@ -3,6 +3,8 @@
 //! leaves (random messages, batches part full, full and overflowing into the next), and only its rollup consumes
 //! batches, in order.
 
+mod common;
+
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::sol_types::{SolConstructor, SolEvent};
 use ark_bn254::Fr;
@@ -16,7 +18,7 @@ use sidecar_node_shim::contracts::poseidon::{POSEIDON2_PATH, poseidon2_source};
 use sidecar_node_shim::contracts::solc::crate_dir;
 use sidecar_node_shim::deploy::{send, view};
 use sidecar_node_shim::proof::{field_word, fr_from_address, fr_from_word};
-use sidecar_node_shim::{Devchain, L1, NodeError};
+use sidecar_node_shim::{Devchain, L1};
 
 #[test]
 fn poseidon_contract_is_rendered_from_the_circuit_parameters() {
@@ -56,13 +58,6 @@ fn deploy(capacity: usize, first_batch: u64) -> Setup {
         inbox: receipt.contract_address.unwrap(),
         rollup,
         user,
-    }
-}
-
-fn reason<T: std::fmt::Debug>(r: Result<T, NodeError>) -> String {
-    match r {
-        Err(NodeError::Reverted { reason, .. }) => reason,
-        other => panic!("expected a revert, got {other:?}"),
     }
 }
 
@@ -154,9 +149,13 @@ fn only_the_rollup_consumes_batches_in_order() {
     let (b, leaf, _) = send_random(&mut s, &mut rng);
     assert_eq!(b, 2, "batch 1 is sealed from the start");
     let consume = |n: u64| Inbox::consumeCall { n: U256::from(n) };
-    assert!(reason(send(&mut s.l1, user, inbox, &consume(1), U256::ZERO)).starts_with("NotRollup"));
     assert!(
-        reason(send(&mut s.l1, rollup, inbox, &consume(2), U256::ZERO)).starts_with("OutOfOrder")
+        common::reason(send(&mut s.l1, user, inbox, &consume(1), U256::ZERO))
+            .starts_with("NotRollup")
+    );
+    assert!(
+        common::reason(send(&mut s.l1, rollup, inbox, &consume(2), U256::ZERO))
+            .starts_with("OutOfOrder")
     );
     let r = send(&mut s.l1, rollup, inbox, &consume(1), U256::ZERO).unwrap();
     println!("consume of an empty batch: {} gas", r.gas_used);
@@ -180,6 +179,7 @@ fn only_the_rollup_consumes_batches_in_order() {
         secretHash: U256::ZERO,
     };
     assert!(
-        reason(send(&mut s.l1, user, inbox, &too_big, U256::ZERO)).starts_with("FieldOutOfRange")
+        common::reason(send(&mut s.l1, user, inbox, &too_big, U256::ZERO))
+            .starts_with("FieldOutOfRange")
     );
 }

@@ -16,7 +16,7 @@ use sidecar_node_shim::faults::{swap_bases, tamper_proof};
 use sidecar_node_shim::proof::{RootPublicInputs as R, field_word, fr_from_word};
 use sidecar_node_shim::{
     BlockData, BlockHeader, BlockProof, BlockProver, BlockRequest, CircuitKind, Devchain,
-    EngineBlockProver, Node, NodeConfig, NodeError,
+    EngineBlockProver, Node, NodeConfig,
 };
 
 fn prover(dir: &std::path::Path) -> EngineBlockProver<Cpu> {
@@ -27,13 +27,6 @@ fn prover(dir: &std::path::Path) -> EngineBlockProver<Cpu> {
         &dir.join("bundles"),
     )
     .unwrap()
-}
-
-fn reason<T: std::fmt::Debug>(r: Result<T, NodeError>) -> String {
-    match r {
-        Err(NodeError::Reverted { reason, .. }) => reason,
-        other => panic!("expected a revert, got {other:?}"),
-    }
 }
 
 /// `proof` with root input `i` moved by one.
@@ -87,7 +80,7 @@ fn root_inputs_and_header_are_bound_to_l1_truth() {
             U256::ZERO,
         )
     };
-    let r = reason(submit(&mut node, &header, &foreign));
+    let r = common::reason(submit(&mut node, &header, &foreign));
     assert!(
         r.starts_with("PublicInputMismatch") && r.contains("index: 4,"),
         "{r}"
@@ -103,7 +96,7 @@ fn root_inputs_and_header_are_bound_to_l1_truth() {
     ] {
         let bad = bump_root(&good, i);
         assert!(bad.verify_native(vks).is_err(), "root input {i}: native");
-        let r = reason(submit(&mut node, &header, &bad));
+        let r = common::reason(submit(&mut node, &header, &bad));
         assert!(
             r.starts_with("PublicInputMismatch") && r.contains(&format!("index: {i},")),
             "root input {i}: {r}"
@@ -111,31 +104,23 @@ fn root_inputs_and_header_are_bound_to_l1_truth() {
     }
     let mut other = header.clone();
     other.timestamp += U256::from(1u64);
-    let r = reason(submit(&mut node, &other, &good));
+    let r = common::reason(submit(&mut node, &other, &good));
     assert!(r.starts_with("HeaderMismatch"), "{r}");
     let mut other = header.clone();
     other.callsPerTx.push(U256::ZERO);
-    let r = reason(submit(&mut node, &other, &good));
+    let r = common::reason(submit(&mut node, &other, &good));
     assert!(r.starts_with("HeaderMismatch"), "{r}");
-    let r = reason(submit(&mut node, &header, &tamper_proof(&good).unwrap()));
+    let r = common::reason(submit(&mut node, &header, &tamper_proof(&good).unwrap()));
     assert!(r.starts_with("ProofRejected"), "{r}");
-    let r = reason(submit(&mut node, &header, &swap_bases(&good).unwrap()));
+    let r = common::reason(submit(&mut node, &header, &swap_bases(&good).unwrap()));
     assert!(
         r.starts_with("BrokenLink") || r.starts_with("CallCountMismatch"),
         "{r}"
     );
 
     // The proving window closes without an accepted proof: backup phase.
-    let w = view(
-        node.l1(),
-        rollup,
-        &Rollup::windowsCall {
-            slot: U256::from(slot),
-        },
-    )
-    .unwrap();
-    node.l1().mine_to(w[3].to::<u64>()).unwrap();
-    let r = reason(submit(&mut node, &header, &good));
+    common::mine_to_backup(&mut node, slot);
+    let r = common::reason(submit(&mut node, &header, &good));
     assert!(r.starts_with("WrongPhase"), "{r}");
     let backup = |p: &BlockProof, data: &[u8]| {
         let enc = p.encode();
@@ -149,14 +134,14 @@ fn root_inputs_and_header_are_bound_to_l1_truth() {
     let mut huge = backup(&foreign, &data);
     let prover_at = huge.inputs.len() - vks.num_inputs(CircuitKind::RootRollup) + R::PROVER_ID;
     huge.inputs[prover_at] = (U256::from(1u64) << 160) + U256::from(7u64);
-    let r = reason(send(node.l1(), watcher, rollup, &huge, U256::ZERO));
+    let r = common::reason(send(node.l1(), watcher, rollup, &huge, U256::ZERO));
     assert!(
         r.starts_with("PublicInputMismatch") && r.contains("index: 4,"),
         "{r}"
     );
     let mut other_data = data.clone();
     *other_data.last_mut().unwrap() ^= 1;
-    let r = reason(send(
+    let r = common::reason(send(
         node.l1(),
         watcher,
         rollup,
@@ -196,7 +181,7 @@ fn root_inputs_and_header_are_bound_to_l1_truth() {
     );
     let next = view(node.l1(), rollup, &Rollup::nextBlockNumberCall {}).unwrap();
     assert_eq!(next, field_word(root[R::BLOCK_NUMBER]) + U256::from(1u64));
-    let r = reason(send(
+    let r = common::reason(send(
         node.l1(),
         watcher,
         rollup,

@@ -17,7 +17,7 @@ use sidecar_node_shim::deploy::{send, view};
 use sidecar_node_shim::driver::submit_call;
 use sidecar_node_shim::{
     BlockData, BlockProof, BlockProver, BlockRequest, Devchain, EngineBlockProver, Fault, Node,
-    NodeConfig, NodeError, SlotOutcome,
+    NodeConfig, SlotOutcome,
 };
 use std::sync::OnceLock;
 
@@ -42,26 +42,6 @@ fn config(sequencers: usize, slots: u64, faults: &[(u64, Fault)]) -> NodeConfig 
     c.txs_per_block = 2;
     c.faults.extend(faults.iter().copied());
     c
-}
-
-fn reason<T: std::fmt::Debug>(r: Result<T, NodeError>) -> String {
-    match r {
-        Err(NodeError::Reverted { reason, .. }) => reason,
-        other => panic!("expected a revert, got {other:?}"),
-    }
-}
-
-fn mine_to_backup(node: &mut Node<'_>, slot: u64) {
-    let rollup = node.deployment.rollup;
-    let w = view(
-        node.l1(),
-        rollup,
-        &Rollup::windowsCall {
-            slot: U256::from(slot),
-        },
-    )
-    .unwrap();
-    node.l1().mine_to(w[3].to::<u64>()).unwrap();
 }
 
 /// Block data for `slot` consuming `messages`, and its proof naming `prover_id`.
@@ -122,7 +102,7 @@ fn soundness_l1_rejects_messages_that_are_not_the_inbox_batch() {
         vec![sent[0].1],
         "the message sent in slot 0 waits for this block"
     );
-    mine_to_backup(&mut node, slot);
+    common::mine_to_backup(&mut node, slot);
     let (rollup, watcher) = (node.deployment.rollup, node.watcher.address);
     let mut rng = ChaCha20Rng::seed_from_u64(77);
     for (what, messages) in [
@@ -135,7 +115,7 @@ fn soundness_l1_rejects_messages_that_are_not_the_inbox_batch() {
             proof.verify_native(prover().verifying_keys()).is_ok(),
             "{what}: a valid proof"
         );
-        let r = reason(send(
+        let r = common::reason(send(
             node.l1(),
             watcher,
             rollup,
@@ -214,7 +194,7 @@ fn soundness_withheld_data_slashes_the_proposer_not_the_prover() {
         },
         U256::ZERO,
     );
-    assert!(reason(again).starts_with("NothingToSlash"));
+    assert!(common::reason(again).starts_with("NothingToSlash"));
     assert_eq!(
         node.reward_balance(proposer).unwrap(),
         U256::ZERO,
@@ -281,7 +261,7 @@ fn soundness_copied_submissions_pay_their_sender_nothing() {
     // Backup phase: an honest backup prover's submission (its address is the proof's prover id) is copied.
     let slot = slot + 1;
     node.open_slot(slot).unwrap();
-    mine_to_backup(&mut node, slot);
+    common::mine_to_backup(&mut node, slot);
     let honest = node.provers[0].address;
     let before = node.reward_balance(honest).unwrap();
     let batch = node.next_batch().unwrap();

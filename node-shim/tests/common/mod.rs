@@ -2,6 +2,7 @@
 //! once per test binary in a temp dir) and blocks proven with prove-block (in memory, and equal to their bundles).
 #![allow(dead_code)]
 
+use alloy::primitives::U256;
 use ark_bn254::Fr;
 use sidecar_circuits::Preset;
 use sidecar_circuits::state::WorldState;
@@ -9,7 +10,11 @@ use sidecar_engine::block::{BlockFile, BlockRequest, build_tree, prove_block};
 use sidecar_engine::jobs::KeyCache;
 use sidecar_engine::{Engine, Machine, Profile};
 use sidecar_kernels::Cpu;
-use sidecar_node_shim::{BlockProof, BlockProver, BlockVerifyingKeys, EngineBlockProver};
+use sidecar_node_shim::contracts::Rollup;
+use sidecar_node_shim::deploy::view;
+use sidecar_node_shim::{
+    BlockProof, BlockProver, BlockVerifyingKeys, EngineBlockProver, Node, NodeError,
+};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -95,4 +100,26 @@ pub fn prove(txs: usize, public_calls: bool, seed: u64, prover_id: Fr) -> Proven
         "the bundle holds the proofs returned in memory"
     );
     ProvenBlock { proof, bundle: out }
+}
+
+/// The decoded revert reason of `r`, which must be a revert.
+pub fn reason<T: std::fmt::Debug>(r: Result<T, NodeError>) -> String {
+    match r {
+        Err(NodeError::Reverted { reason, .. }) => reason,
+        other => panic!("expected a revert, got {other:?}"),
+    }
+}
+
+/// Mines until `slot`'s backup window opens (its proving deadline has passed).
+pub fn mine_to_backup(node: &mut Node<'_>, slot: u64) {
+    let rollup = node.deployment.rollup;
+    let w = view(
+        node.l1(),
+        rollup,
+        &Rollup::windowsCall {
+            slot: U256::from(slot),
+        },
+    )
+    .unwrap();
+    node.l1().mine_to(w[3].to::<u64>()).unwrap();
 }
