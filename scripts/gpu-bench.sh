@@ -50,9 +50,9 @@ done
 
 for backend in cuda wgpu; do
   echo "== bench kernels --backend $backend --sizes $sizes"
-  if "$bin" bench kernels --backend "$backend" --sizes "$sizes" --reps 3 \
-      --json "$out/kernels-$backend.json" > "$out/kernels-$backend.txt" 2> "$out/kernels-$backend.log"; then
-    cat "$out/kernels-$backend.txt"
+  if "$bin" bench kernels --backend "$backend" --sizes "$sizes" --reps 3 --json \
+      > "$out/kernels-$backend.json" 2> "$out/kernels-$backend.log"; then
+    cat "$out/kernels-$backend.json"
   else
     echo "bench on $backend failed; see $out/kernels-$backend.log:" >&2
     tail -n 5 "$out/kernels-$backend.log" >&2

@@ -44,10 +44,10 @@ cargo run "${profile[@]}" -q -p sidecar-prover-cli -- verify-block "$blockdir/bl
 # prover's bond returned), each block consuming the L1->L2 messages sent during the slot before,
 # and one proven block submitted to an anvil started on 127.0.0.1.
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- node --sequencers 3 --provers 2 --slots 4 \
-  --txs 2 --fault 1:missed-deadline --fault 2:invalid-proof --fault 3:withheld-data \
-  --keys "$blockdir/keys" --out "$blockdir/node"
+  --txs 2 --preset tiny --fault 1:missed-deadline --fault 2:invalid-proof --fault 3:withheld-data \
+  --keys "$blockdir/keys" --bundles "$blockdir/node"
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 2 --preset tiny --submit \
-  --l1 anvil --keys "$blockdir/keys" --out "$blockdir/submitted" --quiet
+  --l1 anvil --keys "$blockdir/keys" --bundles "$blockdir/submitted" --quiet
 
 # GPU backends, which the workspace build leaves out (features). wgpu runs on Mesa's CPU Vulkan
 # driver (lavapipe) installed above and must find it; CUDA is compiled with nvcc from the pinned

@@ -14,6 +14,8 @@ use crate::{BlockCircuit, CircuitKind, Preset};
 
 /// A circuit of any kind, with its witness.
 #[derive(Clone, Debug)]
+// One value per tree node, moved into its proof job once: boxing the root would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum AnyCircuit {
     /// A public call's VM execution.
     Vm(VmCircuit),

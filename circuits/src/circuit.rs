@@ -57,7 +57,7 @@ impl CircuitKind {
 
 impl core::fmt::Display for CircuitKind {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 

@@ -6,6 +6,7 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// What went wrong while building witnesses or executing a block. Each variant says which
 /// input is at fault so a sequencer can drop the tx and go on.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// No preset has this name.
     #[error("unknown preset {0:?} (expected tiny, devnet or aztec)")]

@@ -2,14 +2,16 @@
 //! hardware profile; every setup and proof runs inside the profile's rayon pool.
 
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use ark_bn254::Fr;
 use ark_relations::gr1cs::ConstraintSynthesizer;
 use rand::rngs::OsRng;
+use rand::{CryptoRng, RngCore};
 
 use crate::{Profile, Result, Runtime};
 use sidecar_groth16::{
-    Backend, Groth16, KeyFile, PreparedKey, Proof, VerifyingKey, write_key_file,
+    Backend, Groth16, KeyFile, PreparedKey, Proof, ProvingKey, VerifyingKey, write_key_file,
 };
 
 /// Keys for one circuit: the proving key prepared on the engine's backend, and the
@@ -39,12 +41,13 @@ pub struct Engine<B: Backend = sidecar_kernels::Cpu> {
 }
 
 impl<B: Backend> Engine<B> {
-    /// Applies `profile` to this machine (printing its warnings to stderr when the machine
-    /// is smaller than the profile) and runs kernels on `backend`.
+    /// Applies `profile` to this machine (its warnings, when the machine is smaller than the
+    /// profile, are logged with `tracing` and kept in [`Runtime::warnings`]) and runs kernels
+    /// on `backend`.
     pub fn new(profile: &Profile, backend: B) -> Result<Self> {
         let runtime = profile.apply()?;
         for w in runtime.warnings() {
-            eprintln!("warning: {w}");
+            tracing::warn!("{w}");
         }
         Ok(Self::with_runtime(runtime, backend))
     }
@@ -72,10 +75,27 @@ impl<B: Backend> Engine<B> {
         &self,
         circuit: C,
     ) -> Result<Keys<B>> {
+        self.prepare_key(&self.setup_key(circuit, &mut OsRng)?)
+    }
+
+    /// The proving key of `circuit` drawn from `rng` (deterministic for a seeded RNG: for tests
+    /// only, a known seed is known toxic waste), unprepared, so it can be written to a key file
+    /// (`sidecar_groth16::write_key_file`) and prepared with [`Engine::prepare_key`].
+    pub fn setup_key<C, R>(&self, circuit: C, rng: &mut R) -> Result<ProvingKey>
+    where
+        C: ConstraintSynthesizer<Fr> + Clone + Send,
+        R: RngCore + CryptoRng + Send,
+    {
+        self.runtime
+            .pool()
+            .install(|| Ok(self.groth16.setup(circuit, rng)?))
+    }
+
+    /// Prepares `pk`'s bases on the engine's backend.
+    pub fn prepare_key(&self, pk: &ProvingKey) -> Result<Keys<B>> {
         self.runtime.pool().install(|| {
-            let pk = self.groth16.setup(circuit, &mut OsRng)?;
             Ok(Keys {
-                proving: self.groth16.prepare(&pk)?,
+                proving: self.groth16.prepare(pk)?,
                 verifying: pk.verifying_key(),
             })
         })
@@ -86,14 +106,9 @@ impl<B: Backend> Engine<B> {
     where
         C: ConstraintSynthesizer<Fr> + Clone + Send,
     {
-        self.runtime.pool().install(|| {
-            let pk = self.groth16.setup(circuit, &mut OsRng)?;
-            write_key_file(path, &pk)?;
-            Ok(Keys {
-                proving: self.groth16.prepare(&pk)?,
-                verifying: pk.verifying_key(),
-            })
-        })
+        let pk = self.setup_key(circuit, &mut OsRng)?;
+        write_key_file(path, &pk)?;
+        self.prepare_key(&pk)
     }
 
     /// Loads keys from a key file through a memory map; with `expected_digest`, a key for
@@ -109,16 +124,33 @@ impl<B: Backend> Engine<B> {
     }
 
     /// Proves `circuit` (carrying its witness) with fresh OS randomness, in the profile's pool.
-    /// An unsatisfied witness is reported ([`sidecar_groth16::Error::Unsatisfied`]) before any group
-    /// work.
+    /// An unsatisfied witness is reported ([`sidecar_groth16::Error::Unsatisfied`]) before any
+    /// group work.
     pub fn prove<C: ConstraintSynthesizer<Fr> + Send>(
         &self,
         pk: &PreparedKey<B>,
         circuit: C,
     ) -> Result<Proof> {
+        self.prove_with(pk, circuit, &mut OsRng, &AtomicBool::new(false))
+    }
+
+    /// [`Engine::prove`] with the caller's randomness (a seeded RNG makes the proof
+    /// reproducible), giving up with `sidecar_groth16::Error::Cancelled` at the next phase
+    /// boundary once `stop` is set (from another thread).
+    pub fn prove_with<C, R>(
+        &self,
+        pk: &PreparedKey<B>,
+        circuit: C,
+        rng: &mut R,
+        stop: &AtomicBool,
+    ) -> Result<Proof>
+    where
+        C: ConstraintSynthesizer<Fr> + Send,
+        R: RngCore + CryptoRng + Send,
+    {
         self.runtime
             .pool()
-            .install(|| Ok(self.groth16.prove(pk, circuit, &mut OsRng)?))
+            .install(|| Ok(self.groth16.prove_until(pk, circuit, rng, stop)?))
     }
 
     /// Verifies `proof` for `public_inputs` with ark-groth16's verifier.

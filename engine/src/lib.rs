@@ -16,6 +16,15 @@
 pub mod block;
 pub mod jobs;
 
+/// The arkworks types the API takes, at the versions it is built with, so a caller need not
+/// pin `ark-bn254` / `ark-relations` itself.
+pub mod ark {
+    pub use ark_bn254::{Bn254, Fr, G1Affine, G2Affine};
+    pub use ark_relations::gr1cs::{
+        ConstraintSynthesizer, ConstraintSystemRef, LinearCombination, SynthesisError, Variable,
+    };
+}
+
 mod engine;
 mod error;
 mod memory;

@@ -15,11 +15,11 @@ use sidecar_circuits::Preset;
 use sidecar_circuits::state::WorldState;
 use sidecar_circuits::tree::LinkSet;
 use sidecar_engine::block::{
-    BlockError, BlockFile, BlockRequest, Summary, build_tree, partial_dir, prove_block,
-    read_bundle, read_manifest, verify_block, verify_bundle, verify_bundle_with,
+    BlockFile, BlockRequest, Summary, build_tree, partial_dir, prove_block, read_bundle,
+    read_manifest, verify_block, verify_bundle, verify_bundle_with,
 };
 use sidecar_engine::jobs::KeyCache;
-use sidecar_engine::{Engine, Machine, Profile};
+use sidecar_engine::{Engine, Error, Machine, Profile};
 use sidecar_kernels::Cpu;
 
 const MIB: u64 = 1 << 20;
@@ -196,7 +196,7 @@ fn invalid_tx_is_rejected_by_index_before_proving() {
     let mut block = BlockFile::generate(&preset, &state, 4, 5).unwrap();
     block.txs[2].nullifiers = block.txs[1].nullifiers.clone(); // double spend
     match build_tree(&mut state, &block, Fr::from(1u64)) {
-        Err(BlockError::InvalidTx { index: 2, reason }) => assert!(!reason.is_empty()),
+        Err(Error::InvalidTx { index: 2, reason }) => assert!(!reason.is_empty()),
         other => panic!("expected tx 2 rejected, got {:?}", other.map(|_| ())),
     }
     assert_eq!(state, before, "a rejected block leaves the state unchanged");
@@ -210,7 +210,7 @@ fn invalid_tx_is_rejected_by_index_before_proving() {
     block.txs[3].public_calls = vec![call];
     assert!(matches!(
         build_tree(&mut state, &block, Fr::from(1u64)),
-        Err(BlockError::InvalidTx { index: 3, .. })
+        Err(Error::InvalidTx { index: 3, .. })
     ));
 }
 
@@ -249,21 +249,51 @@ fn corrupt_cached_key_is_regenerated() {
 }
 
 #[test]
-fn existing_output_is_not_overwritten() {
-    let (_, keys, out, _) = shared();
+fn a_bundle_is_replaced_and_other_output_refused() {
+    let (_, keys, shared_out, _) = shared();
     let preset = Preset::tiny();
-    let mut state = WorldState::genesis(&preset);
-    let block = BlockFile::generate(&preset, &state, 2, 21).unwrap();
-    let tree = build_tree(&mut state, &block, Fr::from(2u64)).unwrap();
-    let req = BlockRequest {
-        preset: &preset,
-        tree,
-        txs: 2,
+    let request = || {
+        let mut state = WorldState::genesis(&preset);
+        let block = BlockFile::generate(&preset, &state, 2, 21).unwrap();
+        let tree = build_tree(&mut state, &block, Fr::from(2u64)).unwrap();
+        BlockRequest {
+            preset: &preset,
+            tree,
+            txs: 2,
+        }
     };
     let cache = KeyCache::new(keys).unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let err = prove_block(&engine(64 << 30), &cache, req, out, stop, &mut ());
-    assert!(matches!(err, Err(BlockError::OutputExists(_))));
+    let stop = || Arc::new(AtomicBool::new(false));
+    let tmp = tempfile::tempdir().unwrap();
+    // A folder holding something else is refused, untouched, before any work.
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    let err = prove_block(
+        &engine(64 << 30),
+        &cache,
+        request(),
+        &other,
+        stop(),
+        &mut (),
+    );
+    assert!(matches!(err, Err(Error::OutputExists(_))));
+    assert_eq!(
+        std::fs::read_to_string(other.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(!partial_dir(&other).exists());
+    // An earlier bundle is replaced by the new one (a re-run of the same command succeeds).
+    let out = tmp.path().join("bundle");
+    copy_dir(shared_out, &out);
+    let before = read_manifest(&out).unwrap();
+    prove_block(&engine(64 << 30), &cache, request(), &out, stop(), &mut ()).unwrap();
+    let after = read_manifest(&out).unwrap();
+    assert_ne!(before.nodes.len(), 0);
+    assert_eq!(after.txs, 2, "the new block's bundle is in place");
+    verify_bundle(&out).unwrap();
+    assert!(!tmp.path().join("bundle.replaced").exists());
+    assert!(!partial_dir(&out).exists());
 }
 
 #[test]
@@ -283,7 +313,7 @@ fn interrupt_keeps_a_partial_folder_and_installs_nothing() {
     let cache = KeyCache::new(keys).unwrap();
     let stop = Arc::new(AtomicBool::new(true)); // Ctrl-C before the first proof
     match prove_block(&engine(64 << 30), &cache, req, &out, stop, &mut ()) {
-        Err(BlockError::Cancelled {
+        Err(Error::Cancelled {
             done: 0, partial, ..
         }) => {
             assert_eq!(partial, partial_dir(&out));

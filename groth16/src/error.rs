@@ -8,7 +8,15 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// A Groth16 failure. Variants group by what the caller can do: fix the witness or inputs,
 /// regenerate a key file, or try another kernels backend.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
+    /// Proving stopped at a phase boundary because the caller asked it to.
+    #[error("proving cancelled before {phase}")]
+    Cancelled {
+        /// The phase that did not start.
+        phase: &'static str,
+    },
+
     /// A kernel (MSM / NTT) failed; the inner error says whether another backend may help.
     #[error(transparent)]
     Kernel(#[from] sidecar_kernels::Error),
@@ -79,6 +87,7 @@ pub enum Error {
 
 /// Why a key file was rejected.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyFileError {
     /// The file could not be opened or mapped.
     #[error("cannot read: {0}")]

@@ -34,7 +34,7 @@ pub use keyfile::{FORMAT_VERSION, KeyFile, write_key_file};
 pub use keys::{ProvingKey, PublicInputs, VerifyingKey};
 pub use matrix::{R1cs, SparseMatrix};
 pub use proof::{EVM_PROOF_LEN, Proof};
-pub use prover::{PreparedKey, assignment};
+pub use prover::{PreparedKey, assignment, prove_until};
 pub use qap::h_coefficients;
 pub use setup::{generate_keys, synthesize_matrices};
 pub use verifier::verify;
@@ -82,6 +82,22 @@ impl<B: Backend> Groth16<B> {
         R: RngCore + CryptoRng,
     {
         prover::prove(&self.backend, pk, circuit, rng)
+    }
+
+    /// [`Groth16::prove`] that stops at the next phase boundary once `stop` is set; see
+    /// [`prove_until`].
+    pub fn prove_until<C, R>(
+        &self,
+        pk: &PreparedKey<B>,
+        circuit: C,
+        rng: &mut R,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<Proof>
+    where
+        C: ConstraintSynthesizer<Fr>,
+        R: RngCore + CryptoRng,
+    {
+        prover::prove_until(&self.backend, pk, circuit, rng, stop)
     }
 
     /// Verifies with ark-groth16; see [`verify`].

@@ -16,6 +16,7 @@ use ark_relations::gr1cs::{
 };
 use rand::{CryptoRng, RngCore};
 use sidecar_kernels::Msm;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Backend, keys::ProvingKey, matrix::R1cs, proof::Proof, qap};
 use crate::{Error, Result};
@@ -194,16 +195,47 @@ where
     C: ConstraintSynthesizer<Fr>,
     R: RngCore + CryptoRng,
 {
+    prove_until(backend, pk, circuit, rng, &AtomicBool::new(false))
+}
+
+/// [`prove`] that gives up with [`Error::Cancelled`] at the next phase boundary (after the
+/// witness, the QAP, each MSM) once `stop` is set.
+pub fn prove_until<B, C, R>(
+    backend: &B,
+    pk: &PreparedKey<B>,
+    circuit: C,
+    rng: &mut R,
+    stop: &AtomicBool,
+) -> Result<Proof>
+where
+    B: Backend,
+    C: ConstraintSynthesizer<Fr>,
+    R: RngCore + CryptoRng,
+{
+    let check = |phase: &'static str| {
+        if stop.load(Ordering::Relaxed) {
+            Err(Error::Cancelled { phase })
+        } else {
+            Ok(())
+        }
+    };
+    check("synthesis")?;
     let z = assignment(circuit, &pk.r1cs)?;
+    check("QAP")?;
     let h = qap::h_coefficients(backend, &pk.r1cs, &z)?;
     let r = Fr::rand(rng);
     let s = Fr::rand(rng);
     let l = pk.r1cs.num_instance as usize;
 
+    check("MSM A")?;
     let a_acc: G1Projective = backend.msm_prepared(&pk.a, &z)?;
+    check("MSM B1")?;
     let b1_acc: G1Projective = backend.msm_prepared(&pk.b_g1, &z)?;
+    check("MSM B2")?;
     let b2_acc: G2Projective = backend.msm_prepared(&pk.b_g2, &z)?;
+    check("MSM H")?;
     let h_acc: G1Projective = backend.msm_prepared(&pk.h, &h)?;
+    check("MSM L")?;
     let l_acc: G1Projective = backend.msm_prepared(&pk.l, &z[l..])?;
 
     let a = a_acc + pk.vk.alpha_g1 + pk.delta_g1 * r;

@@ -6,6 +6,7 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// A kernel failure. Variants say what the caller can do: fix the input, retry with less
 /// work in flight, or fall back to another backend.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The call's arguments are inconsistent (lengths, sizes); retrying will not help.
     #[error("invalid input: {reason}")]

@@ -61,7 +61,7 @@ pub fn check_size<F: FftField>(len: usize, size: usize) -> Result<u32> {
             "ntt: size {size} is not a power of two"
         )));
     }
-    if len % size != 0 {
+    if !len.is_multiple_of(size) {
         return Err(Error::invalid(format!(
             "ntt: {len} values are not a whole number of vectors of size {size}"
         )));

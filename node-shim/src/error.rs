@@ -4,6 +4,7 @@ use alloy::primitives::{Address, Bytes};
 
 /// Errors of the L1 layer (devchain or JSON-RPC).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum L1Error {
     /// The transaction or call reverted; `data` is the raw revert payload (decode with `contracts::decode_revert`).
     #[error("execution reverted: {reason}")]
@@ -30,6 +31,7 @@ pub enum L1Error {
 
 /// Errors of the node shim.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum NodeError {
     #[error(transparent)]
     L1(#[from] L1Error),
@@ -57,9 +59,9 @@ pub enum NodeError {
     /// Signing a prover commitment failed.
     #[error("signing failed: {0}")]
     Signing(String),
-    /// A prove-block bundle could not be read, or the engine rejected it.
-    #[error("block bundle: {0}")]
-    Bundle(#[from] sidecar_engine::block::BlockError),
+    /// The engine failed, or rejected a block or bundle.
+    #[error("engine: {0}")]
+    Engine(#[from] sidecar_engine::Error),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
 }

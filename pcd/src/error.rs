@@ -7,6 +7,7 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 /// A PCD failure.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Building or evaluating a circuit failed (an unsatisfiable assignment during
     /// synthesis, or a malformed constraint system).

@@ -9,7 +9,9 @@
 //! DIR/proofs/NNNNN-<circuit>.evm     the same proof in EVM layout (256 bytes)
 //! ```
 //! A bundle is assembled in `DIR.partial` and renamed to `DIR` once the manifest is written
-//! (the manifest is the last file), so `DIR` either does not exist or is complete.
+//! (the manifest is the last file), so `DIR` either does not exist or is complete. A bundle
+//! already at `DIR` is replaced (moved to `DIR.replaced`, removed once the new one is in place);
+//! a non-empty `DIR` that is not a bundle is refused.
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +23,7 @@ use sidecar_circuits::tx::fr_hex;
 use sidecar_circuits::CircuitKind;
 use sidecar_circuits::tree::TreeNode;
 
-use super::error::{BlockError, Result};
+use crate::{Error, Result};
 
 /// Version of the bundle layout.
 pub const BUNDLE_FORMAT: u32 = 2;
@@ -163,9 +165,31 @@ pub struct Summary {
 
 /// `DIR.partial` for `DIR`.
 pub fn partial_dir(out: &Path) -> PathBuf {
+    sibling(out, ".partial")
+}
+
+/// `DIR<suffix>` for `DIR`.
+pub(crate) fn sibling(out: &Path, suffix: &str) -> PathBuf {
     let mut name = out.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
+    name.push(suffix);
     out.with_file_name(name)
+}
+
+/// Whether `out` may receive a bundle: it does not exist, is empty, or holds a bundle (which a
+/// new one replaces); anything else is [`Error::OutputExists`].
+pub fn check_out(out: &Path) -> Result<()> {
+    if !out.exists() || out.join(MANIFEST).is_file() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(out)
+        .map_err(|e| Error::io(out, e))?
+        .next()
+        .is_none();
+    if empty {
+        Ok(())
+    } else {
+        Err(Error::OutputExists(out.into()))
+    }
 }
 
 /// File names of node `id`'s proof: canonical (128 bytes) and EVM (256 bytes).
@@ -189,27 +213,32 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value).expect("bundle types always serialize");
-    write_atomic(path, text.as_bytes()).map_err(|e| BlockError::io(path, e))
+    write_atomic(path, text.as_bytes()).map_err(|e| Error::io(path, e))
 }
 
 pub(crate) fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
-    let text = std::fs::read_to_string(path).map_err(|e| BlockError::io(path, e))?;
-    serde_json::from_str(&text)
-        .map_err(|e| BlockError::Malformed(format!("{}: {e}", path.display())))
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_str(&text).map_err(|e| Error::Malformed(format!("{}: {e}", path.display())))
 }
 
 /// Reads the manifest of the bundle in `dir`.
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    if !dir.is_dir() {
+        return Err(Error::Malformed(format!(
+            "bundle directory {} does not exist",
+            dir.display()
+        )));
+    }
     let path = dir.join(MANIFEST);
     if !path.exists() {
-        return Err(BlockError::Malformed(format!(
+        return Err(Error::Malformed(format!(
             "{} has no {MANIFEST} (an interrupted run leaves only DIR.partial)",
             dir.display()
         )));
     }
     let m: Manifest = read_json(&path)?;
     if m.format != BUNDLE_FORMAT {
-        return Err(BlockError::Malformed(format!(
+        return Err(Error::Malformed(format!(
             "bundle format {}, this build reads {BUNDLE_FORMAT}",
             m.format
         )));

@@ -10,10 +10,10 @@ use sidecar_circuits::{AnyCircuit, CircuitKind, Preset};
 use sidecar_groth16::Backend;
 
 use super::bundle::{KeyEntry, key_file, write_atomic};
-use super::error::{BlockError, Result};
 use super::progress::{BlockEvent, Progress};
 use crate::jobs::{CacheOutcome, KeyCache};
 use crate::{Engine, Keys};
+use crate::{Error, Result};
 
 /// How one circuit's keys were obtained.
 pub(crate) struct KeyOrigin {
@@ -85,7 +85,7 @@ pub(crate) fn load_block_keys<B: Backend>(
         let vk_bytes = got.keys.verifying.to_bytes();
         let file = key_file(kind);
         let path = bundle_dir.join(&file);
-        write_atomic(&path, &vk_bytes).map_err(|e| BlockError::io(&path, e))?;
+        write_atomic(&path, &vk_bytes).map_err(|e| Error::io(&path, e))?;
         out.entries.push(KeyEntry {
             circuit: kind,
             file,

@@ -17,7 +17,6 @@
 //! this module never re-executes a tx.
 
 mod bundle;
-mod error;
 mod job;
 mod keys;
 mod progress;
@@ -29,9 +28,8 @@ mod workload;
 
 pub use bundle::{
     BUNDLE_FORMAT, BlockOutputs, CircuitSummary, KeyEntry, Manifest, ManifestNode, Summary,
-    partial_dir, read_manifest,
+    check_out, partial_dir, read_manifest,
 };
-pub use error::{BlockError, Result};
 pub use progress::{BlockEvent, Progress};
 pub use prove::{BlockRequest, prove_block};
 pub use proven::{NodeProof, ProvenBlock};

@@ -8,6 +8,7 @@ use crate::jobs::CacheOutcome;
 
 /// An event of `prove_block`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum BlockEvent {
     /// Keys of one circuit are ready.
     KeysReady {

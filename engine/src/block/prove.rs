@@ -19,15 +19,15 @@ use sidecar_groth16::{Backend, PreparedKey};
 
 use super::bundle::{
     BUNDLE_FORMAT, CircuitSummary, KeyEntry, MANIFEST, Manifest, ManifestNode, SUMMARY, Summary,
-    partial_dir, proof_files, write_json,
+    check_out, partial_dir, proof_files, sibling, write_json,
 };
-use super::error::{BlockError, Result};
 use super::job::{JobContext, ProofJob};
 use super::keys::{BlockKeys, load_block_keys};
 use super::progress::{BlockEvent, Progress};
 use super::proven::{NodeProof, ProvenBlock};
 use crate::Engine;
 use crate::jobs::{JobGraph, JobId, KeyCache, RunReport, peak_rss, run_graph};
+use crate::{Error, Result};
 
 /// A block ready to prove.
 pub struct BlockRequest<'a> {
@@ -39,25 +39,16 @@ pub struct BlockRequest<'a> {
     pub txs: usize,
 }
 
-/// Empties the way for the bundle at `out` (which must not exist or be empty) and creates
-/// `out.partial/{proofs,keys}`.
+/// Checks `out` may receive a bundle ([`check_out`]) and creates `out.partial/{proofs,keys}`.
 fn prepare_out(out: &Path) -> Result<PathBuf> {
-    if out.exists() {
-        let empty = std::fs::read_dir(out)
-            .map_err(|e| BlockError::io(out, e))?
-            .next()
-            .is_none();
-        if !empty {
-            return Err(BlockError::OutputExists(out.into()));
-        }
-    }
+    check_out(out)?;
     let partial = partial_dir(out);
     if partial.exists() {
-        std::fs::remove_dir_all(&partial).map_err(|e| BlockError::io(&partial, e))?;
+        std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
     }
     for sub in ["proofs", "keys"] {
         let d = partial.join(sub);
-        std::fs::create_dir_all(&d).map_err(|e| BlockError::io(&d, e))?;
+        std::fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
     }
     Ok(partial)
 }
@@ -111,7 +102,7 @@ where
     });
     match run {
         Ok(r) => Ok(r),
-        Err(_) if ctx.cancel.load(Ordering::SeqCst) => Err(BlockError::Cancelled {
+        Err(_) if ctx.cancel.load(Ordering::SeqCst) => Err(Error::Cancelled {
             done,
             total: nodes.len(),
             partial: ctx
@@ -119,7 +110,7 @@ where
                 .parent()
                 .map_or_else(|| ctx.proofs_dir.clone(), Path::to_path_buf),
         }),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -188,14 +179,23 @@ fn install(
     };
     write_json(&partial.join(SUMMARY), summary)?;
     write_json(&partial.join(MANIFEST), &manifest)?;
-    if out.exists() {
-        std::fs::remove_dir(out).map_err(|e| BlockError::io(out, e))?;
+    let replaced = sibling(out, ".replaced");
+    let remove = |d: &Path| std::fs::remove_dir_all(d).map_err(|e| Error::io(d, e));
+    if replaced.exists() {
+        remove(&replaced)?;
     }
-    std::fs::rename(partial, out).map_err(|e| BlockError::io(out, e))
+    if out.exists() {
+        std::fs::rename(out, &replaced).map_err(|e| Error::io(out, e))?;
+    }
+    std::fs::rename(partial, out).map_err(|e| Error::io(out, e))?;
+    if replaced.exists() {
+        remove(&replaced)?;
+    }
+    Ok(())
 }
 
-/// Proves every node of `req`'s tree on `engine`, installs the bundle at `out` (which must not
-/// exist or be empty) and returns the proven block with its summary (also in
+/// Proves every node of `req`'s tree on `engine`, installs the bundle at `out` (absent, empty,
+/// or an earlier bundle, which it replaces: see [`check_out`]) and returns the proven block with its summary (also in
 /// `out/summary.json`).
 pub fn prove_block<B>(
     engine: &Engine<B>,

@@ -11,12 +11,14 @@ use sidecar_circuits::{CircuitKind, public_input_len};
 use sidecar_groth16::{Proof, VerifyingKey};
 
 use super::bundle::{Manifest, read_manifest};
-use super::error::{BlockError, Result};
 use super::proven::{NodeProof, ProvenBlock};
+use crate::{Error, Result};
 
-fn read(dir: &Path, rel: &str) -> Result<Vec<u8>> {
+/// The bytes of the bundle's file `rel`; a missing or unreadable one is malformed, named by
+/// `what` (the node or key it belongs to).
+fn read(dir: &Path, rel: &str, what: &str) -> Result<Vec<u8>> {
     let path = dir.join(rel);
-    std::fs::read(&path).map_err(|e| BlockError::io(path, e))
+    std::fs::read(&path).map_err(|e| Error::Malformed(format!("{what}: {}: {e}", path.display())))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -26,22 +28,19 @@ fn sha256_hex(bytes: &[u8]) -> String {
 fn load_keys(dir: &Path, m: &Manifest) -> Result<BTreeMap<CircuitKind, VerifyingKey>> {
     let mut keys = BTreeMap::new();
     for k in &m.keys {
-        let bytes = read(dir, &k.file)?;
+        let bytes = read(dir, &k.file, &format!("verifying key of {}", k.circuit))?;
         if sha256_hex(&bytes) != k.sha256 {
-            return Err(BlockError::Rejected(format!(
+            return Err(Error::Rejected(format!(
                 "verifying key {} does not match its recorded SHA-256",
                 k.file
             )));
         }
         let vk = VerifyingKey::from_bytes(&bytes)
-            .map_err(|e| BlockError::Malformed(format!("{}: {e}", k.file)))?;
+            .map_err(|e| Error::Malformed(format!("{}: {e}", k.file)))?;
         if vk.num_public_inputs() != k.public_inputs
             || k.public_inputs != public_input_len(k.circuit)
         {
-            return Err(BlockError::Malformed(format!(
-                "{}: public input count",
-                k.file
-            )));
+            return Err(Error::Malformed(format!("{}: public input count", k.file)));
         }
         keys.insert(k.circuit, vk);
     }
@@ -50,10 +49,11 @@ fn load_keys(dir: &Path, m: &Manifest) -> Result<BTreeMap<CircuitKind, Verifying
 
 fn load_proof(dir: &Path, m: &Manifest, i: usize) -> Result<Proof> {
     let n = &m.nodes[i];
-    let rejected = |what: &str, e: String| BlockError::Rejected(format!("node {i}: {what}: {e}"));
-    let proof =
-        Proof::from_bytes(&read(dir, &n.proof)?).map_err(|e| rejected(&n.proof, e.to_string()))?;
-    let evm = Proof::from_bytes_256(&read(dir, &n.proof_evm)?)
+    let rejected = |what: &str, e: String| Error::Rejected(format!("node {i}: {what}: {e}"));
+    let node = format!("node {i} ({})", n.node.kind);
+    let proof = Proof::from_bytes(&read(dir, &n.proof, &node)?)
+        .map_err(|e| rejected(&n.proof, e.to_string()))?;
+    let evm = Proof::from_bytes_256(&read(dir, &n.proof_evm, &node)?)
         .map_err(|e| rejected(&n.proof_evm, e.to_string()))?;
     if evm != proof {
         return Err(rejected(
@@ -73,13 +73,13 @@ fn check_trusted_keys(m: &Manifest, trusted: &Path) -> Result<()> {
         let name = k.circuit.name();
         let path = trusted.join(format!("{name}.vk"));
         let bytes = std::fs::read(&path).map_err(|e| {
-            BlockError::Rejected(format!(
+            Error::Rejected(format!(
                 "no trusted key for {name} ({}: {e})",
                 path.display()
             ))
         })?;
         if sha256_hex(&bytes) != k.sha256 {
-            return Err(BlockError::Rejected(format!(
+            return Err(Error::Rejected(format!(
                 "verifying key of {name} differs from the trusted key {}",
                 path.display()
             )));
@@ -105,9 +105,9 @@ pub fn read_bundle(dir: &Path, trusted: Option<&Path>) -> Result<ProvenBlock> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let header = BlockHeader::from_fields(&m.header).map_err(BlockError::Malformed)?;
+    let header = BlockHeader::from_fields(&m.header).map_err(Error::Malformed)?;
     if header.hash() != m.header_hash {
-        return Err(BlockError::Rejected(
+        return Err(Error::Rejected(
             "header: header hash does not match the header fields".into(),
         ));
     }
@@ -121,7 +121,7 @@ pub fn read_bundle(dir: &Path, trusted: Option<&Path>) -> Result<ProvenBlock> {
         keys,
     };
     if block.outputs() != m.outputs {
-        return Err(BlockError::Rejected(
+        return Err(Error::Rejected(
             "header: named outputs differ from the root's public inputs".into(),
         ));
     }

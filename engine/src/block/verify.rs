@@ -13,9 +13,9 @@ use sidecar_circuits::tree::{LinkSet, TreeNode};
 use sidecar_circuits::{CircuitKind, Error as CircuitError, Preset};
 use sidecar_groth16::{VerifyingKey, verify};
 
-use super::error::{BlockError, Result};
 use super::proven::{NodeProof, ProvenBlock};
 use super::reader::read_bundle;
+use crate::{Error, Result};
 
 /// What a successful verification covered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,10 +29,10 @@ pub struct VerifyReport {
 }
 
 /// A tree error as a bundle error: a malformed tree cannot be verified, a broken link rejects.
-fn tree_error(e: CircuitError) -> BlockError {
+fn tree_error(e: CircuitError) -> Error {
     match e {
-        CircuitError::BrokenLink(m) => BlockError::Rejected(format!("link broken: {m}")),
-        other => BlockError::Malformed(other.to_string()),
+        CircuitError::BrokenLink(m) => Error::Rejected(format!("link broken: {m}")),
+        other => Error::Malformed(other.to_string()),
     }
 }
 
@@ -44,7 +44,7 @@ pub fn verify_tree(
     keys: &BTreeMap<CircuitKind, VerifyingKey>,
 ) -> Result<VerifyReport> {
     if nodes.len() != proofs.len() {
-        return Err(BlockError::Malformed(format!(
+        return Err(Error::Malformed(format!(
             "{} proofs for a tree of {} nodes",
             proofs.len(),
             nodes.len()
@@ -54,13 +54,13 @@ pub fn verify_tree(
     let mut per_circuit = BTreeMap::new();
     for (i, (n, p)) in nodes.iter().zip(proofs).enumerate() {
         let name = n.kind.name();
-        let vk = keys.get(&n.kind).ok_or_else(|| {
-            BlockError::Malformed(format!("node {i}: no verifying key for {name}"))
-        })?;
+        let vk = keys
+            .get(&n.kind)
+            .ok_or_else(|| Error::Malformed(format!("node {i}: no verifying key for {name}")))?;
         let ok = verify(vk, &p.public_inputs, &p.proof)
-            .map_err(|e| BlockError::Rejected(format!("node {i} ({name}): {e}")))?;
+            .map_err(|e| Error::Rejected(format!("node {i} ({name}): {e}")))?;
         if !ok {
-            return Err(BlockError::Rejected(format!(
+            return Err(Error::Rejected(format!(
                 "node {i} ({name}): the proof does not verify"
             )));
         }
@@ -94,10 +94,10 @@ pub fn verify_bundle_with(dir: &Path, trusted: Option<&Path>) -> Result<VerifyRe
 
 /// The header and the listed messages must be what the root proves.
 fn check_header(b: &ProvenBlock) -> Result<()> {
-    let bad = |what: &str| Err(BlockError::Rejected(format!("header: {what}")));
+    let bad = |what: &str| Err(Error::Rejected(format!("header: {what}")));
     let root = b.root_inputs();
     if root.len() != R::LEN {
-        return Err(BlockError::Malformed(format!(
+        return Err(Error::Malformed(format!(
             "the root has {} public inputs, its layout {}",
             root.len(),
             R::LEN
@@ -105,7 +105,7 @@ fn check_header(b: &ProvenBlock) -> Result<()> {
     }
     let header = &b.header;
     let msgs_root = in_hash(&Preset::get(b.preset), &b.l1_to_l2_msgs)
-        .map_err(|e| BlockError::Malformed(format!("L1→L2 messages: {e}")))?;
+        .map_err(|e| Error::Malformed(format!("L1→L2 messages: {e}")))?;
     let g = &header.global;
     let end = R::RIGHT + RollupOutputs::END;
     let checks = [

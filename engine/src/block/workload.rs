@@ -16,7 +16,7 @@ use sidecar_circuits::{Error as CircuitError, Preset, PresetName};
 
 use sidecar_circuits::tree::BlockTree;
 
-use super::error::{BlockError, Result};
+use crate::{Error, Result};
 
 /// A block file: contracts, txs (the tx module's JSON form), L1→L2 messages, globals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +43,7 @@ pub struct BlockFile {
 impl BlockFile {
     /// Parses the JSON form.
     pub fn from_json(s: &str) -> Result<Self> {
-        serde_json::from_str(s).map_err(|e| BlockError::Malformed(format!("block file: {e}")))
+        serde_json::from_str(s).map_err(|e| Error::Malformed(format!("block file: {e}")))
     }
 
     /// JSON form.
@@ -60,7 +60,7 @@ impl BlockFile {
         let mut txs = if n == 0 { vec![] } else { w.funding_txs(1000) };
         txs.extend(w.valid_txs(state, n - txs.len()));
         let contracts: Vec<Contract> = serde_json::from_str(&w.registry.to_json())
-            .map_err(|e| BlockError::Malformed(format!("registry: {e}")))?;
+            .map_err(|e| Error::Malformed(format!("registry: {e}")))?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         Ok(Self {
             preset: preset.name,
@@ -78,11 +78,11 @@ impl BlockFile {
 
 /// Simulates `block` on `state` (unchanged on error; advanced to the block's end state on
 /// success) and returns its proof tree with every witness. An invalid tx is reported as
-/// [`BlockError::InvalidTx`] with its index before anything is proven.
+/// [`Error::InvalidTx`] with its index before anything is proven.
 pub fn build_tree(state: &mut WorldState, block: &BlockFile, prover_id: Fr) -> Result<BlockTree> {
     let preset = state.preset().clone();
     if block.preset != preset.name {
-        return Err(BlockError::Malformed(format!(
+        return Err(Error::Malformed(format!(
             "block file is for preset {}, the state is {}",
             block.preset, preset.name
         )));
@@ -106,7 +106,7 @@ pub fn build_tree(state: &mut WorldState, block: &BlockFile, prover_id: Fr) -> R
         prover_id,
     )
     .map_err(|e| match e {
-        CircuitError::InvalidTx { index, reason } => BlockError::InvalidTx { index, reason },
+        CircuitError::InvalidTx { index, reason } => Error::InvalidTx { index, reason },
         other => other.into(),
     })?;
     Ok(sim.into_tree()?)

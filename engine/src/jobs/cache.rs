@@ -16,10 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{Engine, Keys};
 use crate::{Error, Result};
-use sidecar_groth16::{Backend, KeyFile, KeyFileError, synthesize_matrices};
+use sidecar_groth16::{Backend, KeyFile, KeyFileError, VerifyingKey, synthesize_matrices};
 
 /// What the cache did for one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CacheOutcome {
     /// A valid cached key was loaded.
     Hit,
@@ -67,6 +68,29 @@ impl KeyCache {
         let dir = dir.into();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Self { dir })
+    }
+
+    /// The cache already in `dir`; a missing directory is [`Error::Malformed`] (nothing is
+    /// created).
+    pub fn existing(dir: impl Into<PathBuf>) -> Result<Self> {
+        let dir = dir.into();
+        if !dir.is_dir() {
+            return Err(Error::Malformed(format!(
+                "key cache {} does not exist",
+                dir.display()
+            )));
+        }
+        Ok(Self { dir })
+    }
+
+    /// The verifying key cached for `(circuit, preset)`, if a key file is there (checked like
+    /// any key file).
+    pub fn verifying_key(&self, circuit: &str, preset: &str) -> Result<Option<VerifyingKey>> {
+        let path = self.key_path(circuit, preset);
+        if !path.exists() {
+            return Ok(None);
+        }
+        Ok(Some(KeyFile::open(&path, None)?.verifying_key()?))
     }
 
     /// The cache directory.

@@ -30,7 +30,7 @@ impl TwiddleCache {
         // Built outside the lock; two racing builders produce equal tables.
         let table = Arc::new(build::<F>(log));
         let mut tables = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
-        let keep = match tables
+        match tables
             .get(&key)
             .and_then(|t| t.clone().downcast::<Vec<F>>().ok())
         {
@@ -39,8 +39,7 @@ impl TwiddleCache {
                 tables.insert(key, table.clone());
                 table
             }
-        };
-        keep
+        }
     }
 
     fn lookup<F: FftField>(&self, key: TypeId, need: usize) -> Option<Arc<Vec<F>>> {

@@ -78,9 +78,9 @@ impl<'a> Node<'a> {
                 "need at least one sequencer and one prover".into(),
             ));
         }
-        if config.txs_per_block < 2 {
+        if config.txs_per_block == 0 {
             return Err(NodeError::Config(
-                "a block needs at least 2 transactions".into(),
+                "a block needs at least 1 transaction (one is padded with an empty one)".into(),
             ));
         }
         let accounts = l1.accounts().to_vec();

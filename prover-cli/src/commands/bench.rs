@@ -1,19 +1,16 @@
 //! `sidecar bench kernels`: our MSM / NTT kernels against the arkworks peer, side by side.
 //!
 //! The thread count comes from `--threads`, else from the hardware profile's pool
-//! (`--profile`), else from rayon's default (all cores). Records go to stdout as a table and,
-//! with `--json FILE`, to a JSON array of
-//! `{"op","size","threads","ours_ms","peer","peer_ms","ratio","cpu_ms"}` (`cpu_ms`: the CPU
-//! backend on the same inputs when `--backend` picked a GPU, else null).
-
-use std::path::PathBuf;
+//! (`--profile`, default `minimum`). Records go to stdout as a table or, with `--json`, as a
+//! JSON array of `{"op","size","threads","ours_ms","peer","peer_ms","ratio","cpu_ms"}`
+//! (`cpu_ms`: the CPU backend on the same inputs when `--backend` picked a GPU, else null).
 
 use clap::{Args, Subcommand};
 use sidecar_benches::kernels::{self, KernelBenchConfig};
-use sidecar_engine::Profile;
 use sidecar_kernels::{AnyBackend, BackendKind};
 
-use super::BoxError;
+use crate::args::MachineArgs;
+use crate::exit::CliError;
 
 /// Benchmarks.
 #[derive(Subcommand)]
@@ -25,79 +22,71 @@ pub enum BenchCommand {
 /// Arguments of `bench kernels`.
 #[derive(Args)]
 pub struct KernelsArgs {
-    /// Hardware profile (minimum, recommended, ideal, or a TOML path) giving the thread count.
-    #[arg(long)]
-    pub profile: Option<String>,
+    /// Hardware profile (its pool gives the thread count) and the backend measuring "ours".
+    #[command(flatten)]
+    pub machine: MachineArgs,
     /// Thread count; overrides the profile's.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub threads: Option<u64>,
+    /// Print the records as a JSON array on stdout instead of the table.
     #[arg(long)]
-    pub threads: Option<usize>,
-    /// Write the records to this file as a JSON array.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
+    pub json: bool,
     /// log2 of the sizes to run, for both MSM and NTT (default: MSM 12,14,16,18; NTT 12..=20 step 2).
     #[arg(long, value_delimiter = ',')]
     pub sizes: Option<Vec<u32>>,
     /// Runs per side; the median is reported.
-    #[arg(long, default_value_t = 3)]
-    pub reps: usize,
-    /// Backend measuring "ours": cpu, cuda, wgpu or auto.
-    #[arg(long, default_value = "cpu")]
-    pub backend: String,
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub reps: u64,
 }
 
 /// Runs a `bench` subcommand.
-pub fn run(cmd: BenchCommand) -> Result<(), BoxError> {
+pub fn run(cmd: BenchCommand) -> Result<(), CliError> {
     match cmd {
         BenchCommand::Kernels(args) => kernels_cmd(args),
     }
 }
 
-fn kernels_cmd(args: KernelsArgs) -> Result<(), BoxError> {
+fn kernels_cmd(args: KernelsArgs) -> Result<(), CliError> {
     let mut config = KernelBenchConfig {
-        reps: args.reps.max(1),
+        reps: args.reps as usize,
         ..KernelBenchConfig::default()
     };
     if let Some(logs) = &args.sizes {
         if let Some(bad) = logs.iter().find(|&&l| l > 28) {
-            return Err(
-                format!("size 2^{bad} is too large for a kernel benchmark (at most 2^28)").into(),
-            );
+            return Err(CliError::input(format!(
+                "size 2^{bad} is too large for a kernel benchmark (at most 2^28)"
+            )));
         }
         let sizes: Vec<usize> = logs.iter().map(|&l| 1usize << l).collect();
         config.msm_sizes = sizes.clone();
         config.ntt_sizes = sizes;
     }
-    let (backend, why) = AnyBackend::select(args.backend.parse::<BackendKind>()?)?;
-    eprintln!("backend: {why}");
+    let profile = super::load_profile(&args.machine.profile)?;
+    let (backend, why) = AnyBackend::select(args.machine.backend.into())?;
+    tracing::info!("backend: {why}");
     // A GPU backend is reported against the CPU backend and arkworks in the same run.
     config.cpu_baseline = backend.kind() != BackendKind::Cpu;
-
-    let pool = match (args.threads, &args.profile) {
-        (Some(0), _) => return Err("--threads must be at least 1".into()),
-        (Some(n), _) => Some(rayon::ThreadPoolBuilder::new().num_threads(n).build()?),
-        (None, Some(name)) => {
-            let runtime = Profile::load(name)?.apply()?;
+    let threads = match args.threads {
+        Some(n) => n as usize,
+        None => {
+            let runtime = profile.apply()?;
             for w in runtime.warnings() {
-                eprintln!("warning: {w}");
+                tracing::warn!("{w}");
             }
-            let threads = runtime.threads();
-            Some(
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()?,
-            )
+            runtime.threads()
         }
-        (None, None) => None,
     };
-    let records = match &pool {
-        Some(pool) => pool.install(|| kernels::run(&backend, &config))?,
-        None => kernels::run(&backend, &config)?,
-    };
-    print!("{}", kernels::table(&records));
-    if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&records)? + "\n")
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        eprintln!("wrote {} records to {}", records.len(), path.display());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| CliError::from(e.to_string()))?;
+    let records = pool
+        .install(|| kernels::run(&backend, &config))
+        .map_err(|e| CliError::from(e.to_string()))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&records)?);
+    } else {
+        print!("{}", kernels::table(&records));
     }
     Ok(())
 }

@@ -1,30 +1,44 @@
-//! One module per subcommand, and the few helpers they share.
+//! One module per subcommand, and the few helpers they share. Status lines go to the log
+//! (stderr, `-v` / `-q`); results go to stdout, as text or, with `--json`, as one JSON document.
 
 pub mod bench;
 pub mod circuits;
+pub mod keys;
 pub mod node;
 pub mod prove;
 pub mod prove_block;
 pub mod verify_block;
 
 use sidecar_engine::{Engine, Profile};
-use sidecar_kernels::{AnyBackend, BackendKind};
+use sidecar_kernels::AnyBackend;
 
-/// Error type of the subcommands: each one's message is printed as is.
-pub type BoxError = Box<dyn std::error::Error>;
+use crate::args::MachineArgs;
+use crate::exit::CliError;
 
-/// Builds the engine for a hardware profile (name or TOML path) on a backend
-/// (`cpu|cuda|wgpu|auto`), printing which backend was chosen and why, and the pool it runs in.
-pub fn engine_for(profile: &str, backend: &str) -> Result<Engine<AnyBackend>, BoxError> {
-    let (backend, why) = AnyBackend::select(backend.parse::<BackendKind>()?)?;
-    println!("backend: {why}");
-    let engine = Engine::new(&Profile::load(profile)?, backend)?;
+/// Loads a hardware profile (name or TOML path); an unknown or malformed one is bad input.
+pub fn load_profile(name: &str) -> Result<Profile, CliError> {
+    Profile::load(name).map_err(CliError::input)
+}
+
+/// Builds the engine for `m`'s hardware profile on its backend, logging which backend was
+/// chosen and why, and the pool it runs in.
+pub fn engine_for(m: &MachineArgs) -> Result<Engine<AnyBackend>, CliError> {
+    let profile = load_profile(&m.profile)?;
+    let (backend, why) = AnyBackend::select(m.backend.into())?;
+    tracing::info!("backend: {why}");
+    let engine = Engine::new(&profile, backend)?;
     let rt = engine.runtime();
-    println!(
+    tracing::info!(
         "profile {}: {} threads, memory budget {:.1} GiB",
         rt.profile().name,
         rt.threads(),
         rt.memory().capacity() as f64 / (1u64 << 30) as f64
     );
     Ok(engine)
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json(value: &serde_json::Value) -> Result<(), CliError> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
 }

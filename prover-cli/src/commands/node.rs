@@ -9,103 +9,140 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use alloy::primitives::U256;
-use clap::Args;
-use sidecar_circuits::{Preset, PresetName};
+use clap::{Args, ValueEnum};
+use serde_json::{Value, json};
+use sidecar_circuits::Preset;
+use sidecar_circuits::tx::fr_hex;
 use sidecar_node_shim::l1::{AnvilProcess, anvil_default_keys};
 use sidecar_node_shim::{
     BlockProver, Devchain, EngineBlockProver, Fault, L1, Node, NodeConfig, RpcL1, SlotReport,
 };
 
-use super::BoxError;
+use crate::args::ProverArgs;
+use crate::exit::{CliError, Exit};
 
 /// Arguments of `node`.
 #[derive(Args)]
 pub struct NodeArgs {
     /// Registered sequencers (each proposes every slot; the best Fernet score wins).
-    #[arg(long, default_value_t = 3)]
-    pub sequencers: usize,
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub sequencers: u64,
     /// Provers (the canonical proposer names one per slot, round robin).
-    #[arg(long, default_value_t = 2)]
-    pub provers: usize,
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub provers: u64,
     /// Slots to run.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub slots: u64,
-    /// Transactions per block (at least 2).
-    #[arg(long, default_value_t = 2)]
-    pub txs: usize,
+    /// Transactions per block (a block of one tx is padded with an empty one).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub txs: u64,
     /// L1: `embedded` (in-process revm devchain), `anvil` (start one on 127.0.0.1 from
     /// node-shim/node_modules), or a JSON-RPC URL (accounts from the standard dev mnemonic).
-    #[arg(long, default_value = "embedded")]
+    #[arg(long, env = "SIDECAR_L1", default_value = "embedded", value_parser = parse_l1)]
     pub l1: String,
-    /// Inject a fault: `SLOT:KIND`, SLOT counted from 0, KIND one of no-proposal,
-    /// no-commitment, missed-deadline, invalid-proof, invalid-linkage, withheld-data (repeatable).
-    #[arg(long = "fault")]
-    pub faults: Vec<String>,
+    /// Inject a fault: `SLOT:KIND`, SLOT counted from 0 (repeatable).
+    #[arg(long = "fault", value_parser = parse_fault)]
+    pub faults: Vec<(u64, FaultArg)>,
     #[command(flatten)]
     pub engine: EngineArgs,
+    /// Print the slot reports, stages and balances as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// How blocks are proven: shared by `node` and `prove-block --submit`.
-#[derive(Args, Clone)]
+#[derive(Args, Clone, Debug)]
 pub struct EngineArgs {
-    /// Circuit preset of the proven blocks (`tiny` proves a block in seconds; `devnet` in
-    /// minutes on a small machine).
-    #[arg(long, default_value = "tiny")]
-    pub preset: String,
-    /// Hardware profile: minimum, recommended, ideal, or a TOML path.
-    #[arg(long, default_value = "minimum")]
-    pub profile: String,
-    /// Kernel backend: cpu, cuda, wgpu or auto.
-    #[arg(long, default_value = "auto")]
-    pub backend: String,
-    /// Key cache directory.
-    #[arg(long, default_value = "out/keys")]
-    pub keys: PathBuf,
-    /// Directory for the proof bundles of every proven block.
-    #[arg(long, default_value = "out/node")]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub prover: ProverArgs,
+    /// Directory under which every proven block's bundle is written
+    /// (`slot-<slot>-<prover>-<n>/`).
+    #[arg(long, env = "SIDECAR_BUNDLES", default_value = "out/node")]
+    pub bundles: PathBuf,
     /// Seed of the generated blocks.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }
 
-fn parse_fault(s: &str) -> Result<(u64, Fault), BoxError> {
+/// A fault to inject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FaultArg {
+    /// No sequencer proposes; the backup phase produces the block.
+    NoProposal,
+    /// The proposer names no prover; the backup phase proves the block.
+    NoCommitment,
+    /// The committed prover never submits: slashed, backup phase.
+    MissedDeadline,
+    /// A tampered proof is submitted first and must revert.
+    InvalidProof,
+    /// A proof with two bases swapped is submitted first and must revert.
+    InvalidLinkage,
+    /// The proposer never reveals its data: the proposer is slashed, the prover's bond returned.
+    WithheldData,
+}
+
+impl From<FaultArg> for Fault {
+    fn from(f: FaultArg) -> Self {
+        match f {
+            FaultArg::NoProposal => Fault::NoProposal,
+            FaultArg::NoCommitment => Fault::NoCommitment,
+            FaultArg::MissedDeadline => Fault::MissedDeadline,
+            FaultArg::InvalidProof => Fault::InvalidProof,
+            FaultArg::InvalidLinkage => Fault::InvalidLinkage,
+            FaultArg::WithheldData => Fault::WithheldData,
+        }
+    }
+}
+
+fn parse_fault(s: &str) -> Result<(u64, FaultArg), String> {
     let (slot, kind) = s
         .split_once(':')
-        .ok_or_else(|| format!("--fault {s}: expected SLOT:KIND"))?;
+        .ok_or_else(|| format!("{s}: expected SLOT:KIND"))?;
     let slot = slot
         .parse()
-        .map_err(|_| format!("--fault {s}: slot must be a number"))?;
-    let fault = match kind {
-        "no-proposal" => Fault::NoProposal,
-        "no-commitment" => Fault::NoCommitment,
-        "missed-deadline" => Fault::MissedDeadline,
-        "invalid-proof" => Fault::InvalidProof,
-        "invalid-linkage" => Fault::InvalidLinkage,
-        "withheld-data" => Fault::WithheldData,
-        other => return Err(format!("--fault {s}: unknown kind {other:?}").into()),
-    };
-    Ok((slot, fault))
+        .map_err(|_| format!("{s}: slot must be a number"))?;
+    let kind = FaultArg::from_str(kind, true).map_err(|_| {
+        let names: Vec<String> = FaultArg::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!(
+            "{s}: unknown fault {kind:?}, expected one of {}",
+            names.join(", ")
+        )
+    })?;
+    Ok((slot, kind))
+}
+
+pub(crate) fn parse_l1(s: &str) -> Result<String, String> {
+    match s {
+        "embedded" | "anvil" => Ok(s.into()),
+        url if url.starts_with("http://") || url.starts_with("https://") => Ok(s.into()),
+        other => Err(format!(
+            "{other}: expected embedded, anvil or an http(s) URL"
+        )),
+    }
 }
 
 /// The engine's block prover for `args`, keys set up for all five circuits.
 pub fn engine_prover(
     args: &EngineArgs,
-) -> Result<EngineBlockProver<sidecar_kernels::AnyBackend>, BoxError> {
-    let preset = Preset::get(args.preset.parse::<PresetName>()?);
-    let engine = super::engine_for(&args.profile, &args.backend)?;
+) -> Result<EngineBlockProver<sidecar_kernels::AnyBackend>, CliError> {
+    let engine = super::engine_for(&args.prover.machine)?;
+    let preset = Preset::get(args.prover.preset.into());
     let t = Instant::now();
-    let prover = EngineBlockProver::new(engine, preset, &args.keys, &args.out)?;
-    println!(
+    let prover = EngineBlockProver::new(engine, preset, &args.prover.keys, &args.bundles)?;
+    tracing::info!(
         "keys of all five circuits ready in {:.1} s ({})",
         t.elapsed().as_secs_f64(),
-        args.keys.display()
+        args.prover.keys.display()
     );
     Ok(prover)
 }
 
-/// Keeps a started anvil alive while the run uses it.
-enum Chain {
+/// The L1 of a run, opened (and reached) before any key work; a started anvil is kept alive
+/// while the run uses it.
+pub enum Chain {
     Embedded(Devchain),
     /// A JSON-RPC chain; an anvil started for it is killed when this drops.
     Rpc {
@@ -115,25 +152,30 @@ enum Chain {
 }
 
 impl Chain {
-    fn open(spec: &str, accounts: usize, seed: u64) -> Result<Self, BoxError> {
+    /// Opens the L1 named by `spec` (`embedded`, `anvil` or a URL) for `config`'s accounts.
+    pub fn open(spec: &str, config: &NodeConfig) -> Result<Self, CliError> {
+        let (accounts, seed) = (config.accounts_needed(), config.seed);
+        let reach = |e: sidecar_node_shim::L1Error| {
+            CliError::new(Exit::Internal, format!("--l1 {spec}: {e}"))
+        };
         Ok(match spec {
             "embedded" => Chain::Embedded(Devchain::new(accounts, seed)),
             "anvil" => {
-                let anvil = AnvilProcess::start(accounts)?;
-                let rpc = RpcL1::connect(&anvil.endpoint(), anvil.signers())?;
+                let anvil = AnvilProcess::start(accounts).map_err(reach)?;
+                let rpc = RpcL1::connect(&anvil.endpoint(), anvil.signers()).map_err(reach)?;
                 Chain::Rpc {
                     l1: rpc,
                     _anvil: Some(anvil),
                 }
             }
             url if url.starts_with("http://") || url.starts_with("https://") => Chain::Rpc {
-                l1: RpcL1::connect(url, anvil_default_keys(accounts)?)?,
+                l1: RpcL1::connect(url, anvil_default_keys(accounts)?).map_err(reach)?,
                 _anvil: None,
             },
             other => {
-                return Err(
-                    format!("--l1 {other}: expected embedded, anvil or an http(s) URL").into(),
-                );
+                return Err(CliError::input(format!(
+                    "--l1 {other}: expected embedded, anvil or an http(s) URL"
+                )));
             }
         })
     }
@@ -146,41 +188,42 @@ impl Chain {
     }
 }
 
-/// Runs `config` on the L1 named by `l1`, printing every slot as it closes, then settles and
-/// prints stages, rewards and bond balances. Every slot must reach stage 7 (finalized and past
-/// the finality depth), else it is an error. Returns the slot reports.
+/// What a lifecycle run produced: the slot reports, each slot's stage after settling, and every
+/// actor's reward-token and ETH balances.
+pub struct Run {
+    pub reports: Vec<SlotReport>,
+    pub stages: Vec<(u64, u8)>,
+    pub finality_depth: u64,
+    pub balances: Vec<(&'static str, alloy::primitives::Address, U256, U256)>,
+}
+
+/// Runs `config` on `chain`, logging every slot as it closes, then settles. Every slot must
+/// reach stage 7 (finalized and past the finality depth), else the run is rejected (exit 3).
 pub fn drive(
-    l1: &str,
+    chain: &mut Chain,
     prover: &dyn BlockProver,
     config: NodeConfig,
-) -> Result<Vec<SlotReport>, BoxError> {
-    let mut chain = Chain::open(l1, config.accounts_needed(), config.seed)?;
-    println!("L1: {}", chain.l1().describe());
-    println!("prover: {}", prover.describe());
+) -> Result<Run, CliError> {
+    tracing::info!("L1: {}", chain.l1().describe());
+    tracing::info!("prover: {}", prover.describe());
     let mut node = Node::setup(chain.l1(), prover, config)?;
-    println!(
+    let d = &node.deployment;
+    tracing::info!(
         "contracts: rollup {}, registry {}, RANDAO {}, reward token {}, inbox {}",
-        node.deployment.rollup,
-        node.deployment.registry,
-        node.deployment.randao,
-        node.deployment.token,
-        node.deployment.inbox
+        d.rollup,
+        d.registry,
+        d.randao,
+        d.token,
+        d.inbox
     );
     let mut reports = Vec::new();
     for i in 0..node.config.slots {
         let t = Instant::now();
         let report = node.run_slot(node.first_slot + i)?;
-        println!("{report}  ({:.1} s)", t.elapsed().as_secs_f64());
+        tracing::info!("{report}  ({:.1} s)", t.elapsed().as_secs_f64());
         reports.push(report);
     }
     let stages = node.settle()?;
-    println!(
-        "\nafter {} L1 blocks of finality:",
-        node.config.params.finality_depth
-    );
-    for &(slot, stage) in &stages {
-        println!("  slot {slot}: stage {stage}");
-    }
     let actors = node
         .sequencers
         .iter()
@@ -188,19 +231,24 @@ pub fn drive(
         .chain(node.provers.iter().map(|a| ("prover", a.address)))
         .chain([("watcher", node.watcher.address)])
         .collect::<Vec<_>>();
+    let mut balances = Vec::new();
     for (role, who) in actors {
         let reward = node.reward_balance(who)?;
-        let eth = node.l1().balance(who)?;
-        println!(
-            "  {role:<9} {who}: {} reward tokens, {} ETH",
-            units(reward),
-            units(eth)
-        );
+        balances.push((role, who, reward, node.l1().balance(who)?));
     }
-    if let Some((slot, stage)) = stages.iter().find(|(_, stage)| *stage < 7) {
-        return Err(format!("slot {slot} ended at confirmation stage {stage}, not 7").into());
+    let run = Run {
+        reports,
+        stages,
+        finality_depth: node.config.params.finality_depth,
+        balances,
+    };
+    if let Some((slot, stage)) = run.stages.iter().find(|(_, stage)| *stage < 7) {
+        return Err(CliError::new(
+            Exit::Rejected,
+            format!("slot {slot} ended at confirmation stage {stage}, not 7"),
+        ));
     }
-    Ok(reports)
+    Ok(run)
 }
 
 /// An 18-decimal amount, to 3 decimals.
@@ -210,29 +258,89 @@ fn units(x: U256) -> String {
     format!("{}.{:03}", milli / 1000, milli % 1000)
 }
 
-/// Runs `node`.
-pub fn run(args: NodeArgs) -> Result<(), BoxError> {
-    let faults: BTreeMap<u64, Fault> = args
-        .faults
-        .iter()
-        .map(|f| parse_fault(f))
-        .collect::<Result<_, _>>()?;
-    if let Some(&slot) = faults.keys().find(|&&s| s >= args.slots) {
-        return Err(format!("--fault at slot {slot}, but only {} slots run", args.slots).into());
+/// One slot as JSON.
+fn report_json(r: &SlotReport) -> Value {
+    json!({
+        "slot": r.slot,
+        "fault": r.fault.map(|f| format!("{f:?}")),
+        "outcome": format!("{:?}", r.outcome),
+        "stages": r.stages,
+        "proposer": r.proposer.map(|a| a.to_string()),
+        "prover": r.prover.map(|a| a.to_string()),
+        "proofs": r.proofs,
+        "verify_gas": r.verify_gas,
+        "prover_slashed": r.slashed,
+        "proposer_slashed": r.proposer_slashed,
+        "tampered_rejected": r.tampered_rejected,
+        "messages_sent": r.messages_sent.iter()
+            .map(|(batch, leaf)| json!({ "batch": batch, "leaf": fr_hex::to_hex(leaf) }))
+            .collect::<Vec<_>>(),
+        "messages_consumed": r.messages_consumed.map(|(batch, n)| json!({ "batch": batch, "count": n })),
+        "events": r.events,
+    })
+}
+
+/// The run as JSON: slots, stages, balances (wei, decimal strings).
+pub fn run_json(run: &Run) -> Value {
+    json!({
+        "slots": run.reports.iter().map(report_json).collect::<Vec<_>>(),
+        "stages": run.stages.iter().map(|(s, st)| json!({ "slot": s, "stage": st })).collect::<Vec<_>>(),
+        "balances": run.balances.iter().map(|(role, who, reward, eth)| json!({
+            "role": role, "address": who.to_string(),
+            "reward_tokens_wei": reward.to_string(), "eth_wei": eth.to_string(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The run as text: every slot, the stages after finality, the balances.
+pub fn print_run(run: &Run) {
+    for r in &run.reports {
+        println!("{r}");
     }
-    let prover = engine_prover(&args.engine)?;
-    let mut config = NodeConfig::new(args.sequencers, args.provers, args.slots);
-    config.txs_per_block = args.txs;
+    println!("\nafter {} L1 blocks of finality:", run.finality_depth);
+    for &(slot, stage) in &run.stages {
+        println!("  slot {slot}: stage {stage}");
+    }
+    for (role, who, reward, eth) in &run.balances {
+        println!(
+            "  {role:<9} {who}: {} reward tokens, {} ETH",
+            units(*reward),
+            units(*eth)
+        );
+    }
+}
+
+/// Runs `node`.
+pub fn run(args: NodeArgs) -> Result<(), CliError> {
+    let faults: BTreeMap<u64, Fault> = args.faults.iter().map(|&(s, f)| (s, f.into())).collect();
+    if let Some(&slot) = faults.keys().find(|&&s| s >= args.slots) {
+        return Err(CliError::input(format!(
+            "--fault at slot {slot}, but only {} slots run",
+            args.slots
+        )));
+    }
+    let mut config = NodeConfig::new(args.sequencers as usize, args.provers as usize, args.slots);
+    config.txs_per_block = args.txs as usize;
     config.seed = args.engine.seed;
     config.faults = faults;
+    let mut chain = Chain::open(&args.l1, &config)?;
+    let prover = engine_prover(&args.engine)?;
     let start = Instant::now();
-    let reports = drive(&args.l1, &prover, config)?;
-    let proven = reports.iter().filter(|r| r.verify_gas.is_some()).count();
+    let run = drive(&mut chain, &prover, config)?;
+    if args.json {
+        return super::print_json(&run_json(&run));
+    }
+    print_run(&run);
+    let proven = run
+        .reports
+        .iter()
+        .filter(|r| r.verify_gas.is_some())
+        .count();
     println!(
         "{} slots, {proven} blocks proven on L1, in {:.1} s; bundles in {}",
-        reports.len(),
+        run.reports.len(),
         start.elapsed().as_secs_f64(),
-        args.engine.out.display()
+        args.engine.bundles.display()
     );
     Ok(())
 }

@@ -5,16 +5,18 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
+use serde_json::json;
 use sidecar_engine::jobs::{KeyCache, measure_peak};
 use sidecar_groth16::synthetic::Synthetic;
 
-use super::BoxError;
+use crate::args::MachineArgs;
+use crate::exit::{CliError, Exit};
 
 /// Arguments of `prove`.
 #[derive(Args)]
 pub struct ProveArgs {
     /// log2 of the number of constraints of the synthetic circuit.
-    #[arg(long, default_value_t = 14)]
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=26))]
     pub log_constraints: u32,
     /// Public inputs of the synthetic circuit.
     #[arg(long, default_value_t = 4)]
@@ -22,26 +24,22 @@ pub struct ProveArgs {
     /// Seed of the circuit's random structure and witness.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Hardware profile: minimum, recommended, ideal, or a TOML path.
-    #[arg(long, default_value = "minimum")]
-    pub profile: String,
-    /// Kernel backend: cpu, cuda, wgpu or auto (CUDA, then a hardware wgpu adapter, then CPU).
-    #[arg(long, default_value = "auto")]
-    pub backend: String,
+    #[command(flatten)]
+    pub machine: MachineArgs,
     /// Key cache directory.
-    #[arg(long, default_value = "out/keys")]
+    #[arg(long, env = "SIDECAR_KEYS", default_value = "out/keys")]
     pub keys: PathBuf,
-    /// Write the 256-byte EVM encoding of the proof here.
+    /// Write the 256-byte EVM encoding of the proof to this file.
     #[arg(long)]
-    pub out: Option<PathBuf>,
+    pub proof_out: Option<PathBuf>,
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs `prove`.
-pub fn run(args: ProveArgs) -> Result<(), BoxError> {
-    if !(1..=26).contains(&args.log_constraints) {
-        return Err(format!("--log-constraints {} outside 1..=26", args.log_constraints).into());
-    }
-    let engine = super::engine_for(&args.profile, &args.backend)?;
+pub fn run(args: ProveArgs) -> Result<(), CliError> {
+    let engine = super::engine_for(&args.machine)?;
     let m = (1usize << args.log_constraints)
         .saturating_sub(args.inputs + 1)
         .max(1);
@@ -51,7 +49,7 @@ pub fn run(args: ProveArgs) -> Result<(), BoxError> {
     let cache = KeyCache::new(&args.keys)?;
     let t = Instant::now();
     let cached = cache.get_or_create(&engine, &id, &preset, circuit.clone())?;
-    println!(
+    tracing::info!(
         "keys for {m} constraints: {:?} in {:.2} s ({})",
         cached.outcome,
         t.elapsed().as_secs_f64(),
@@ -65,18 +63,28 @@ pub fn run(args: ProveArgs) -> Result<(), BoxError> {
         cache.record_peak(&id, &preset, p)?;
     }
     let ok = engine.verify(&cached.keys.verifying, &circuit.public_inputs(), &proof)?;
-    println!(
-        "proved in {prove_s:.3} s, peak memory +{:.1} MiB; ark-groth16 verifier: {}",
-        peak.unwrap_or(0) as f64 / (1u64 << 20) as f64,
-        if ok { "accepted" } else { "REJECTED" }
-    );
     let bytes = proof.to_bytes_256();
-    println!("proof: 0x{}", hex_string(&bytes));
-    if let Some(path) = args.out {
-        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(path) = &args.proof_out {
+        std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if args.json {
+        super::print_json(&json!({
+            "constraints": m,
+            "prove_s": prove_s,
+            "peak_bytes": peak,
+            "verified": ok,
+            "proof_evm": format!("0x{}", hex_string(&bytes)),
+        }))?;
+    } else {
+        println!(
+            "proved in {prove_s:.3} s, peak memory +{:.1} MiB; ark-groth16 verifier: {}",
+            peak.unwrap_or(0) as f64 / (1u64 << 20) as f64,
+            if ok { "accepted" } else { "REJECTED" }
+        );
+        println!("proof: 0x{}", hex_string(&bytes));
     }
     if !ok {
-        return Err("the proof did not verify".into());
+        return Err(CliError::new(Exit::Rejected, "the proof did not verify"));
     }
     Ok(())
 }

@@ -12,70 +12,80 @@ use std::time::{Duration, Instant};
 
 use ark_bn254::Fr;
 use clap::Args;
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
 use sidecar_circuits::state::WorldState;
 use sidecar_circuits::tx::fr_hex;
-use sidecar_circuits::{CircuitKind, Preset, PresetName};
+use sidecar_circuits::{CircuitKind, Preset};
 use sidecar_engine::block::{
-    BlockEvent, BlockFile, BlockRequest, Progress, Summary, build_tree, prove_block,
+    BlockEvent, BlockFile, BlockRequest, Progress, Summary, build_tree, check_out, prove_block,
 };
 use sidecar_engine::jobs::KeyCache;
 use sidecar_node_shim::NodeConfig;
 
-use super::BoxError;
+use super::node::EngineArgs;
+use crate::args::ProverArgs;
+use crate::exit::{CliError, Exit};
 
 /// Arguments of `prove-block`.
 #[derive(Args)]
 pub struct ProveBlockArgs {
     /// Generate a block of N txs with the circuits crate's workload generator (token mints,
-    /// counter calls, transfers, private-only txs).
-    #[arg(long, conflicts_with = "block", required_unless_present = "block")]
-    pub txs: Option<usize>,
+    /// counter calls, transfers, private-only txs); one tx is padded with an empty one.
+    #[arg(long, conflicts_with = "block", required_unless_present = "block",
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub txs: Option<u64>,
     /// Read the block from a JSON block file instead.
     #[arg(long, conflicts_with = "submit")]
     pub block: Option<PathBuf>,
     /// Submit the proven block to an L1 (see --l1): the rollup contracts are deployed there
     /// and the block goes through one slot of the lifecycle — proposal, prover commitment,
     /// reveal, proof (this prover's), batch verification on L1, finalization. The proof binds
-    /// the L1's archive root and the committing prover, so the block is proven inside that
-    /// slot; its bundle is written under --out.
-    #[arg(long, requires = "txs", conflicts_with_all = ["state", "write_block"])]
+    /// the L1's archive root and the committing prover (so no --prover-id), and the block is
+    /// generated in that slot (so no --block, --state or --write-block); its bundle is written
+    /// under --bundles.
+    #[arg(long, requires = "txs",
+          conflicts_with_all = ["state", "write_block", "prover_id", "out"])]
     pub submit: bool,
     /// With --submit: `embedded` (in-process revm devchain), `anvil` (started on 127.0.0.1),
     /// or a JSON-RPC URL.
-    #[arg(long, default_value = "embedded", requires = "submit")]
+    #[arg(
+        long,
+        env = "SIDECAR_L1",
+        default_value = "embedded",
+        value_parser = super::node::parse_l1,
+        requires = "submit"
+    )]
     pub l1: String,
+    /// With --submit: directory under which the bundle is written.
+    #[arg(
+        long,
+        env = "SIDECAR_BUNDLES",
+        default_value = "out/node",
+        requires = "submit"
+    )]
+    pub bundles: PathBuf,
     /// With --txs: also write the generated block file here.
     #[arg(long, requires = "txs")]
     pub write_block: Option<PathBuf>,
     /// Seed of the generated workload.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Circuit preset: tiny, devnet or aztec.
-    #[arg(long, default_value = "devnet")]
-    pub preset: String,
-    /// Hardware profile: minimum, recommended, ideal, or a TOML path. On a machine smaller
-    /// than the profile the run says so and uses what exists.
-    #[arg(long, default_value = "minimum")]
-    pub profile: String,
-    /// Kernel backend: cpu, cuda, wgpu or auto.
-    #[arg(long, default_value = "auto")]
-    pub backend: String,
-    /// Output bundle directory (must not exist, or be empty).
-    #[arg(long, default_value = "out/block")]
+    #[command(flatten)]
+    pub prover: ProverArgs,
+    /// Bundle directory: created, or an earlier bundle there replaced; any other non-empty
+    /// directory is refused before any work.
+    #[arg(long, env = "SIDECAR_OUT", default_value = "out/block")]
     pub out: PathBuf,
     /// Persistent world state directory (default: a fresh genesis state, not saved).
     #[arg(long)]
     pub state: Option<PathBuf>,
-    /// Key cache directory.
-    #[arg(long, default_value = "out/keys")]
-    pub keys: PathBuf,
     /// Prover id bound by the root rollup (0x hex).
     #[arg(long, default_value = "0x01")]
     pub prover_id: String,
-    /// No progress bars (for logs and CI).
+    /// Print the run's summary as JSON on stdout.
     #[arg(long)]
-    pub quiet: bool,
+    pub json: bool,
 }
 
 /// Progress bars: one per circuit type plus an overall bar.
@@ -83,7 +93,6 @@ struct Bars {
     multi: MultiProgress,
     overall: Option<ProgressBar>,
     per_kind: HashMap<CircuitKind, ProgressBar>,
-    quiet: bool,
 }
 
 impl Progress for Bars {
@@ -94,14 +103,13 @@ impl Progress for Bars {
                 outcome,
                 elapsed,
             } => {
-                let line = format!(
+                tracing::info!(
                     "keys {:<14} {outcome:?} in {:.1} s",
                     kind.name(),
                     elapsed.as_secs_f64()
                 );
-                let _ = self.multi.println(line);
             }
-            BlockEvent::ProvingStarted { counts } if !self.quiet => {
+            BlockEvent::ProvingStarted { counts } => {
                 let style =
                     ProgressStyle::with_template("{prefix:>14} [{bar:30}] {pos}/{len} {elapsed}")
                         .expect("valid template")
@@ -127,7 +135,7 @@ impl Progress for Bars {
                     .chain(&self.overall)
                     .for_each(|b| b.inc(1));
             }
-            BlockEvent::ProvingStarted { .. } => {}
+            _ => {}
         }
     }
 }
@@ -136,58 +144,69 @@ fn load_block(
     args: &ProveBlockArgs,
     preset: &Preset,
     state: &WorldState,
-) -> Result<BlockFile, BoxError> {
+) -> Result<BlockFile, CliError> {
     if let Some(path) = &args.block {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
         return Ok(BlockFile::from_json(&text)?);
     }
-    let n = args.txs.expect("clap requires --txs or --block");
+    let n = args.txs.expect("clap requires --txs or --block") as usize;
     let block = BlockFile::generate(preset, state, n, args.seed)?;
     if let Some(path) = &args.write_block {
-        std::fs::write(path, block.to_json()).map_err(|e| format!("{}: {e}", path.display()))?;
-        println!("block file written to {}", path.display());
+        std::fs::write(path, block.to_json())
+            .map_err(|e| CliError::new(Exit::Internal, format!("{}: {e}", path.display())))?;
+        tracing::info!("block file written to {}", path.display());
     }
     Ok(block)
 }
 
 /// Runs `prove-block --submit`: one slot of the lifecycle whose block is proven here.
-fn submit(args: ProveBlockArgs) -> Result<(), BoxError> {
+fn submit(args: ProveBlockArgs) -> Result<(), CliError> {
     let start = Instant::now();
-    let engine = super::node::EngineArgs {
-        preset: args.preset,
-        profile: args.profile,
-        backend: args.backend,
-        keys: args.keys,
-        out: args.out,
+    let engine = EngineArgs {
+        prover: args.prover.clone(),
+        bundles: args.bundles.clone(),
         seed: args.seed,
     };
-    let prover = super::node::engine_prover(&engine)?;
     let mut config = NodeConfig::new(1, 1, 1);
-    config.txs_per_block = args.txs.expect("clap requires --txs with --submit");
+    config.txs_per_block = args.txs.expect("clap requires --txs with --submit") as usize;
     config.seed = args.seed;
-    let reports = super::node::drive(&args.l1, &prover, config)?;
+    let mut chain = super::node::Chain::open(&args.l1, &config)?;
+    let prover = super::node::engine_prover(&engine)?;
+    let run = super::node::drive(&mut chain, &prover, config)?;
+    let gas = run
+        .reports
+        .first()
+        .and_then(|r| r.verify_gas)
+        .ok_or_else(|| CliError::new(Exit::Rejected, "the block was not accepted on L1"))?;
+    if args.json {
+        let mut v = super::node::run_json(&run);
+        v["summary"] = serde_json::to_value(prover.last_summary())?;
+        return super::print_json(&v);
+    }
+    super::node::print_run(&run);
     if let Some(s) = prover.last_summary() {
         print_summary(&s, start.elapsed());
     }
-    match reports.first().and_then(|r| r.verify_gas) {
-        Some(gas) => println!(
-            "block proven and verified on L1 ({gas} gas); bundle under {}",
-            engine.out.display()
-        ),
-        None => return Err("the block was not accepted on L1".into()),
-    }
+    println!(
+        "block proven and verified on L1 ({gas} gas); bundle under {}",
+        args.bundles.display()
+    );
     Ok(())
 }
 
-/// Runs `prove-block`.
-pub fn run(args: ProveBlockArgs) -> Result<(), BoxError> {
+/// Runs `prove-block`. Every flag is checked before any work: a bad prover id, profile or
+/// output folder leaves nothing on disk.
+pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
     if args.submit {
         return submit(args);
     }
     let start = Instant::now();
-    let preset = Preset::get(args.preset.parse::<PresetName>()?);
-    let prover_id: Fr =
-        fr_hex::from_hex(&args.prover_id).map_err(|e| format!("--prover-id: {e}"))?;
+    let preset = Preset::get(args.prover.preset.into());
+    let prover_id: Fr = fr_hex::from_hex(&args.prover_id)
+        .map_err(|e| CliError::input(format!("--prover-id: {e}")))?;
+    check_out(&args.out)?;
+    let engine = super::engine_for(&args.prover.machine)?;
     let state_file = args.state.as_ref().map(|d| d.join("world-state.bin"));
     let mut state = match &state_file {
         Some(f) if f.exists() => WorldState::open(f, &preset)?,
@@ -198,30 +217,33 @@ pub fn run(args: ProveBlockArgs) -> Result<(), BoxError> {
     // Simulate every tx before any proving: an invalid tx stops here, by index.
     let t = Instant::now();
     let tree = build_tree(&mut state, &block, prover_id)?;
-    println!(
+    tracing::info!(
         "simulated {} txs in {:.2} s: every tx is valid",
         block.txs.len(),
         t.elapsed().as_secs_f64()
     );
 
-    let engine = super::engine_for(&args.profile, &args.backend)?;
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+            std::process::exit(Exit::Interrupted as i32);
         }
         eprintln!(
             "\ninterrupt: finishing running proofs, starting no new ones (Ctrl-C again to abort)"
         );
-    })?;
+    })
+    .map_err(|e| CliError::new(Exit::Internal, e))?;
+    let multi = MultiProgress::new();
+    if quiet {
+        multi.set_draw_target(ProgressDrawTarget::hidden());
+    }
     let mut bars = Bars {
-        multi: MultiProgress::new(),
+        multi,
         overall: None,
         per_kind: HashMap::new(),
-        quiet: args.quiet,
     };
-    let cache = KeyCache::new(&args.keys)?;
+    let cache = KeyCache::new(&args.prover.keys)?;
     let req = BlockRequest {
         preset: &preset,
         tree,
@@ -235,7 +257,13 @@ pub fn run(args: ProveBlockArgs) -> Result<(), BoxError> {
     if let (Some(dir), Some(f)) = (&args.state, &state_file) {
         std::fs::create_dir_all(dir)?;
         state.save(f)?;
-        println!("world state saved to {}", f.display());
+        tracing::info!("world state saved to {}", f.display());
+    }
+    if args.json {
+        return super::print_json(&json!({
+            "bundle": args.out.display().to_string(),
+            "summary": serde_json::to_value(&summary)?,
+        }));
     }
     print_summary(&summary, start.elapsed());
     println!(

@@ -11,7 +11,7 @@ use sidecar_circuits::CircuitKind;
 use sidecar_engine::block::{ProvenBlock, read_bundle, verify_block};
 use sidecar_node_shim::proof::{BlockProof, encode_vk};
 
-use super::BoxError;
+use crate::exit::CliError;
 
 /// Arguments of `verify-block`.
 #[derive(Args)]
@@ -27,22 +27,56 @@ pub struct VerifyBlockArgs {
     /// `inputs`, and the verifying keys by slot; see docs/prove-block.md) here.
     #[arg(long)]
     pub l1_out: Option<PathBuf>,
+    /// Print the verdict as JSON on stdout (also when the bundle is rejected).
+    #[arg(long)]
+    pub json: bool,
 }
 
-/// Runs `verify-block`; an invalid bundle is an error (non-zero exit).
-pub fn run(args: VerifyBlockArgs) -> Result<(), BoxError> {
+/// Runs `verify-block`: exit 0 for a valid bundle, 3 for a rejected one, 4 for a malformed one.
+pub fn run(args: VerifyBlockArgs) -> Result<(), CliError> {
     let t = Instant::now();
-    let block = read_bundle(&args.dir, args.trusted_keys.as_deref())?;
-    let report = verify_block(&block)?;
+    let verdict = read_bundle(&args.dir, args.trusted_keys.as_deref())
+        .and_then(|block| verify_block(&block).map(|report| (block, report)));
+    let (block, report) = match verdict {
+        Ok(v) => v,
+        Err(e) => {
+            let err = CliError::from(e);
+            if args.json {
+                super::print_json(&json!({ "valid": false, "error": err.message }))?;
+            }
+            return Err(err);
+        }
+    };
+    let keys = match &args.trusted_keys {
+        Some(k) => format!("keys equal to {}", k.display()),
+        None => "under its own keys (pass --trusted-keys to pin them)".into(),
+    };
+    if let Some(path) = &args.l1_out {
+        std::fs::write(path, serde_json::to_string_pretty(&l1_arguments(&block))?)?;
+        tracing::info!("L1 encoding written to {}", path.display());
+    }
+    if args.json {
+        let per: serde_json::Map<String, serde_json::Value> = report
+            .per_circuit
+            .iter()
+            .map(|(c, n)| (c.name().to_string(), json!(n)))
+            .collect();
+        return super::print_json(&json!({
+            "valid": true,
+            "proofs": report.proofs,
+            "links": report.links,
+            "per_circuit": per,
+            "trusted_keys": args.trusted_keys.as_ref().map(|k| k.display().to_string()),
+            "calls_per_tx": block.calls_per_tx(),
+            "outputs": serde_json::to_value(block.outputs())?,
+            "seconds": t.elapsed().as_secs_f64(),
+        }));
+    }
     let per: Vec<String> = report
         .per_circuit
         .iter()
         .map(|(c, n)| format!("{n} {c}"))
         .collect();
-    let keys = match &args.trusted_keys {
-        Some(k) => format!("keys equal to {}", k.display()),
-        None => "under its own keys (pass --trusted-keys to pin them)".into(),
-    };
     println!(
         "bundle {} is valid: {} proofs ({}), {} linkage checks, {keys}, in {:.2} s",
         args.dir.display(),
@@ -51,10 +85,6 @@ pub fn run(args: VerifyBlockArgs) -> Result<(), BoxError> {
         report.links,
         t.elapsed().as_secs_f64()
     );
-    if let Some(path) = &args.l1_out {
-        std::fs::write(path, serde_json::to_string_pretty(&l1_arguments(&block))?)?;
-        println!("L1 encoding written to {}", path.display());
-    }
     Ok(())
 }
 
