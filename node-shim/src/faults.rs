@@ -23,6 +23,41 @@ pub enum Fault {
     WithheldData,
 }
 
+impl Fault {
+    /// Every fault, in the order of the enum.
+    pub const ALL: [Fault; 6] = [
+        Fault::NoProposal,
+        Fault::NoCommitment,
+        Fault::MissedDeadline,
+        Fault::InvalidProof,
+        Fault::InvalidLinkage,
+        Fault::WithheldData,
+    ];
+
+    /// The fault's kebab-case name (`sidecar node --fault SLOT:NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::NoProposal => "no-proposal",
+            Fault::NoCommitment => "no-commitment",
+            Fault::MissedDeadline => "missed-deadline",
+            Fault::InvalidProof => "invalid-proof",
+            Fault::InvalidLinkage => "invalid-linkage",
+            Fault::WithheldData => "withheld-data",
+        }
+    }
+
+    /// The fault named `name` ([`Fault::name`]).
+    pub fn from_name(name: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
 /// A copy of `proof` whose root proof has `A` moved by the first proof's `A`: its inputs and linkage are intact,
 /// its pairing check fails.
 pub fn tamper_proof(proof: &BlockProof) -> Result<BlockProof> {

@@ -73,7 +73,7 @@ impl fmt::Display for SlotReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fault = self
             .fault
-            .map(|x| format!(" [fault: {x:?}]"))
+            .map(|x| format!(" [fault: {x}]"))
             .unwrap_or_default();
         writeln!(f, "slot {}{fault}", self.slot)?;
         for e in &self.events {

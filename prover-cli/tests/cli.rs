@@ -230,6 +230,21 @@ fn exported_keys_pin_a_bundle() {
 }
 
 #[test]
+fn node_help_lists_every_fault() {
+    let out = sidecar(Path::new("."))
+        .args(["node", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).replace(char::is_whitespace, "");
+    for fault in sidecar_node_shim::Fault::ALL {
+        assert!(
+            help.contains(fault.name()),
+            "{fault} missing from node --help"
+        );
+    }
+}
+
+#[test]
 fn version_names_the_commit() {
     let out = sidecar(Path::new(".")).arg("--version").output().unwrap();
     assert!(out.status.success());

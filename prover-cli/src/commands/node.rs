@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use alloy::primitives::U256;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::{Value, json};
 use sidecar_circuits::Preset;
 use sidecar_circuits::tx::fr_hex;
@@ -40,9 +40,10 @@ pub struct NodeArgs {
     /// node-shim/node_modules), or a JSON-RPC URL (accounts from the standard dev mnemonic).
     #[arg(long, env = "SIDECAR_L1", default_value = "embedded", value_parser = parse_l1)]
     pub l1: String,
-    /// Inject a fault: `SLOT:KIND`, SLOT counted from 0 (repeatable).
+    /// Inject a fault: `SLOT:KIND`, SLOT the index of the run's slot (0 for its first; repeatable); KIND is no-proposal,
+    /// no-commitment, missed-deadline, invalid-proof, invalid-linkage or withheld-data.
     #[arg(long = "fault", value_parser = parse_fault)]
-    pub faults: Vec<(u64, FaultArg)>,
+    pub faults: Vec<(u64, Fault)>,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// Print the slot reports, stages and balances as JSON on stdout.
@@ -64,48 +65,15 @@ pub struct EngineArgs {
     pub seed: u64,
 }
 
-/// A fault to inject.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FaultArg {
-    /// No sequencer proposes; the backup phase produces the block.
-    NoProposal,
-    /// The proposer names no prover; the backup phase proves the block.
-    NoCommitment,
-    /// The committed prover never submits: slashed, backup phase.
-    MissedDeadline,
-    /// A tampered proof is submitted first and must revert.
-    InvalidProof,
-    /// A proof with two bases swapped is submitted first and must revert.
-    InvalidLinkage,
-    /// The proposer never reveals its data: the proposer is slashed, the prover's bond returned.
-    WithheldData,
-}
-
-impl From<FaultArg> for Fault {
-    fn from(f: FaultArg) -> Self {
-        match f {
-            FaultArg::NoProposal => Fault::NoProposal,
-            FaultArg::NoCommitment => Fault::NoCommitment,
-            FaultArg::MissedDeadline => Fault::MissedDeadline,
-            FaultArg::InvalidProof => Fault::InvalidProof,
-            FaultArg::InvalidLinkage => Fault::InvalidLinkage,
-            FaultArg::WithheldData => Fault::WithheldData,
-        }
-    }
-}
-
-fn parse_fault(s: &str) -> Result<(u64, FaultArg), String> {
+fn parse_fault(s: &str) -> Result<(u64, Fault), String> {
     let (slot, kind) = s
         .split_once(':')
         .ok_or_else(|| format!("{s}: expected SLOT:KIND"))?;
     let slot = slot
         .parse()
         .map_err(|_| format!("{s}: slot must be a number"))?;
-    let kind = FaultArg::from_str(kind, true).map_err(|_| {
-        let names: Vec<String> = FaultArg::value_variants()
-            .iter()
-            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
-            .collect();
+    let kind = Fault::from_name(kind).ok_or_else(|| {
+        let names: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
         format!(
             "{s}: unknown fault {kind:?}, expected one of {}",
             names.join(", ")
@@ -220,7 +188,12 @@ pub fn drive(
     for i in 0..node.config.slots {
         let t = Instant::now();
         let report = node.run_slot(node.first_slot + i)?;
-        tracing::info!("{report}  ({:.1} s)", t.elapsed().as_secs_f64());
+        tracing::info!(
+            "slot {} closed: {:?} in {:.1} s",
+            report.slot,
+            report.outcome,
+            t.elapsed().as_secs_f64()
+        );
         reports.push(report);
     }
     let stages = node.settle()?;
@@ -262,7 +235,7 @@ fn units(x: U256) -> String {
 fn report_json(r: &SlotReport) -> Value {
     json!({
         "slot": r.slot,
-        "fault": r.fault.map(|f| format!("{f:?}")),
+        "fault": r.fault.map(|f| f.name()),
         "outcome": format!("{:?}", r.outcome),
         "stages": r.stages,
         "proposer": r.proposer.map(|a| a.to_string()),
@@ -312,7 +285,7 @@ pub fn print_run(run: &Run) {
 
 /// Runs `node`.
 pub fn run(args: NodeArgs) -> Result<(), CliError> {
-    let faults: BTreeMap<u64, Fault> = args.faults.iter().map(|&(s, f)| (s, f.into())).collect();
+    let faults: BTreeMap<u64, Fault> = args.faults.iter().copied().collect();
     if let Some(&slot) = faults.keys().find(|&&s| s >= args.slots) {
         return Err(CliError::input(format!(
             "--fault at slot {slot}, but only {} slots run",
