@@ -40,8 +40,9 @@ pub struct NodeArgs {
     /// node-shim/node_modules), or a JSON-RPC URL (accounts from the standard dev mnemonic).
     #[arg(long, env = "SIDECAR_L1", default_value = "embedded", value_parser = parse_l1)]
     pub l1: String,
-    /// Inject a fault: `SLOT:KIND`, SLOT the index of the run's slot (0 for its first; repeatable); KIND is no-proposal,
-    /// no-commitment, missed-deadline, invalid-proof, invalid-linkage or withheld-data.
+    /// Inject a fault (repeatable): `SLOT:KIND`, SLOT the index of the run's slot (0 for its
+    /// first), KIND no-proposal, no-commitment, missed-deadline, invalid-proof, invalid-linkage
+    /// or withheld-data.
     #[arg(long = "fault", value_parser = parse_fault)]
     pub faults: Vec<(u64, Fault)>,
     #[command(flatten)]
