@@ -20,7 +20,7 @@ use rand_chacha::ChaCha20Rng;
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_pcd::{
     Fq, Fr, G2, KernelPedersenGadget, KernelPedersenKey, KeyVar, NodeCircuit, NodeProof,
-    NodeWitness, PcdKeys, StepCircuit, decide, finish_node, fold_children, prove_leaf, prove_tree,
+    NodeWitness, PcdKeys, ChainStep, Step, decide, finish_node, fold_children, prove_leaf, prove_tree,
     setup,
 };
 use sonobe_primitives::{
@@ -34,7 +34,7 @@ use sonobe_primitives::{
 fn constraints_per_hash() -> usize {
     let n = |len| {
         setup(
-            StepCircuit::new(len),
+            ChainStep::new(len),
             AnyBackend::Cpu(Cpu::new()),
             ChaCha20Rng::seed_from_u64(0),
         )
@@ -72,14 +72,14 @@ fn instance_bytes(p: &NodeProof) -> [usize; 4] {
             .expect("serialize")
     });
     let state = g(&|v| {
-        (p.state.height, p.state.digest)
+        p.state
             .serialize_compressed(v)
             .expect("serialize")
     });
     [running, cf, fresh, state]
 }
 
-fn witness_bytes(keys: &PcdKeys) -> [usize; 3] {
+fn witness_bytes(keys: &PcdKeys<ChainStep>) -> [usize; 3] {
     let (c1, c2) = (keys.node_config(), keys.cyclefold_config());
     [
         32 * (c1.n_witnesses + c1.n_constraints),
@@ -101,14 +101,15 @@ fn peak_rss_mib() -> f64 {
 }
 
 /// Constraints per phase of the node circuit (placeholder assignment, setup mode).
-fn profile(keys: &PcdKeys) -> String {
+fn profile(keys: &PcdKeys<ChainStep>) -> String {
     let (cfg1, cfg2) = (keys.node_config(), keys.cyclefold_config());
-    let witness = NodeWitness::placeholder(&cfg1, &cfg2);
+    let witness = NodeWitness::placeholder(&cfg1, &cfg2, None, keys.step.width());
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_mode(SynthesisMode::Setup);
     let mut profile = Vec::new();
     NodeCircuit {
         step: &keys.step,
+        poseidon: &keys.poseidon,
         cfg1: &cfg1,
         cfg2: &cfg2,
         witness: &witness,
@@ -179,7 +180,7 @@ fn main() {
         let hashes = ((1usize << k) / per_hash).max(1);
         let t = Instant::now();
         let keys = setup(
-            StepCircuit::new(hashes),
+            ChainStep::new(hashes),
             AnyBackend::Cpu(Cpu::new()),
             &mut rng,
         )

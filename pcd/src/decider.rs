@@ -10,12 +10,13 @@ use crate::{
     Error, Result, Sponge,
     prover::NodeProof,
     setup::PcdKeys,
+    step::Step,
     types::{Fr, Fs1, Fs2},
 };
 
 /// `H(pp, z, U, cfU)`: the public input a node's fresh instance must carry.
-pub fn node_output_hash(keys: &PcdKeys, proof: &NodeProof) -> Fr {
-    Sponge::new_with_pp_hash(keys.step.poseidon().clone(), keys.pp_hash)
+pub fn node_output_hash<S: Step>(keys: &PcdKeys<S>, proof: &NodeProof) -> Fr {
+    Sponge::new_with_pp_hash(keys.poseidon.clone(), keys.pp_hash)
         .separate_domain(b"sponge")
         .add(&proof.state)
         .add(&proof.running_u)
@@ -23,8 +24,9 @@ pub fn node_output_hash(keys: &PcdKeys, proof: &NodeProof) -> Fr {
         .get_field_element()
 }
 
-/// Decides a node's proof (typically the root's); `Ok(())` means accepted.
-pub fn decide(keys: &PcdKeys, proof: &NodeProof) -> Result<()> {
+/// Decides a node's proof (typically the root's); `Ok(())` means accepted. The caller then
+/// checks the proof's state against what the tree is meant to prove.
+pub fn decide<S: Step>(keys: &PcdKeys<S>, proof: &NodeProof) -> Result<()> {
     if !proof.has_shapes_of(keys) {
         return Err(Error::rejected("vector lengths do not match the circuits"));
     }

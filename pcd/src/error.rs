@@ -30,6 +30,13 @@ pub enum Error {
         /// Height of the right child.
         right: u64,
     },
+    /// The step refused a node's witness or children (the node circuit would be
+    /// unsatisfiable).
+    #[error("step refused the node: {reason}")]
+    Step {
+        /// Why.
+        reason: String,
+    },
     /// A tree needs a power-of-two number of leaves, at least one.
     #[error("a tree needs a power-of-two number of leaves, got {0}")]
     LeafCount(usize),
@@ -50,6 +57,13 @@ pub enum Error {
 impl Error {
     pub(crate) fn shape(reason: impl Into<String>) -> Self {
         Self::Shape {
+            reason: reason.into(),
+        }
+    }
+
+    /// A [`Error::Step`] error; for [`crate::Step`] implementations.
+    pub fn step(reason: impl Into<String>) -> Self {
+        Self::Step {
             reason: reason.into(),
         }
     }

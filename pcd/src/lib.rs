@@ -10,6 +10,9 @@
 //!                   merge U_L', U_R' (2 running, 0 incoming),      ... up to the root,
 //!                   merge cfU_L, cfU_R, fold 7 CycleFold instances, then `decide`
 //!                   run the step, output u.x = H(pp, z, U, cfU)
+//!
+//! The step is a [`Step`]: the synthetic [`ChainStep`] here, the block's circuits in the
+//! engine.
 //! ```
 //!
 //! Building blocks (Nova folding for (1 running, 1 incoming) and (2 running, 0 incoming),
@@ -21,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+mod chain;
 mod commit;
 mod cyclefold;
 mod decider;
@@ -37,6 +41,7 @@ pub use commit::{
     EmulatedKeyVar, KernelPedersen, KernelPedersenEmulatedGadget, KernelPedersenGadget,
     KernelPedersenKey, KeyVar,
 };
+pub use chain::ChainStep;
 pub use cyclefold::PointRlcCircuit;
 pub use decider::{decide, node_output_hash};
 pub use error::{Error, Result};
@@ -45,10 +50,10 @@ pub use node::{
     NodeWitness,
 };
 pub use prover::{
-    NodeFolding, NodeProof, finish_node, fold_children, fold_children_with, leaf_folding,
-    node_transcript,
+    Children, NodeFolding, NodeProof, finish_node, fold_children, fold_children_with,
+    leaf_folding, node_transcript, prove_node,
 };
 pub use setup::{PcdKeys, setup};
-pub use step::{State, StepCircuit};
-pub use tree::{prove_leaf, prove_node, prove_tree};
+pub use step::{ChildVar, State, Step};
+pub use tree::{prove_leaf, prove_pair, prove_tree};
 pub use types::*;

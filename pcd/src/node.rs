@@ -9,14 +9,17 @@
 //! 2. merges `U_L'`, `U_R'` (Nova, 2 running + 0 incoming),
 //! 3. merges `cfU_L`, `cfU_R` and folds in the 7 CycleFold instances that prove the G1
 //!    combinations of steps 1–2 (2 + 2 + 3), whose public inputs it computes itself,
-//! 4. runs the step logic on `z_L`, `z_R` (or on the leaf input),
+//! 4. runs the step logic on its own witness and the children's states,
 //! 5. outputs one public input `x = H(pp, z, U, cfU)`.
 //!
 //! Every challenge comes from one transcript `T(pp)` that absorbs, in order, each fold's
-//! instances and cross-term commitment before squeezing. A leaf (`is_leaf`) outputs the
-//! all-zero running instances instead of the folds, which are then over placeholders.
+//! instances and cross-term commitment before squeezing. A leaf (no left child) outputs the
+//! all-zero running instances instead of the folds, which are then over placeholders. A node
+//! with only a left child is folded with that child in both slots (its accumulator then holds
+//! the child twice); the step is told the right child is absent and ignores its state.
 
-use ark_r1cs_std::{alloc::AllocVar, boolean::Boolean, fields::fp::FpVar};
+use ark_crypto_primitives::sponge::poseidon::PoseidonConfig;
+use ark_r1cs_std::{GR1CSVar, alloc::AllocVar, boolean::Boolean, eq::EqGadget, fields::fp::FpVar};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use sonobe_primitives::{
     arithmetizations::ArithConfig, circuits::WitnessToPublic, traits::Dummy,
@@ -26,7 +29,7 @@ use sonobe_primitives::{
 use crate::{
     cyclefold::CF_PUBLIC_INPUTS,
     fold::{cf_fold_fresh, cf_fold_running, fold_fresh, fold_running},
-    step::{State, StateVar, StepCircuit},
+    step::{ChildVar, State, Step},
     types::{
         Fr, FreshU1Var, FreshU2Var, G1, G1Var, G2, G2Var, RunningU1, RunningU1Var, RunningU2,
         RunningU2Var, SpongeVar,
@@ -82,14 +85,17 @@ pub struct CycleFoldStep {
     pub cm_t: G2,
 }
 
-/// Every value the node circuit allocates.
+/// Every value the node circuit allocates; `W` is the step's own witness.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NodeWitness {
+pub struct NodeWitness<W> {
     /// Hash of the public parameters (keys and step configuration).
     pub pp_hash: Fr,
-    /// `Some(a)` for a leaf with input `a`, `None` for an inner node.
-    pub leaf: Option<Fr>,
-    /// Left and right children.
+    /// The step's witness for this node.
+    pub step: W,
+    /// Which children the node has (left, right); a right child implies a left one.
+    pub present: [bool; 2],
+    /// Left and right children (placeholders where absent; the left one twice when only
+    /// the left is present).
     pub children: [ChildInput; 2],
     /// Fresh-into-running folds of the two children.
     pub incoming: [IncomingFold; 2],
@@ -101,11 +107,12 @@ pub struct NodeWitness {
     pub cf_steps: [CycleFoldStep; CYCLEFOLDS_PER_NODE],
 }
 
-impl NodeWitness {
-    /// Placeholder values of the right shapes (used for key generation and for leaves).
-    pub fn placeholder(cfg1: &ArithConfig, cfg2: &ArithConfig) -> Self {
+impl<W> NodeWitness<W> {
+    /// Placeholder values of the right shapes around the step witness `step` (used for key
+    /// generation and for leaves); states are `width` zeros.
+    pub fn placeholder(cfg1: &ArithConfig, cfg2: &ArithConfig, step: W, width: usize) -> Self {
         let child = ChildInput {
-            state: State::default(),
+            state: vec![Fr::default(); width],
             running: RunningU1::dummy(cfg1),
             fresh_cm_w: G1::default(),
             cf_running: RunningU2::dummy(cfg2),
@@ -117,7 +124,8 @@ impl NodeWitness {
         };
         Self {
             pp_hash: Fr::default(),
-            leaf: None,
+            step,
+            present: [false; 2],
             children: [child.clone(), child],
             incoming: [incoming.clone(), incoming],
             merge: MergeFold {
@@ -136,18 +144,20 @@ impl NodeWitness {
 }
 
 /// The node circuit: step logic plus the in-circuit folding verifier.
-pub struct NodeCircuit<'a> {
-    /// Step logic and Poseidon parameters.
-    pub step: &'a StepCircuit,
+pub struct NodeCircuit<'a, S: Step> {
+    /// Step logic.
+    pub step: &'a S,
+    /// Poseidon parameters of the hashes and transcripts.
+    pub poseidon: &'a PoseidonConfig<Fr>,
     /// Shape of the node circuit (for the all-zero running instance leaves output).
     pub cfg1: &'a ArithConfig,
     /// Shape of the CycleFold circuit.
     pub cfg2: &'a ArithConfig,
     /// The assignment.
-    pub witness: &'a NodeWitness,
+    pub witness: &'a NodeWitness<S::Witness>,
 }
 
-impl NodeCircuit<'_> {
+impl<S: Step> NodeCircuit<'_, S> {
     /// Synthesizes the node and returns its step output (its value, when assigned).
     pub fn synthesize(&self, cs: ConstraintSystemRef<Fr>) -> Result<Option<State>, SynthesisError> {
         self.synthesize_profiled(cs, &mut Vec::new())
@@ -164,21 +174,30 @@ impl NodeCircuit<'_> {
             profile.push((name, cs.num_constraints()))
         };
         let w = self.witness;
-        let cfg = self.step.poseidon().clone();
+        let cfg = self.poseidon.clone();
         let pp_hash = FpVar::new_witness(cs.clone(), || Ok(w.pp_hash))?;
         let sponge =
             SpongeVar::new_with_pp_hash(cfg.clone(), &pp_hash)?.separate_domain(b"sponge")?;
         let mut tr = SpongeVar::new_with_pp_hash(cfg, &pp_hash)?.separate_domain(b"transcript")?;
 
-        let is_leaf = Boolean::new_witness(cs.clone(), || Ok(w.leaf.is_some()))?;
-        let leaf_input = FpVar::new_witness(cs.clone(), || Ok(w.leaf.unwrap_or_default()))?;
+        let present_l = Boolean::new_witness(cs.clone(), || Ok(w.present[0]))?;
+        let present_r = Boolean::new_witness(cs.clone(), || Ok(w.present[1]))?;
+        (present_r.clone() & !present_l.clone()).enforce_equal(&Boolean::FALSE)?;
+        let is_leaf = !present_l.clone();
 
         let mut states = Vec::with_capacity(2);
         let mut folded = Vec::with_capacity(2);
         let mut cf_running = Vec::with_capacity(2);
         let mut cf_inputs = Vec::with_capacity(CYCLEFOLDS_PER_NODE);
         for (child, fold) in w.children.iter().zip(&w.incoming) {
-            let z = StateVar::new_witness(cs.clone(), || Ok(child.state))?;
+            let z = child
+                .state
+                .iter()
+                .map(|x| FpVar::new_witness(cs.clone(), || Ok(*x)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if z.len() != self.step.width() {
+                return Err(SynthesisError::Unsatisfiable);
+            }
             let big = RunningU1Var::new_witness(cs.clone(), || Ok(&child.running))?;
             let cf_big = RunningU2Var::new_witness(cs.clone(), || Ok(&child.cf_running))?;
             let x = sponge
@@ -226,9 +245,20 @@ impl NodeCircuit<'_> {
         }
         mark("7 CycleFold folds (full verifier)", &cs);
 
-        let z = self
-            .step
-            .step_var(cs.clone(), &is_leaf, &leaf_input, &states[0], &states[1])?;
+        let children = [
+            ChildVar {
+                present: &present_l,
+                state: &states[0],
+            },
+            ChildVar {
+                present: &present_r,
+                state: &states[1],
+            },
+        ];
+        let z = self.step.synthesize(cs.clone(), &w.step, children)?;
+        if z.len() != self.step.width() {
+            return Err(SynthesisError::Unsatisfiable);
+        }
         mark("step logic", &cs);
         let zero1 = RunningU1Var::new_constant(cs.clone(), RunningU1::dummy(self.cfg1))?;
         let zero2 = RunningU2Var::new_constant(cs.clone(), RunningU2::dummy(self.cfg2))?;
@@ -251,7 +281,7 @@ impl NodeCircuit<'_> {
     }
 }
 
-impl ConstraintSynthesizer<Fr> for NodeCircuit<'_> {
+impl<S: Step> ConstraintSynthesizer<Fr> for NodeCircuit<'_, S> {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
         self.synthesize(cs).map(|_| ())
     }

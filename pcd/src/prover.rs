@@ -19,7 +19,7 @@ use crate::{
     cyclefold::PointRlcCircuit,
     node::{ChildInput, CycleFoldStep, IncomingFold, MergeFold, NodeCircuit, NodeWitness},
     setup::PcdKeys,
-    step::State,
+    step::{State, Step},
     types::{
         CHALLENGE_BITS, Fq, Fr, FreshU1, FreshU2, FreshW1, FreshW2, Fs1, Fs2, RunningU1, RunningU2,
         RunningW1, RunningW2, Sponge,
@@ -49,9 +49,10 @@ pub struct NodeProof {
 impl NodeProof {
     /// Whether every vector has the length the keys' circuits give it (checked before
     /// folding or deciding, so malformed input is an error rather than a panic).
-    pub fn has_shapes_of(&self, keys: &PcdKeys) -> bool {
+    pub fn has_shapes_of<S: Step>(&self, keys: &PcdKeys<S>) -> bool {
         let (c1, c2) = (keys.node_config(), keys.cyclefold_config());
-        self.running_w.w.len() == c1.n_witnesses
+        self.state.len() == keys.step.width()
+            && self.running_w.w.len() == c1.n_witnesses
             && self.running_w.e.len() == c1.n_constraints
             && self.running_u.x.len() == c1.n_public_inputs
             && self.fresh_w.w.len() == c1.n_witnesses
@@ -64,9 +65,9 @@ impl NodeProof {
 
 /// A node's folded accumulators and the node circuit's assignment, before the circuit runs.
 #[derive(Clone, Debug)]
-pub struct NodeFolding {
+pub struct NodeFolding<W> {
     /// The node circuit's assignment.
-    pub witness: NodeWitness,
+    pub witness: NodeWitness<W>,
     /// Folded primary running witness.
     pub running_w: RunningW1,
     /// Folded primary running instance.
@@ -78,8 +79,8 @@ pub struct NodeFolding {
 }
 
 /// The transcript every node starts from: `T(pp_hash)` separated to "transcript".
-pub fn node_transcript(keys: &PcdKeys) -> Sponge {
-    Sponge::new_with_pp_hash(keys.step.poseidon().clone(), keys.pp_hash)
+pub fn node_transcript<S: Step>(keys: &PcdKeys<S>) -> Sponge {
+    Sponge::new_with_pp_hash(keys.poseidon.clone(), keys.pp_hash)
         .separate_domain(b"transcript")
 }
 
@@ -90,37 +91,88 @@ fn last_bits(mut before: Sponge, absorb: impl FnOnce(&mut Sponge)) -> Vec<bool> 
 
 fn child_input(p: &NodeProof) -> ChildInput {
     ChildInput {
-        state: p.state,
+        state: p.state.clone(),
         running: p.running_u.clone(),
         fresh_cm_w: p.fresh_u.cm_w,
         cf_running: p.cf_u.clone(),
     }
 }
 
-/// Folds two children with the canonical node transcript.
-pub fn fold_children(
-    keys: &PcdKeys,
+/// The children of a node being proven.
+#[derive(Clone, Copy, Debug)]
+pub enum Children<'a> {
+    /// A leaf.
+    None,
+    /// Only a left child.
+    Left(&'a NodeProof),
+    /// Two children.
+    Both(&'a NodeProof, &'a NodeProof),
+}
+
+impl<'a> Children<'a> {
+    /// The children's states, left first (`None` where absent).
+    pub fn states(self) -> [Option<&'a State>; 2] {
+        match self {
+            Self::None => [None, None],
+            Self::Left(l) => [Some(&l.state), None],
+            Self::Both(l, r) => [Some(&l.state), Some(&r.state)],
+        }
+    }
+}
+
+/// Proves a node: checks the step accepts `witness` and the children natively, folds the
+/// children (a lone left child in both slots), runs the node circuit and commits to it.
+pub fn prove_node<S: Step>(
+    keys: &PcdKeys<S>,
+    witness: S::Witness,
+    children: Children<'_>,
+    mut rng: impl RngCore,
+) -> Result<NodeProof> {
+    let expected = keys.step.output(&witness, children.states())?;
+    let folding = match children {
+        Children::None => leaf_folding(keys, witness),
+        Children::Left(l) | Children::Both(l, _) => {
+            let r = match children {
+                Children::Both(_, r) => r,
+                _ => l,
+            };
+            let mut folding = fold_children(keys, l, r, &mut rng)?;
+            folding.witness.step = witness;
+            folding.witness.present = [true, matches!(children, Children::Both(..))];
+            folding
+        }
+    };
+    let proof = finish_node(keys, folding, rng)?;
+    if proof.state != expected {
+        return Err(Error::shape("the step circuit and its native output disagree"));
+    }
+    Ok(proof)
+}
+
+/// Folds two children with the canonical node transcript (both present, the step's
+/// placeholder witness; set [`NodeWitness::step`] before [`finish_node`]).
+pub fn fold_children<S: Step>(
+    keys: &PcdKeys<S>,
     left: &NodeProof,
     right: &NodeProof,
     rng: impl RngCore,
-) -> Result<NodeFolding> {
+) -> Result<NodeFolding<S::Witness>> {
     fold_children_with(keys, node_transcript(keys), left, right, rng)
 }
 
 /// Folds two children, drawing every challenge from `tr`. Only the node transcript
 /// ([`node_transcript`]) gives a folding the node circuit accepts; any other transcript
 /// yields challenges the circuit does not recompute, and the decider rejects the result.
-pub fn fold_children_with(
-    keys: &PcdKeys,
+pub fn fold_children_with<S: Step>(
+    keys: &PcdKeys<S>,
     mut tr: Sponge,
     left: &NodeProof,
     right: &NodeProof,
     mut rng: impl RngCore,
-) -> Result<NodeFolding> {
+) -> Result<NodeFolding<S::Witness>> {
     if !left.has_shapes_of(keys) || !right.has_shapes_of(keys) {
         return Err(Error::shape("a child's vectors do not match the circuits"));
     }
-    keys.step.merge(&left.state, &right.state)?;
     let pk1 = keys.key1.to_pk();
     let pk2 = keys.key2.to_pk();
     let mut cf_circuits = Vec::with_capacity(crate::node::CYCLEFOLDS_PER_NODE);
@@ -210,7 +262,8 @@ pub fn fold_children_with(
     Ok(NodeFolding {
         witness: NodeWitness {
             pp_hash: keys.pp_hash,
-            leaf: None,
+            step: keys.step.placeholder(),
+            present: [true, true],
             children: [child_input(left), child_input(right)],
             incoming: [l_in, r_in],
             merge,
@@ -226,12 +279,11 @@ pub fn fold_children_with(
     })
 }
 
-/// A leaf's folding: nothing to fold, all-zero accumulators, the leaf input in the witness.
-pub fn leaf_folding(keys: &PcdKeys, input: Fr) -> NodeFolding {
+/// A leaf's folding: nothing to fold, all-zero accumulators, the step's witness.
+pub fn leaf_folding<S: Step>(keys: &PcdKeys<S>, step: S::Witness) -> NodeFolding<S::Witness> {
     let (cfg1, cfg2) = (keys.node_config(), keys.cyclefold_config());
-    let mut witness = NodeWitness::placeholder(&cfg1, &cfg2);
+    let mut witness = NodeWitness::placeholder(&cfg1, &cfg2, step, keys.step.width());
     witness.pp_hash = keys.pp_hash;
-    witness.leaf = Some(input);
     NodeFolding {
         witness,
         running_w: RunningW1::dummy(&cfg1),
@@ -242,9 +294,9 @@ pub fn leaf_folding(keys: &PcdKeys, input: Fr) -> NodeFolding {
 }
 
 /// Runs the node circuit on `folding` and commits to its witness, giving the node's proof.
-pub fn finish_node(
-    keys: &PcdKeys,
-    folding: NodeFolding,
+pub fn finish_node<S: Step>(
+    keys: &PcdKeys<S>,
+    folding: NodeFolding<S::Witness>,
     mut rng: impl RngCore,
 ) -> Result<NodeProof> {
     let (cfg1, cfg2) = (keys.node_config(), keys.cyclefold_config());
@@ -252,6 +304,7 @@ pub fn finish_node(
     let state = cs.execute_fn(|cs| {
         NodeCircuit {
             step: &keys.step,
+            poseidon: &keys.poseidon,
             cfg1: &cfg1,
             cfg2: &cfg2,
             witness: &folding.witness,

@@ -1,6 +1,7 @@
 //! Key generation: extract both circuits' R1CS, sample commitment keys of the right length,
 //! and hash everything into `pp_hash`, which every node absorbs first.
 
+use ark_crypto_primitives::sponge::poseidon::PoseidonConfig;
 use ark_ff::PrimeField;
 use ark_serialize::CanonicalSerialize;
 use ark_std::rand::RngCore;
@@ -11,6 +12,7 @@ use sonobe_ivc::compilers::cyclefold::circuits::CycleFoldCircuit;
 use sonobe_primitives::{
     arithmetizations::{Arith, ArithConfig, r1cs::R1CS},
     circuits::ArithExtractor,
+    transcripts::poseidon::poseidon_circom_config,
 };
 
 use crate::{
@@ -19,25 +21,27 @@ use crate::{
     cyclefold::{CF_PUBLIC_INPUTS, PointRlcCircuit},
     error::Error,
     node::{NodeCircuit, NodeWitness},
-    step::StepCircuit,
+    step::Step,
     types::{Fq, Fr, Fs1, Fs2, Key1, Key2},
 };
 
 /// Everything a prover and the decider need: both decider keys (R1CS + commitment key), the
-/// step logic, and the parameter hash.
+/// step logic, the Poseidon parameters of hashes and transcripts, and the parameter hash.
 #[derive(Clone)]
-pub struct PcdKeys {
+pub struct PcdKeys<S> {
     /// Primary (node circuit) key.
     pub key1: Key1,
     /// Secondary (CycleFold circuit) key.
     pub key2: Key2,
     /// The step logic.
-    pub step: StepCircuit,
-    /// `pp_hash`: SHA-256 of both keys and the chain length, reduced into `Fr`.
+    pub step: S,
+    /// Poseidon parameters (circom's, width 5) of the node's hashes and transcripts.
+    pub poseidon: PoseidonConfig<Fr>,
+    /// `pp_hash`: SHA-256 of both keys and the step's parameters, reduced into `Fr`.
     pub pp_hash: Fr,
 }
 
-impl PcdKeys {
+impl<S: Step> PcdKeys<S> {
     /// Shape of the node circuit.
     pub fn node_config(&self) -> ArithConfig {
         self.key1.to_arith_config()
@@ -50,7 +54,8 @@ impl PcdKeys {
 }
 
 /// Generates keys for `step`; commitment MSMs run on `backend`.
-pub fn setup(step: StepCircuit, backend: AnyBackend, mut rng: impl RngCore) -> Result<PcdKeys> {
+pub fn setup<S: Step>(step: S, backend: AnyBackend, mut rng: impl RngCore) -> Result<PcdKeys<S>> {
+    let poseidon = poseidon_circom_config();
     let cs = ArithExtractor::<Fq>::new();
     cs.execute_fn(|cs| PointRlcCircuit::default().verify_point_rlc(cs))?;
     let r1cs2: R1CS<Fq> = cs.arith()?;
@@ -65,10 +70,11 @@ pub fn setup(step: StepCircuit, backend: AnyBackend, mut rng: impl RngCore) -> R
         n_public_inputs: 1,
         ..Default::default()
     };
-    let placeholder = NodeWitness::placeholder(&cfg1, &cfg2);
+    let placeholder = NodeWitness::placeholder(&cfg1, &cfg2, step.placeholder(), step.width());
     let cs = ArithExtractor::<Fr>::new();
     cs.execute_synthesizer(NodeCircuit {
         step: &step,
+        poseidon: &poseidon,
         cfg1: &cfg1,
         cfg2: &cfg2,
         witness: &placeholder,
@@ -91,12 +97,13 @@ pub fn setup(step: StepCircuit, backend: AnyBackend, mut rng: impl RngCore) -> R
     let mut bytes = Vec::new();
     key1.serialize_compressed(&mut bytes)?;
     key2.serialize_compressed(&mut bytes)?;
-    (step.chain_len() as u64).serialize_compressed(&mut bytes)?;
+    step.params().serialize_compressed(&mut bytes)?;
     let pp_hash = Fr::from_le_bytes_mod_order(&Sha256::digest(&bytes));
     Ok(PcdKeys {
         key1,
         key2,
         step,
+        poseidon,
         pp_hash,
     })
 }

@@ -1,32 +1,37 @@
-//! Proving whole trees: leaves, inner nodes, and a full binary tree level by level.
+//! Proving whole trees of the synthetic step: leaves, and a full binary tree level by level.
 
 use ark_std::rand::RngCore;
 
 use crate::{
     Error, Result,
-    prover::{NodeProof, finish_node, fold_children, leaf_folding},
+    chain::ChainStep,
+    prover::{Children, NodeProof, prove_node},
     setup::PcdKeys,
     types::Fr,
 };
 
-/// Proves a leaf with input `input`.
-pub fn prove_leaf(keys: &PcdKeys, input: Fr, rng: impl RngCore) -> Result<NodeProof> {
-    finish_node(keys, leaf_folding(keys, input), rng)
+/// Proves a leaf of the synthetic step with input `input`.
+pub fn prove_leaf(keys: &PcdKeys<ChainStep>, input: Fr, rng: impl RngCore) -> Result<NodeProof> {
+    prove_node(keys, Some(input), Children::None, rng)
 }
 
-/// Proves an inner node over two children of equal height.
-pub fn prove_node(
-    keys: &PcdKeys,
+/// Proves an inner node of the synthetic step over two children of equal height.
+pub fn prove_pair(
+    keys: &PcdKeys<ChainStep>,
     left: &NodeProof,
     right: &NodeProof,
-    mut rng: impl RngCore,
+    rng: impl RngCore,
 ) -> Result<NodeProof> {
-    let folding = fold_children(keys, left, right, &mut rng)?;
-    finish_node(keys, folding, rng)
+    prove_node(keys, None, Children::Both(left, right), rng)
 }
 
-/// Proves a full binary tree over `leaves` (a power of two), level by level; returns the root.
-pub fn prove_tree(keys: &PcdKeys, leaves: &[Fr], mut rng: impl RngCore) -> Result<NodeProof> {
+/// Proves a full binary tree of the synthetic step over `leaves` (a power of two), level by
+/// level; returns the root.
+pub fn prove_tree(
+    keys: &PcdKeys<ChainStep>,
+    leaves: &[Fr],
+    mut rng: impl RngCore,
+) -> Result<NodeProof> {
     if leaves.is_empty() || !leaves.len().is_power_of_two() {
         return Err(Error::LeafCount(leaves.len()));
     }
@@ -37,7 +42,7 @@ pub fn prove_tree(keys: &PcdKeys, leaves: &[Fr], mut rng: impl RngCore) -> Resul
     while level.len() > 1 {
         level = level
             .chunks(2)
-            .map(|pair| prove_node(keys, &pair[0], &pair[1], &mut rng))
+            .map(|pair| prove_pair(keys, &pair[0], &pair[1], &mut rng))
             .collect::<Result<Vec<_>>>()?;
     }
     level.pop().ok_or(Error::LeafCount(0))

@@ -26,7 +26,7 @@ fn challenge_not_from_the_node_transcript_is_rejected() {
     let [a, b] = common::height_one();
     // Challenges from a transcript that does not absorb pp_hash and the domain tag: every
     // fold is internally consistent, but with challenges the circuit does not derive.
-    let foreign = Sponge::new(keys.step.poseidon().clone());
+    let foreign = Sponge::new(keys.poseidon.clone());
     let folding = fold_children_with(keys, foreign, a, b, common::rng(32)).expect("folding");
     let parent = finish_node(keys, folding, common::rng(33)).expect("node");
     assert!(decide(keys, &parent).is_err());

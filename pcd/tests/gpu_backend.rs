@@ -7,7 +7,7 @@ mod common;
 
 use ark_ff::UniformRand;
 use sidecar_kernels::{AnyBackend, BackendKind};
-use sidecar_pcd::{Fr, StepCircuit, decide, prove_leaf, setup};
+use sidecar_pcd::{ChainStep, Fr, decide, prove_leaf, setup};
 
 #[test]
 fn wgpu_commitments_match_the_cpu_keys() {
@@ -23,7 +23,7 @@ fn wgpu_commitments_match_the_cpu_keys() {
         }
     };
     eprintln!("backend: {why}");
-    let gpu = setup(StepCircuit::new(1), backend, common::rng(1)).expect("setup on wgpu");
+    let gpu = setup(ChainStep::new(1), backend, common::rng(1)).expect("setup on wgpu");
     let cpu = common::keys();
     assert_eq!(gpu.pp_hash, cpu.pp_hash, "same generators, same parameters");
 

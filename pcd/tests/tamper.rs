@@ -66,14 +66,14 @@ fn tampered_child_commitment_is_rejected() {
 fn tampered_child_step_output_is_rejected() {
     let [a, b] = common::height_one();
     let mut bad = a.clone();
-    bad.state.digest += Fr::from(1u64);
+    bad.state[1] += Fr::from(1u64);
     common::assert_parent_rejected(&bad, b, "digest");
 
     // A height the native prover would refuse, forced into the circuit: the step logic's
     // equal-heights constraint fails, so the node's own instance is unsatisfied.
     let keys = common::keys();
     let mut folding = fold_children(keys, a, b, common::rng(23)).expect("honest folding");
-    folding.witness.children[0].state.height += Fr::from(1u64);
+    folding.witness.children[0].state[0] += Fr::from(1u64);
     let parent = finish_node(keys, folding, common::rng(24)).expect("assignment exists");
     assert!(
         Fs1::decide_incoming(&keys.key1, &parent.fresh_w, &parent.fresh_u).is_err(),
@@ -93,7 +93,7 @@ fn tampered_final_accumulator_is_rejected() {
     assert!(decide(keys, &bad).is_err(), "error term");
 
     let mut bad = a.clone();
-    bad.state.digest = Fr::rand(&mut rng);
+    bad.state[1] = Fr::rand(&mut rng);
     assert!(decide(keys, &bad).is_err(), "claimed state");
 
     let mut bad = a.clone();

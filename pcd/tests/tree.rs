@@ -4,7 +4,7 @@
 mod common;
 
 use ark_ff::UniformRand;
-use sidecar_pcd::{Error, Fr, decide, prove_leaf, prove_node, prove_tree};
+use sidecar_pcd::{Children, Error, Fr, decide, prove_leaf, prove_node, prove_pair, prove_tree};
 
 #[test]
 fn depth_three_tree_folds_and_decider_accepts() {
@@ -22,7 +22,7 @@ fn depth_three_tree_folds_and_decider_accepts() {
             .collect();
     }
     assert_eq!(root.state, level[0]);
-    assert_eq!(root.state.height, Fr::from(3u64));
+    assert_eq!(root.state[0], Fr::from(3u64));
 }
 
 #[test]
@@ -30,10 +30,10 @@ fn every_leaf_and_inner_node_is_accepted_on_its_own() {
     let keys = common::keys();
     for leaf in common::leaves() {
         decide(keys, leaf).expect("leaf accepted");
-        assert_eq!(leaf.state.height, Fr::from(0u64));
+        assert_eq!(leaf.state[0], Fr::from(0u64));
     }
     for node in common::height_one() {
-        assert_eq!(node.state.height, Fr::from(1u64));
+        assert_eq!(node.state[0], Fr::from(1u64));
     }
 }
 
@@ -59,7 +59,7 @@ fn malformed_children_are_an_error_not_a_panic() {
     let mut short = a.clone();
     short.fresh_w.w.pop();
     assert!(matches!(
-        prove_node(keys, &short, b, common::rng(13)),
+        prove_pair(keys, &short, b, common::rng(13)),
         Err(Error::Shape { .. })
     ));
     assert!(matches!(decide(keys, &short), Err(Error::Rejected { .. })));
@@ -72,7 +72,11 @@ fn children_of_different_heights_are_refused() {
     let leaf = prove_leaf(keys, Fr::rand(&mut rng), &mut rng).expect("leaf");
     let node = &common::height_one()[0];
     assert!(matches!(
-        prove_node(keys, node, &leaf, &mut rng),
+        prove_pair(keys, node, &leaf, &mut rng),
         Err(Error::HeightMismatch { left: 1, right: 0 })
+    ));
+    assert!(matches!(
+        prove_node(keys, None, Children::Left(node), &mut rng),
+        Err(Error::Step { .. })
     ));
 }
