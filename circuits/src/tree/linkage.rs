@@ -22,8 +22,10 @@
 //! be the tx's private part with no public data write, and its `num_calls` to the tx's (bound by
 //! `tx_hash`), so declaring 0 calls for a tx that makes calls is rejected here.
 //!
-//! [`LinkSet::build`] also checks the tree is well formed: ids in order, children before
-//! parents, each node but the root with exactly one parent, child kinds as above.
+//! The per-edge part is [`edge_rule`] and [`absent_rule`], which the folded tree enforces
+//! in-circuit; [`LinkSet::build`] applies them to a tree and also checks it is well formed:
+//! ids in order, children before parents, each node but the root with exactly one parent,
+//! child kinds, txs and calls as above.
 
 use ark_bn254::Fr;
 use ark_ff::Zero;
@@ -61,6 +63,93 @@ fn broken(msg: String) -> Error {
     Error::BrokenLink(msg)
 }
 
+/// The checks one edge of the tree adds between a parent's inputs and one child's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EdgeRule {
+    /// `(i, j)`: parent input `i` equals child input `j`.
+    pub links: Vec<(usize, usize)>,
+    /// Child inputs that must be zero.
+    pub child_zero: Vec<usize>,
+    /// Child inputs that must not be zero.
+    pub child_nonzero: Vec<usize>,
+}
+
+/// The rule for `parent`'s child in `slot` (0 first) being a `child`; `None` where the tree
+/// never puts such a child. Besides these, a base's `num_calls` equals the length of the
+/// kernel chain below it (the tree's call count; the folded tree counts the chain in-circuit).
+pub fn edge_rule(parent: CircuitKind, slot: usize, child: CircuitKind) -> Option<EdgeRule> {
+    use CircuitKind::{BaseRollup, MergeRollup, PublicKernel, PublicVm, RootRollup};
+    let links = |pairs: &[(usize, usize)]| EdgeRule {
+        links: pairs.to_vec(),
+        ..EdgeRule::default()
+    };
+    match (parent, slot, child) {
+        (PublicKernel, 0, PublicVm) => Some(links(&[
+            (K::BYTECODE_HASH, V::BYTECODE_HASH),
+            (K::CALLDATA_HASH, V::CALLDATA_HASH),
+            (K::OUTPUTS_HASH, V::OUTPUTS_HASH),
+        ])),
+        (PublicKernel, 1, PublicKernel) => Some(EdgeRule {
+            child_zero: vec![K::EFFECTS_HASH],
+            ..links(&[
+                (K::PREV_STATE_HASH, K::NEW_STATE_HASH),
+                (K::TX_HASH, K::TX_HASH),
+                (K::START_ROOT, K::START_ROOT),
+            ])
+        }),
+        (BaseRollup, 0, PublicKernel) => Some(EdgeRule {
+            child_nonzero: vec![K::EFFECTS_HASH],
+            ..links(&[
+                (B::EFFECTS_HASH, K::EFFECTS_HASH),
+                (B::TX_HASH, K::TX_HASH),
+                (
+                    B::OUTPUTS + PartialStateReference::PUBLIC_DATA_ROOT,
+                    K::START_ROOT,
+                ),
+            ])
+        }),
+        (MergeRollup | RootRollup, 0 | 1, BaseRollup | MergeRollup) => {
+            let first = match (parent, slot) {
+                (MergeRollup, 0) => MergePublicInputs::LEFT,
+                (MergeRollup, _) => MergePublicInputs::RIGHT,
+                (_, 0) => RootPublicInputs::LEFT,
+                _ => RootPublicInputs::RIGHT,
+            };
+            Some(links(&(0..OUTPUTS).map(|i| (first + i, i)).collect::<Vec<_>>()))
+        }
+        _ => None,
+    }
+}
+
+/// Parent inputs that must be zero when `parent` has no child in `slot`; `None` where the
+/// child is required.
+pub fn absent_rule(parent: CircuitKind, slot: usize) -> Option<Vec<usize>> {
+    match (parent, slot) {
+        (CircuitKind::PublicVm, 0 | 1) | (CircuitKind::BaseRollup, 1) => Some(vec![]),
+        (CircuitKind::PublicKernel, 1) => Some(vec![K::PREV_STATE_HASH]),
+        (CircuitKind::BaseRollup, 0) => Some(vec![B::NUM_CALLS]),
+        _ => None,
+    }
+}
+
+/// Whether `n`'s children belong where the tree puts them: a kernel step's VM is the same
+/// call, its previous step the call before in the same tx, a base's kernel step is its tx's.
+fn same_tx_and_call(n: &TreeNode, nodes: &[TreeNode]) -> bool {
+    let is = |c: usize, call: Option<usize>| nodes[c].tx == n.tx && nodes[c].call == call;
+    match (n.kind, n.children.as_slice()) {
+        (CircuitKind::PublicKernel, [vm, rest @ ..]) => {
+            is(*vm, n.call)
+                && match rest {
+                    [] => n.call == Some(0),
+                    [p] => n.call.is_some_and(|j| j > 0 && is(*p, Some(j - 1))),
+                    _ => false,
+                }
+        }
+        (CircuitKind::BaseRollup, [k]) => nodes[*k].tx == n.tx,
+        _ => true,
+    }
+}
+
 impl LinkSet {
     /// The checks for the tree `nodes` (see the module note); errors if it is malformed.
     pub fn build(nodes: &[TreeNode]) -> Result<Self> {
@@ -94,7 +183,6 @@ impl LinkSet {
         let mut s = Self::default();
         let mut bases = Vec::new();
         for (a, n) in nodes.iter().enumerate() {
-            let child_kinds: Vec<CircuitKind> = n.children.iter().map(|&c| kinds[c]).collect();
             let shape_err = || {
                 malformed(format!(
                     "node {a} ({}) has children {:?}",
@@ -102,51 +190,29 @@ impl LinkSet {
                     n.children
                 ))
             };
-            match kinds[a] {
-                CircuitKind::PublicVm if n.children.is_empty() => {}
-                CircuitKind::PublicKernel => {
-                    s.kernel(a, n, &child_kinds, nodes).ok_or_else(shape_err)?
-                }
-                CircuitKind::BaseRollup => {
-                    match child_kinds[..] {
-                        [] => s.values.push([a, B::NUM_CALLS, 0]),
-                        [CircuitKind::PublicKernel] if nodes[n.children[0]].tx == n.tx => {
-                            let k = n.children[0];
-                            let calls = nodes[k].call.ok_or_else(shape_err)? + 1;
-                            s.values.push([a, B::NUM_CALLS, calls]);
-                            s.links.push([a, B::EFFECTS_HASH, k, K::EFFECTS_HASH]);
-                            s.nonzero.push([k, K::EFFECTS_HASH]);
-                            s.links.push([a, B::TX_HASH, k, K::TX_HASH]);
-                            s.links.push([
-                                k,
-                                K::START_ROOT,
-                                a,
-                                B::OUTPUTS + PartialStateReference::PUBLIC_DATA_ROOT,
-                            ]);
-                        }
-                        _ => return Err(shape_err()),
+            if n.children.len() > 2 || !same_tx_and_call(n, nodes) {
+                return Err(shape_err());
+            }
+            for slot in 0..2 {
+                match n.children.get(slot) {
+                    Some(&c) => {
+                        let rule = edge_rule(n.kind, slot, kinds[c]).ok_or_else(shape_err)?;
+                        s.links.extend(rule.links.iter().map(|&(i, j)| [a, i, c, j]));
+                        s.zero.extend(rule.child_zero.iter().map(|&j| [c, j]));
+                        s.nonzero.extend(rule.child_nonzero.iter().map(|&j| [c, j]));
                     }
-                    bases.push(a);
-                }
-                CircuitKind::MergeRollup | CircuitKind::RootRollup => {
-                    let rollup = |k: &CircuitKind| {
-                        matches!(k, CircuitKind::BaseRollup | CircuitKind::MergeRollup)
-                    };
-                    if child_kinds.len() != 2 || !child_kinds.iter().all(rollup) {
-                        return Err(shape_err());
-                    }
-                    let sides = if kinds[a] == CircuitKind::MergeRollup {
-                        [MergePublicInputs::LEFT, MergePublicInputs::RIGHT]
-                    } else {
-                        [RootPublicInputs::LEFT, RootPublicInputs::RIGHT]
-                    };
-                    for (first, &c) in sides.into_iter().zip(&n.children) {
-                        for i in 0..OUTPUTS {
-                            s.links.push([a, first + i, c, i]);
-                        }
+                    None => {
+                        let zero = absent_rule(n.kind, slot).ok_or_else(shape_err)?;
+                        s.zero.extend(zero.iter().map(|&i| [a, i]));
                     }
                 }
-                _ => return Err(shape_err()),
+            }
+            if n.kind == CircuitKind::BaseRollup {
+                if let Some(&k) = n.children.first() {
+                    let calls = nodes[k].call.ok_or_else(shape_err)? + 1;
+                    s.values.push([a, B::NUM_CALLS, calls]);
+                }
+                bases.push(a);
             }
         }
         for pair in bases.windows(2) {
@@ -160,45 +226,6 @@ impl LinkSet {
             }
         }
         Ok(s)
-    }
-
-    fn kernel(
-        &mut self,
-        a: usize,
-        n: &TreeNode,
-        kinds: &[CircuitKind],
-        nodes: &[TreeNode],
-    ) -> Option<()> {
-        let vm = *n.children.first()?;
-        let same_call =
-            |c: usize, call: Option<usize>| nodes[c].tx == n.tx && nodes[c].call == call;
-        if kinds[0] != CircuitKind::PublicVm || !same_call(vm, n.call) {
-            return None;
-        }
-        for (k, v) in [
-            (K::BYTECODE_HASH, V::BYTECODE_HASH),
-            (K::CALLDATA_HASH, V::CALLDATA_HASH),
-            (K::OUTPUTS_HASH, V::OUTPUTS_HASH),
-        ] {
-            self.links.push([a, k, vm, v]);
-        }
-        match (kinds.get(1), n.call?) {
-            (None, 0) if kinds.len() == 1 => self.zero.push([a, K::PREV_STATE_HASH]),
-            (Some(CircuitKind::PublicKernel), j) if j > 0 && kinds.len() == 2 => {
-                let p = n.children[1];
-                if !same_call(p, Some(j - 1)) {
-                    return None;
-                }
-                self.links.extend([
-                    [a, K::PREV_STATE_HASH, p, K::NEW_STATE_HASH],
-                    [a, K::TX_HASH, p, K::TX_HASH],
-                    [a, K::START_ROOT, p, K::START_ROOT],
-                ]);
-                self.zero.push([p, K::EFFECTS_HASH]);
-            }
-            _ => return None,
-        }
-        Some(())
     }
 
     /// Checks every link against `inputs[node]`; the error names the first failing check.

@@ -16,5 +16,5 @@ mod node;
 
 pub use crate::rollup::{ProofNode, RollupShape, rollup_shape};
 pub use block::BlockTree;
-pub use linkage::{LinkSet, OUTPUTS};
+pub use linkage::{EdgeRule, LinkSet, OUTPUTS, absent_rule, edge_rule};
 pub use node::{TreeNode, calls_per_tx, tree_for_calls};
