@@ -51,6 +51,10 @@ pub enum Error {
     #[error(transparent)]
     Groth16(#[from] sidecar_groth16::Error),
 
+    /// Folding failed, or the folded tree's decider rejected it.
+    #[error(transparent)]
+    Pcd(#[from] sidecar_pcd::Error),
+
     /// A hardware profile could not be loaded or is inconsistent.
     #[error("hardware profile {name}: {reason}")]
     Profile {

@@ -14,6 +14,7 @@
 //! what the kernels see.
 
 pub mod block;
+pub mod folding;
 pub mod jobs;
 
 /// The arkworks types the API takes, at the versions it is built with, so a caller need not

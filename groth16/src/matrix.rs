@@ -42,6 +42,15 @@ impl SparseMatrix {
         self.row_ptr.len() - 1
     }
 
+    /// The entries `(coefficient, column)` of row `i`.
+    pub fn row(&self, i: usize) -> impl Iterator<Item = (Fr, usize)> + '_ {
+        let (lo, hi) = (self.row_ptr[i] as usize, self.row_ptr[i + 1] as usize);
+        self.coeffs[lo..hi]
+            .iter()
+            .zip(&self.cols[lo..hi])
+            .map(|(c, &v)| (*c, v as usize))
+    }
+
     /// `<row_i, z>`.
     #[inline]
     pub fn row_dot(&self, i: usize, z: &[Fr]) -> Fr {

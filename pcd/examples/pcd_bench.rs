@@ -19,9 +19,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_pcd::{
-    Fq, Fr, G2, KernelPedersenGadget, KernelPedersenKey, KeyVar, NodeCircuit, NodeProof,
-    NodeWitness, PcdKeys, ChainStep, Step, decide, finish_node, fold_children, prove_leaf, prove_tree,
-    setup,
+    ChainStep, Fq, Fr, G2, KernelPedersenGadget, KernelPedersenKey, KeyVar, NodeCircuit, NodeProof,
+    NodeWitness, PcdKeys, Step, decide, finish_node, fold_children, prove_leaf, prove_tree, setup,
 };
 use sonobe_primitives::{
     algebra::{Val, field::emulated::EmulatedFieldVar},
@@ -71,11 +70,7 @@ fn instance_bytes(p: &NodeProof) -> [usize; 4] {
             .serialize_compressed(v)
             .expect("serialize")
     });
-    let state = g(&|v| {
-        p.state
-            .serialize_compressed(v)
-            .expect("serialize")
-    });
+    let state = g(&|v| p.state.serialize_compressed(v).expect("serialize"));
     [running, cf, fresh, state]
 }
 

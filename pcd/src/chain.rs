@@ -114,7 +114,9 @@ impl Step for ChainStep {
         match (witness, children) {
             (Some(a), [None, None]) => Ok(self.leaf(*a)),
             (None, [Some(l), Some(r)]) => self.merge(l, r),
-            _ => Err(Error::step("a chain node is a leaf with an input or has two children")),
+            _ => Err(Error::step(
+                "a chain node is a leaf with an input or has two children",
+            )),
         }
     }
 

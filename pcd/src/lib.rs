@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 mod chain;
+mod codec;
 mod commit;
 mod cyclefold;
 mod decider;
@@ -37,11 +38,11 @@ mod step;
 mod tree;
 mod types;
 
+pub use chain::ChainStep;
 pub use commit::{
     EmulatedKeyVar, KernelPedersen, KernelPedersenEmulatedGadget, KernelPedersenGadget,
     KernelPedersenKey, KeyVar,
 };
-pub use chain::ChainStep;
 pub use cyclefold::PointRlcCircuit;
 pub use decider::{decide, node_output_hash};
 pub use error::{Error, Result};
@@ -50,8 +51,8 @@ pub use node::{
     NodeWitness,
 };
 pub use prover::{
-    Children, NodeFolding, NodeProof, finish_node, fold_children, fold_children_with,
-    leaf_folding, node_transcript, prove_node,
+    Children, NodeFolding, NodeProof, finish_node, fold_children, fold_children_with, leaf_folding,
+    node_transcript, prove_node,
 };
 pub use setup::{PcdKeys, setup};
 pub use step::{ChildVar, State, Step};

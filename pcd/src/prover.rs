@@ -80,8 +80,7 @@ pub struct NodeFolding<W> {
 
 /// The transcript every node starts from: `T(pp_hash)` separated to "transcript".
 pub fn node_transcript<S: Step>(keys: &PcdKeys<S>) -> Sponge {
-    Sponge::new_with_pp_hash(keys.poseidon.clone(), keys.pp_hash)
-        .separate_domain(b"transcript")
+    Sponge::new_with_pp_hash(keys.poseidon.clone(), keys.pp_hash).separate_domain(b"transcript")
 }
 
 fn last_bits(mut before: Sponge, absorb: impl FnOnce(&mut Sponge)) -> Vec<bool> {
@@ -144,7 +143,9 @@ pub fn prove_node<S: Step>(
     };
     let proof = finish_node(keys, folding, rng)?;
     if proof.state != expected {
-        return Err(Error::shape("the step circuit and its native output disagree"));
+        return Err(Error::shape(
+            "the step circuit and its native output disagree",
+        ));
     }
     Ok(proof)
 }

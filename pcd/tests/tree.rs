@@ -80,3 +80,26 @@ fn children_of_different_heights_are_refused() {
         Err(Error::Step { .. })
     ));
 }
+
+#[test]
+fn node_proofs_round_trip_through_bytes() {
+    let keys = common::keys();
+    let node = &common::height_one()[0];
+    let bytes = node.to_bytes();
+    let back = sidecar_pcd::NodeProof::from_bytes(&bytes).expect("round trip");
+    assert_eq!(&back, node);
+    decide(keys, &back).expect("accepted after the round trip");
+    assert!(sidecar_pcd::NodeProof::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    assert!(sidecar_pcd::NodeProof::from_bytes(&trailing).is_err());
+    let mut off_curve = bytes;
+    let at = off_curve.len() / 3;
+    off_curve[at] ^= 0x55;
+    if let Ok(p) = sidecar_pcd::NodeProof::from_bytes(&off_curve) {
+        assert!(
+            decide(keys, &p).is_err(),
+            "a flipped byte is never accepted"
+        );
+    }
+}

@@ -115,7 +115,9 @@ pub fn edge_rule(parent: CircuitKind, slot: usize, child: CircuitKind) -> Option
                 (_, 0) => RootPublicInputs::LEFT,
                 _ => RootPublicInputs::RIGHT,
             };
-            Some(links(&(0..OUTPUTS).map(|i| (first + i, i)).collect::<Vec<_>>()))
+            Some(links(
+                &(0..OUTPUTS).map(|i| (first + i, i)).collect::<Vec<_>>(),
+            ))
         }
         _ => None,
     }
@@ -197,7 +199,8 @@ impl LinkSet {
                 match n.children.get(slot) {
                     Some(&c) => {
                         let rule = edge_rule(n.kind, slot, kinds[c]).ok_or_else(shape_err)?;
-                        s.links.extend(rule.links.iter().map(|&(i, j)| [a, i, c, j]));
+                        s.links
+                            .extend(rule.links.iter().map(|&(i, j)| [a, i, c, j]));
                         s.zero.extend(rule.child_zero.iter().map(|&j| [c, j]));
                         s.nonzero.extend(rule.child_nonzero.iter().map(|&j| [c, j]));
                     }

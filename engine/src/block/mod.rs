@@ -34,5 +34,7 @@ pub use progress::{BlockEvent, Progress};
 pub use prove::{BlockRequest, prove_block};
 pub use proven::{NodeProof, ProvenBlock};
 pub use reader::read_bundle;
-pub use verify::{VerifyReport, verify_block, verify_bundle, verify_bundle_with, verify_tree};
+pub use verify::{
+    VerifyReport, check_header, verify_block, verify_bundle, verify_bundle_with, verify_tree,
+};
 pub use workload::{BlockFile, build_tree};

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use ark_bn254::Fr;
 use sidecar_circuits::poseidon::hash2;
-use sidecar_circuits::rollup::{RollupOutputs, RootPublicInputs as R, in_hash};
+use sidecar_circuits::rollup::{BlockHeader, RollupOutputs, RootPublicInputs as R, in_hash};
 use sidecar_circuits::state::PartialStateReference;
 use sidecar_circuits::tree::{LinkSet, TreeNode};
-use sidecar_circuits::{CircuitKind, Error as CircuitError, Preset};
+use sidecar_circuits::{CircuitKind, Error as CircuitError, Preset, PresetName};
 use sidecar_groth16::{VerifyingKey, verify};
 
 use super::proven::{NodeProof, ProvenBlock};
@@ -78,7 +78,12 @@ pub fn verify_tree(
 /// Verifies `block` (see the module note).
 pub fn verify_block(block: &ProvenBlock) -> Result<VerifyReport> {
     let report = verify_tree(&block.nodes, &block.proofs, &block.keys)?;
-    check_header(block)?;
+    check_header(
+        block.preset,
+        &block.header,
+        &block.l1_to_l2_msgs,
+        block.root_inputs(),
+    )?;
     Ok(report)
 }
 
@@ -92,10 +97,15 @@ pub fn verify_bundle_with(dir: &Path, trusted: Option<&Path>) -> Result<VerifyRe
     verify_block(&read_bundle(dir, trusted)?)
 }
 
-/// The header and the listed messages must be what the root proves.
-fn check_header(b: &ProvenBlock) -> Result<()> {
+/// The header and the listed messages must be what the root rollup's public inputs `root`
+/// prove (whichever proof system attests to them).
+pub fn check_header(
+    preset: PresetName,
+    header: &BlockHeader,
+    l1_to_l2_msgs: &[Fr],
+    root: &[Fr],
+) -> Result<()> {
     let bad = |what: &str| Err(Error::Rejected(format!("header: {what}")));
-    let root = b.root_inputs();
     if root.len() != R::LEN {
         return Err(Error::Malformed(format!(
             "the root has {} public inputs, its layout {}",
@@ -103,8 +113,7 @@ fn check_header(b: &ProvenBlock) -> Result<()> {
             R::LEN
         )));
     }
-    let header = &b.header;
-    let msgs_root = in_hash(&Preset::get(b.preset), &b.l1_to_l2_msgs)
+    let msgs_root = in_hash(&Preset::get(preset), l1_to_l2_msgs)
         .map_err(|e| Error::Malformed(format!("L1→L2 messages: {e}")))?;
     let g = &header.global;
     let end = R::RIGHT + RollupOutputs::END;

@@ -1,0 +1,11 @@
+//! The block's proof tree as folding PCD (`sidecar-pcd`) over the real circuits: every node
+//! of the tree is a node of the folded tree, every edge attested inside the recursion, and one
+//! final accumulator for the whole block, checked by the native decider.
+
+mod embed;
+mod prove;
+mod step;
+
+pub use embed::embed;
+pub use prove::{FoldingKeys, decide_block, fold_tree, folding_keys};
+pub use step::{BlockStep, CALLS, INPUTS, NodeInput, TAG, tag};
