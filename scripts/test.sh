@@ -38,6 +38,10 @@ trap 'rm -rf "$blockdir"' EXIT
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 4 --preset tiny \
   --out "$blockdir/block" --keys "$blockdir/keys" --quiet
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- verify-block "$blockdir/block"
+# The same block size folded into one accumulator, then checked by the native decider.
+cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 4 --preset tiny \
+  --proof-system folding --out "$blockdir/folded" --quiet
+cargo run "${profile[@]}" -q -p sidecar-prover-cli -- verify-block "$blockdir/folded"
 # The block lifecycle from the CLI with the same keys: four slots on the embedded devchain (one
 # missed proving deadline: slashed, recovered by the backup phase; one tampered proof: reverts,
 # then the honest one lands; one proposer withholding its data: the proposer is slashed, the

@@ -29,6 +29,16 @@ impl From<PresetArg> for PresetName {
     }
 }
 
+/// How a block's tree is proven.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProofSystemArg {
+    /// One Groth16 proof per node, linked by the verifier (what the L1 checks today).
+    Groth16,
+    /// The tree folded into one accumulator (Nova + CycleFold), every edge attested in the
+    /// recursion, checked by the native decider.
+    Folding,
+}
+
 /// Kernel backend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BackendArg {

@@ -16,6 +16,8 @@ use std::fmt;
 pub enum Exit {
     /// 1.
     Internal = 1,
+    /// 2 (clap's own usage errors exit 2 too).
+    Usage = 2,
     /// 3.
     Rejected = 3,
     /// 4.
@@ -40,6 +42,11 @@ impl CliError {
             exit,
             message: message.to_string(),
         }
+    }
+
+    /// Flags that cannot go together (exit 2).
+    pub fn usage(message: impl fmt::Display) -> Self {
+        Self::new(Exit::Usage, message)
     }
 
     /// Bad input (exit 4).

@@ -355,3 +355,102 @@ fn an_interrupt_exits_130_and_keeps_completed_proofs_aside() {
         "no bundle is installed"
     );
 }
+
+#[test]
+fn a_folded_block_verifies_and_a_tampered_one_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sidecar(dir.path())
+        .args([
+            "prove-block",
+            "--txs",
+            "2",
+            "--preset",
+            "tiny",
+            "--proof-system",
+            "folding",
+        ])
+        .args(["--out", "folded", "--json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = &json(&out.stdout)["summary"];
+    assert_eq!(summary["proof_system"], "folding");
+    assert_eq!(
+        summary["nodes"].as_u64(),
+        Some(tree_nodes(dir.path(), "folded"))
+    );
+
+    let ok = sidecar(dir.path())
+        .args(["verify-block", "folded", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert_eq!(json(&ok.stdout)["valid"], true);
+    sidecar(dir.path())
+        .args(["verify-block", "folded", "--l1-out", "l1.json"])
+        .assert()
+        .code(2);
+
+    let manifest = dir.path().join("folded/manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let fees = m["outputs"]["total_fees"].as_str().unwrap().to_string();
+    let forged = text.replace(&fees, "0x07");
+    assert_ne!(forged, text);
+    std::fs::write(&manifest, &forged).unwrap();
+    sidecar(dir.path())
+        .args(["verify-block", "folded"])
+        .assert()
+        .code(3);
+    std::fs::write(&manifest, &text).unwrap();
+
+    let root = dir.path().join("folded/root.fold");
+    let mut bytes = std::fs::read(&root).unwrap();
+    let at = bytes.len() - 40;
+    bytes[at] ^= 0x01;
+    std::fs::write(&root, &bytes).unwrap();
+    let code = sidecar(dir.path())
+        .args(["verify-block", "folded"])
+        .output()
+        .unwrap()
+        .status
+        .code();
+    assert_eq!(
+        code,
+        Some(3),
+        "a flipped witness byte is rejected by the decider"
+    );
+
+    sidecar(dir.path())
+        .args([
+            "prove-block",
+            "--txs",
+            "2",
+            "--proof-system",
+            "folding",
+            "--submit",
+        ])
+        .assert()
+        .code(2);
+}
+
+/// Nodes of the tree a folded bundle's manifest describes.
+fn tree_nodes(dir: &Path, bundle: &str) -> u64 {
+    let text = std::fs::read_to_string(dir.join(bundle).join("manifest.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let calls: Vec<u64> = m["calls_per_tx"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_u64().unwrap())
+        .collect();
+    2 * calls.iter().sum::<u64>() + 2 * calls.len() as u64 - 1
+}

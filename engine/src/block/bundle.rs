@@ -203,6 +203,24 @@ pub fn key_file(kind: CircuitKind) -> String {
     format!("keys/{}.vk", kind.name())
 }
 
+/// Moves the finished `partial` directory to `out`, replacing a bundle already there (moved to
+/// `out.replaced` first, removed once the new one is in place).
+pub(crate) fn replace_dir(out: &Path, partial: &Path) -> Result<()> {
+    let replaced = sibling(out, ".replaced");
+    let remove = |d: &Path| std::fs::remove_dir_all(d).map_err(|e| Error::io(d, e));
+    if replaced.exists() {
+        remove(&replaced)?;
+    }
+    if out.exists() {
+        std::fs::rename(out, &replaced).map_err(|e| Error::io(out, e))?;
+    }
+    std::fs::rename(partial, out).map_err(|e| Error::io(out, e))?;
+    if replaced.exists() {
+        remove(&replaced)?;
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` through a temporary sibling and a rename, so a file that exists is
 /// complete.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

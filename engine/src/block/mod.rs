@@ -27,11 +27,13 @@ mod verify;
 mod workload;
 
 pub use bundle::{
-    BUNDLE_FORMAT, BlockOutputs, CircuitSummary, KeyEntry, Manifest, ManifestNode, Summary,
-    check_out, partial_dir, read_manifest,
+    BUNDLE_FORMAT, BlockOutputs, CircuitSummary, KeyEntry, MANIFEST, Manifest, ManifestNode,
+    SUMMARY, Summary, check_out, partial_dir, read_manifest,
 };
+pub(crate) use bundle::{read_json, replace_dir, write_atomic, write_json};
 pub use progress::{BlockEvent, Progress};
 pub use prove::{BlockRequest, prove_block};
+pub(crate) use proven::outputs_of;
 pub use proven::{NodeProof, ProvenBlock};
 pub use reader::read_bundle;
 pub use verify::{

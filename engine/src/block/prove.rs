@@ -19,7 +19,7 @@ use sidecar_groth16::{Backend, PreparedKey};
 
 use super::bundle::{
     BUNDLE_FORMAT, CircuitSummary, KeyEntry, MANIFEST, Manifest, ManifestNode, SUMMARY, Summary,
-    check_out, partial_dir, proof_files, sibling, write_json,
+    check_out, partial_dir, proof_files, replace_dir, write_json,
 };
 use super::job::{JobContext, ProofJob};
 use super::keys::{BlockKeys, load_block_keys};
@@ -179,19 +179,7 @@ fn install(
     };
     write_json(&partial.join(SUMMARY), summary)?;
     write_json(&partial.join(MANIFEST), &manifest)?;
-    let replaced = sibling(out, ".replaced");
-    let remove = |d: &Path| std::fs::remove_dir_all(d).map_err(|e| Error::io(d, e));
-    if replaced.exists() {
-        remove(&replaced)?;
-    }
-    if out.exists() {
-        std::fs::rename(out, &replaced).map_err(|e| Error::io(out, e))?;
-    }
-    std::fs::rename(partial, out).map_err(|e| Error::io(out, e))?;
-    if replaced.exists() {
-        remove(&replaced)?;
-    }
-    Ok(())
+    replace_dir(out, partial)
 }
 
 /// Proves every node of `req`'s tree on `engine`, installs the bundle at `out` (absent, empty,

@@ -2,10 +2,15 @@
 //! of the tree is a node of the folded tree, every edge attested inside the recursion, and one
 //! final accumulator for the whole block, checked by the native decider.
 
+mod bundle;
 mod embed;
 mod prove;
 mod step;
 
+pub use bundle::{
+    FOLDED_FORMAT, FOLDING, FoldRequest, FoldedManifest, FoldedReport, FoldedSummary, ROOT_FILE,
+    is_folded_bundle, prove_block_folded, verify_folded_bundle,
+};
 pub use embed::embed;
 pub use prove::{FoldingKeys, decide_block, fold_tree, folding_keys};
 pub use step::{BlockStep, CALLS, INPUTS, NodeInput, TAG, tag};

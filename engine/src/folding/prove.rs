@@ -74,8 +74,12 @@ pub fn fold_tree(
                     (Some(l), Some(r)) => Children::Both(l, r),
                 };
                 let rng = ChaCha20Rng::seed_from_u64(seed ^ (i as u64).rotate_left(32));
-                let proof = prove_node(keys, input, children, rng)
-                    .map_err(|e| Error::Malformed(format!("node {i} ({}): {e}", nodes[i].kind)))?;
+                let proof = prove_node(keys, input, children, rng).map_err(|e| match e {
+                    sidecar_pcd::Error::Step { reason } => {
+                        Error::Malformed(format!("node {i} ({}): {reason}", nodes[i].kind))
+                    }
+                    other => Error::Pcd(other),
+                })?;
                 done(i, nodes[i].kind);
                 Ok((i, proof))
             })

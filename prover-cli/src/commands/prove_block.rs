@@ -20,11 +20,12 @@ use sidecar_circuits::{CircuitKind, Preset};
 use sidecar_engine::block::{
     BlockEvent, BlockFile, BlockRequest, Progress, Summary, build_tree, check_out, prove_block,
 };
+use sidecar_engine::folding::{FoldRequest, FoldedSummary, prove_block_folded};
 use sidecar_engine::jobs::KeyCache;
 use sidecar_node_shim::NodeConfig;
 
 use super::node::EngineArgs;
-use crate::args::ProverArgs;
+use crate::args::{ProofSystemArg, ProverArgs};
 use crate::exit::{CliError, Exit};
 
 /// Arguments of `prove-block`.
@@ -71,6 +72,12 @@ pub struct ProveBlockArgs {
     /// Seed of the generated workload.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// `groth16`: one proof per node, linked by the verifier (the L1 verifies this).
+    /// `folding`: the tree folded into one accumulator, every edge attested in the recursion,
+    /// checked by the native decider (`verify-block`); not yet verifiable on L1.
+    #[arg(long, env = "SIDECAR_PROOF_SYSTEM", value_enum,
+          default_value_t = ProofSystemArg::Groth16)]
+    pub proof_system: ProofSystemArg,
     #[command(flatten)]
     pub prover: ProverArgs,
     /// Bundle directory: created, or an earlier bundle there replaced; any other non-empty
@@ -198,6 +205,12 @@ fn submit(args: ProveBlockArgs) -> Result<(), CliError> {
 /// Runs `prove-block`. Every flag is checked before any work: a bad prover id, profile or
 /// output folder leaves nothing on disk.
 pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
+    if args.submit && args.proof_system == ProofSystemArg::Folding {
+        return Err(CliError::usage(
+            "--submit needs --proof-system groth16: the L1 verifies Groth16 trees until the \
+             on-chain decider for folded blocks lands",
+        ));
+    }
     if args.submit {
         return submit(args);
     }
@@ -222,6 +235,40 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
         block.txs.len(),
         t.elapsed().as_secs_f64()
     );
+
+    if args.proof_system == ProofSystemArg::Folding {
+        let summary = fold(&args, &engine, &preset, &tree, block.txs.len(), quiet)?;
+        save_state(&args, &state, state_file.as_deref())?;
+        if args.json {
+            return super::print_json(&json!({
+                "bundle": args.out.display().to_string(),
+                "summary": serde_json::to_value(&summary)?,
+            }));
+        }
+        println!(
+            "\n{} txs at {}: {} nodes folded on {} threads (node circuit {} constraints), keys {:.1} s, \
+             folding {:.1} s, decider {:.1} s, total {:.1} s, root proof {:.1} MiB, peak RSS {}",
+            summary.txs,
+            summary.preset,
+            summary.nodes,
+            summary.threads,
+            summary.node_constraints,
+            summary.keys_s,
+            summary.prove_s,
+            summary.decide_s,
+            start.elapsed().as_secs_f64(),
+            summary.root_bytes as f64 / 1048576.0,
+            summary
+                .process_peak_rss_bytes
+                .map_or("n/a".into(), |b| format!("{:.0} MiB", b as f64 / 1048576.0)),
+        );
+        println!(
+            "bundle written to {} (check it with `sidecar verify-block {}`)",
+            args.out.display(),
+            args.out.display()
+        );
+        return Ok(());
+    }
 
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
@@ -254,11 +301,7 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
         .values()
         .chain(&bars.overall)
         .for_each(|b| b.finish());
-    if let (Some(dir), Some(f)) = (&args.state, &state_file) {
-        std::fs::create_dir_all(dir)?;
-        state.save(f)?;
-        tracing::info!("world state saved to {}", f.display());
-    }
+    save_state(&args, &state, state_file.as_deref())?;
     if args.json {
         return super::print_json(&json!({
             "bundle": args.out.display().to_string(),
@@ -272,6 +315,54 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
         args.out.display()
     );
     Ok(())
+}
+
+/// Saves the world state where `--state` asks for it.
+fn save_state(
+    args: &ProveBlockArgs,
+    state: &WorldState,
+    file: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    if let (Some(dir), Some(f)) = (&args.state, file) {
+        std::fs::create_dir_all(dir)?;
+        state.save(f)?;
+        tracing::info!("world state saved to {}", f.display());
+    }
+    Ok(())
+}
+
+/// Folds `tree` with one progress bar over its nodes and writes the folded bundle.
+fn fold(
+    args: &ProveBlockArgs,
+    engine: &sidecar_engine::Engine<sidecar_kernels::AnyBackend>,
+    preset: &Preset,
+    tree: &sidecar_circuits::tree::BlockTree,
+    txs: usize,
+    quiet: bool,
+) -> Result<FoldedSummary, CliError> {
+    let bar = ProgressBar::new(tree.nodes().len() as u64).with_style(
+        ProgressStyle::with_template("{prefix:>14} [{bar:30}] {pos}/{len} {elapsed}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix("folded nodes");
+    if quiet {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let summary = prove_block_folded(
+        engine.runtime(),
+        engine.groth16().backend().clone(),
+        FoldRequest {
+            preset,
+            tree,
+            txs,
+            seed: args.seed,
+        },
+        &args.out,
+        &|_, _| bar.inc(1),
+    )?;
+    bar.finish();
+    Ok(summary)
 }
 
 fn print_summary(s: &Summary, total: Duration) {

@@ -1,6 +1,7 @@
 //! `sidecar verify-block DIR`: verifies a bundle from its files alone — every proof with
 //! ark-groth16 under the bundle's verifying keys (their SHA-256 checked), both proof encodings,
-//! the tree linkage and the header — independently of the process that proved it.
+//! the tree linkage and the header — independently of the process that proved it. A folded
+//! bundle (`prove-block --proof-system folding`) is checked by the native decider instead.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -9,6 +10,8 @@ use clap::Args;
 use serde_json::json;
 use sidecar_circuits::CircuitKind;
 use sidecar_engine::block::{ProvenBlock, read_bundle, verify_block};
+use sidecar_engine::folding::{is_folded_bundle, verify_folded_bundle};
+use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_node_shim::proof::{BlockProof, encode_vk};
 
 use crate::exit::CliError;
@@ -34,6 +37,9 @@ pub struct VerifyBlockArgs {
 
 /// Runs `verify-block`: exit 0 for a valid bundle, 3 for a rejected one, 4 for a malformed one.
 pub fn run(args: VerifyBlockArgs) -> Result<(), CliError> {
+    if is_folded_bundle(&args.dir) {
+        return run_folded(args);
+    }
     let t = Instant::now();
     let verdict = read_bundle(&args.dir, args.trusted_keys.as_deref())
         .and_then(|block| verify_block(&block).map(|report| (block, report)));
@@ -83,6 +89,49 @@ pub fn run(args: VerifyBlockArgs) -> Result<(), CliError> {
         report.proofs,
         per.join(", "),
         report.links,
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `verify-block` on a folded bundle: the keys are derived from the preset, the decider runs
+/// on the root, the header is checked against what the root proves.
+fn run_folded(args: VerifyBlockArgs) -> Result<(), CliError> {
+    if args.trusted_keys.is_some() || args.l1_out.is_some() {
+        return Err(CliError::usage(
+            "--trusted-keys and --l1-out apply to Groth16 bundles; a folded bundle's keys are \
+             derived from its preset and it has no L1 encoding yet",
+        ));
+    }
+    let t = Instant::now();
+    let report = match verify_folded_bundle(&args.dir, AnyBackend::Cpu(Cpu::new())) {
+        Ok(r) => r,
+        Err(e) => {
+            let err = CliError::from(e);
+            if args.json {
+                super::print_json(&json!({ "valid": false, "error": err.message }))?;
+            }
+            return Err(err);
+        }
+    };
+    let m = &report.manifest;
+    if args.json {
+        return super::print_json(&json!({
+            "valid": true,
+            "proof_system": m.proof_system,
+            "nodes": report.nodes,
+            "calls_per_tx": m.calls_per_tx,
+            "outputs": serde_json::to_value(&m.outputs)?,
+            "seconds": t.elapsed().as_secs_f64(),
+        }));
+    }
+    println!(
+        "folded bundle {} is valid: the decider accepts the root of {} nodes ({} txs at {}), \
+         header and L1→L2 messages match the root, in {:.2} s",
+        args.dir.display(),
+        report.nodes,
+        m.txs,
+        m.preset,
         t.elapsed().as_secs_f64()
     );
     Ok(())
