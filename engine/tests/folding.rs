@@ -5,7 +5,7 @@
 //! as a malicious prover would.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ark_bn254::{Fr, G1Projective};
 use ark_ff::UniformRand;
@@ -16,16 +16,18 @@ use sidecar_circuits::tree::BlockTree;
 use sidecar_circuits::{CircuitKind, Preset};
 use sidecar_engine::block::{BlockFile, build_tree, check_header};
 use sidecar_engine::folding::{FoldingKeys, INPUTS, decide_block, fold_tree, folding_keys};
+use sidecar_engine::{Machine, Profile};
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_pcd::{
     Children, Error as PcdError, NodeProof, decide, finish_node, fold_children, leaf_folding,
     prove_node,
 };
 
-fn keys() -> &'static FoldingKeys {
-    static KEYS: OnceLock<FoldingKeys> = OnceLock::new();
+fn keys() -> &'static Arc<FoldingKeys> {
+    static KEYS: OnceLock<Arc<FoldingKeys>> = OnceLock::new();
     KEYS.get_or_init(|| {
-        folding_keys(&Preset::tiny(), AnyBackend::Cpu(Cpu::new())).expect("folding keys")
+        let keys = folding_keys(&Preset::tiny(), AnyBackend::Cpu(Cpu::new()));
+        Arc::new(keys.expect("folding keys"))
     })
 }
 
@@ -144,8 +146,30 @@ fn honest_block_is_accepted_and_its_root_proves_the_header() {
     let w = tree.root();
     check_header(Preset::tiny().name, &w.header, &w.l1_to_l2_msgs, &inputs).expect("header");
 
-    let folded = fold_tree(keys(), tree, 7, &|_, _| {}).expect("fold_tree");
-    assert_eq!(decide_block(keys(), &folded).expect("accepted"), inputs);
+    let runtime = Profile::load("minimum")
+        .unwrap()
+        .apply_to(&Machine {
+            cores: 2,
+            ram_bytes: 8 << 30,
+        })
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut done = Vec::new();
+    let folded = fold_tree(&runtime, keys(), tree, dir.path(), 7, &mut |i, _| {
+        done.push(i)
+    })
+    .expect("fold_tree");
+    assert_eq!(
+        decide_block(keys(), &folded.root).expect("accepted"),
+        inputs
+    );
+    done.sort();
+    assert_eq!(done, (0..tree.nodes().len()).collect::<Vec<_>>());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no node file left"
+    );
     for kind in [
         CircuitKind::PublicVm,
         CircuitKind::PublicKernel,

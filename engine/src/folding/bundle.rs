@@ -13,6 +13,7 @@
 //! decider on the root and checks the header against the root rollup's public inputs.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use ark_bn254::Fr;
@@ -38,6 +39,8 @@ pub const FOLDING: &str = "folding";
 pub const FOLDED_FORMAT: u32 = 1;
 /// The root proof's file name.
 pub const ROOT_FILE: &str = "root.fold";
+/// Where node proofs live while the tree is folded (inside `DIR.partial`).
+const NODES_DIR: &str = "nodes";
 
 /// A folded bundle's manifest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +85,10 @@ pub struct FoldedSummary {
     pub node_constraints: usize,
     /// Threads of the pool.
     pub threads: usize,
+    /// Most nodes folded at once.
+    pub max_concurrency: usize,
+    /// Measured peak heap of folding one node, bytes.
+    pub node_peak_bytes: Option<u64>,
     /// Deriving the keys, seconds.
     pub keys_s: f64,
     /// Folding the tree, seconds.
@@ -123,15 +130,16 @@ pub struct FoldRequest<'a> {
     pub seed: u64,
 }
 
-/// Folds `req`'s tree in `runtime`'s pool with commitments on `backend`, checks the root with
-/// the decider, and installs the bundle at `out` (see the module note). `done(node, kind)` is
-/// called as each node completes.
+/// Folds `req`'s tree on `runtime` with commitments on `backend` (node proofs in
+/// `DIR.partial/nodes/` meanwhile, so an interrupted run leaves no bundle), checks the root
+/// with the decider, and installs the bundle at `out` (see the module note). `done(node,
+/// kind)` is called as each node completes.
 pub fn prove_block_folded(
     runtime: &Runtime,
     backend: AnyBackend,
     req: FoldRequest<'_>,
     out: &Path,
-    done: &(dyn Fn(usize, CircuitKind) + Sync),
+    done: &mut dyn FnMut(usize, CircuitKind),
 ) -> Result<FoldedSummary> {
     let FoldRequest {
         preset,
@@ -146,11 +154,11 @@ pub fn prove_block_folded(
     }
     std::fs::create_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
     let (keys, keys_s) = timed(|| runtime.pool().install(|| folding_keys(preset, backend)))?;
-    let (root, prove_s) = timed(|| {
-        runtime
-            .pool()
-            .install(|| fold_tree(&keys, tree, seed, done))
-    })?;
+    let keys = Arc::new(keys);
+    let nodes_dir = partial.join(NODES_DIR);
+    let (folded, prove_s) = timed(|| fold_tree(runtime, &keys, tree, &nodes_dir, seed, done))?;
+    std::fs::remove_dir(&nodes_dir).map_err(|e| Error::io(&nodes_dir, e))?;
+    let root = folded.root;
     let (inputs, decide_s) = timed(|| runtime.pool().install(|| decide_block(&keys, &root)))?;
     let w = tree.root();
     check_header(preset.name, &w.header, &w.l1_to_l2_msgs, &inputs)?;
@@ -165,6 +173,8 @@ pub fn prove_block_folded(
         nodes: tree.nodes().len(),
         node_constraints: keys.node_config().n_constraints,
         threads: runtime.threads(),
+        max_concurrency: folded.max_concurrency,
+        node_peak_bytes: folded.node_peak_bytes,
         keys_s,
         prove_s,
         decide_s,

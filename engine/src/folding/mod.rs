@@ -12,5 +12,7 @@ pub use bundle::{
     is_folded_bundle, prove_block_folded, verify_folded_bundle,
 };
 pub use embed::embed;
-pub use prove::{FoldingKeys, decide_block, fold_tree, folding_keys};
+pub use prove::{
+    FoldReport, FoldingKeys, decide_block, fold_tree, folding_keys, node_file, read_node,
+};
 pub use step::{BlockStep, CALLS, INPUTS, NodeInput, TAG, tag};

@@ -4,22 +4,28 @@
 //! same keys from the preset alone and nobody knows a relation between generators.
 //!
 //! ```text
-//!  BlockTree ─▶ per node: BlockStep::input (assignment) ─▶ pcd::prove_node(children)
-//!            waves: every node whose children are proven, in parallel; a child's proof is
-//!            dropped once its parent is proven ─▶ root NodeProof ─▶ decide_block ─▶ root inputs
+//!  BlockTree ─▶ JobGraph of FoldJobs (the engine's scheduler: root-first, memory-capped)
+//!     job: children's .fold files ─▶ BlockStep::input ─▶ pcd::prove_node ─▶ own .fold file,
+//!          children's files removed
+//!  ─▶ root NodeProof ─▶ decide_block ─▶ root rollup's public inputs
 //! ```
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ark_bn254::Fr;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use sidecar_circuits::{CircuitKind, Preset, public_input_len, tree::BlockTree};
+use sidecar_circuits::{AnyCircuit, CircuitKind, Preset, public_input_len, tree::BlockTree};
 use sidecar_kernels::AnyBackend;
 use sidecar_pcd::{Children, NodeProof, PcdKeys, decide, prove_node, setup};
 
 use super::step::{BlockStep, INPUTS, TAG, tag};
-use crate::{Error, Result};
+use crate::block::write_atomic;
+use crate::jobs::{Job, JobGraph, JobId, run_graph};
+use crate::{Error, Result, Runtime};
 
 /// Folding keys of a block's tree.
 pub type FoldingKeys = PcdKeys<BlockStep>;
@@ -38,64 +44,126 @@ pub fn folding_keys(preset: &Preset, backend: AnyBackend) -> Result<FoldingKeys>
     )?)
 }
 
-/// Proves every node of `tree` (children before parents, independent nodes in parallel in the
-/// current rayon pool) and returns the root's proof. `seed` feeds the provers' randomness;
-/// `done(node)` is called as each node completes.
-pub fn fold_tree(
-    keys: &FoldingKeys,
-    tree: &BlockTree,
+/// One node of the folded tree as a job: its circuit, and the files of its children's proofs.
+/// It writes its own proof to `dir` and removes its children's files once it is done, so the
+/// files on disk are the tree's frontier and every job's input and output can be shipped.
+struct FoldJob {
+    keys: Arc<FoldingKeys>,
+    id: usize,
+    kind: CircuitKind,
+    circuit: AnyCircuit,
+    dir: PathBuf,
     seed: u64,
-    done: &(dyn Fn(usize, CircuitKind) + Sync),
-) -> Result<NodeProof> {
-    let nodes = tree.nodes();
-    let mut proofs: Vec<Option<NodeProof>> = vec![None; nodes.len()];
-    let mut proven = vec![false; nodes.len()];
-    while proven.iter().any(|p| !p) {
-        let ready: Vec<usize> = (0..nodes.len())
-            .filter(|&i| !proven[i] && nodes[i].children.iter().all(|&c| proven[c]))
-            .collect();
-        if ready.is_empty() {
-            return Err(Error::Malformed("the tree has a cycle".into()));
-        }
-        let wave = ready
-            .par_iter()
-            .map(|&i| {
-                let input = keys.step.input(&tree.circuits()[i])?;
-                let child = |slot: usize| {
-                    nodes[i].children.get(slot).map(|&c| {
-                        proofs[c]
-                            .as_ref()
-                            .expect("children are proven in an earlier wave")
-                    })
-                };
-                let children = match (child(0), child(1)) {
-                    (None, _) => Children::None,
-                    (Some(l), None) => Children::Left(l),
-                    (Some(l), Some(r)) => Children::Both(l, r),
-                };
-                let rng = ChaCha20Rng::seed_from_u64(seed ^ (i as u64).rotate_left(32));
-                let proof = prove_node(keys, input, children, rng).map_err(|e| match e {
-                    sidecar_pcd::Error::Step { reason } => {
-                        Error::Malformed(format!("node {i} ({}): {reason}", nodes[i].kind))
-                    }
-                    other => Error::Pcd(other),
-                })?;
-                done(i, nodes[i].kind);
-                Ok((i, proof))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        for (i, proof) in wave {
-            for &c in &nodes[i].children {
-                proofs[c] = None;
-            }
-            proofs[i] = Some(proof);
-            proven[i] = true;
-        }
+}
+
+/// File of node `id`'s proof under `dir`.
+pub fn node_file(dir: &Path, id: usize, kind: CircuitKind) -> PathBuf {
+    dir.join(format!("{id:05}-{}.fold", kind.name()))
+}
+
+/// Reads a node proof file.
+pub fn read_node(path: &Path) -> Result<NodeProof> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    NodeProof::from_bytes(&bytes).map_err(|e| Error::Malformed(format!("{}: {e}", path.display())))
+}
+
+impl Job for FoldJob {
+    type Output = PathBuf;
+
+    fn label(&self) -> String {
+        format!("node {} ({})", self.id, self.kind)
     }
-    proofs
-        .pop()
-        .flatten()
-        .ok_or_else(|| Error::Malformed("empty tree".into()))
+
+    fn circuit(&self) -> &str {
+        "folding-node"
+    }
+
+    fn run(&self, deps: &[&PathBuf]) -> Result<PathBuf> {
+        let children = deps
+            .iter()
+            .map(|p| read_node(p))
+            .collect::<Result<Vec<_>>>()?;
+        let input = self.keys.step.input(&self.circuit)?;
+        let children = match children.as_slice() {
+            [] => Children::None,
+            [l] => Children::Left(l),
+            [l, r] => Children::Both(l, r),
+            _ => {
+                return Err(Error::Malformed(format!(
+                    "{}: more than two children",
+                    self.label()
+                )));
+            }
+        };
+        let rng = ChaCha20Rng::seed_from_u64(self.seed ^ (self.id as u64).rotate_left(32));
+        let proof = prove_node(&self.keys, input, children, rng).map_err(|e| match e {
+            sidecar_pcd::Error::Step { reason } => {
+                Error::Malformed(format!("{}: {reason}", self.label()))
+            }
+            other => Error::Pcd(other),
+        })?;
+        let path = node_file(&self.dir, self.id, self.kind);
+        write_atomic(&path, &proof.to_bytes()).map_err(|e| Error::io(&path, e))?;
+        for d in deps {
+            std::fs::remove_file(d).map_err(|e| Error::io(d, e))?;
+        }
+        Ok(path)
+    }
+}
+
+/// What folding a tree did.
+#[derive(Debug)]
+pub struct FoldReport {
+    /// The root's proof.
+    pub root: NodeProof,
+    /// Most nodes folded at once.
+    pub max_concurrency: usize,
+    /// Measured peak heap of one node, bytes (when the process counts allocations).
+    pub node_peak_bytes: Option<u64>,
+}
+
+/// Folds every node of `tree` as a job graph on `runtime` (children before parents, the node
+/// nearest the root first among those ready, as many at once as the pool and the memory
+/// budget allow), node proofs kept as files in `dir`; returns the root's proof. `seed` feeds
+/// the provers' randomness; `done(node, kind)` is called as each node completes.
+pub fn fold_tree(
+    runtime: &Runtime,
+    keys: &Arc<FoldingKeys>,
+    tree: &BlockTree,
+    dir: &Path,
+    seed: u64,
+    done: &mut dyn FnMut(usize, CircuitKind),
+) -> Result<FoldReport> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut graph = JobGraph::new();
+    let nodes = tree.nodes();
+    for (n, circuit) in nodes.iter().zip(tree.circuits()) {
+        let deps: Vec<JobId> = n.children.iter().map(|&c| JobId(c)).collect();
+        let job = FoldJob {
+            keys: Arc::clone(keys),
+            id: n.id,
+            kind: n.kind,
+            circuit: circuit.clone(),
+            dir: dir.to_path_buf(),
+            seed,
+        };
+        graph.add(job, &deps)?;
+    }
+    let kinds: Vec<CircuitKind> = nodes.iter().map(|n| n.kind).collect();
+    let report = run_graph(runtime, graph, HashMap::new(), |r| {
+        done(r.id.0, kinds[r.id.0])
+    })?;
+    let root_file = report
+        .outputs
+        .last()
+        .ok_or_else(|| Error::Malformed("empty tree".into()))?;
+    let root = read_node(root_file)?;
+    std::fs::remove_file(root_file.as_path()).map_err(|e| Error::io(root_file.as_path(), e))?;
+    Ok(FoldReport {
+        root,
+        max_concurrency: report.max_concurrency,
+        node_peak_bytes: report.peaks.get("folding-node").copied(),
+    })
 }
 
 /// Decides the root of a folded block: the accumulators and the root's own instance hold,

@@ -97,6 +97,8 @@ impl<J: Job> JobGraph<J> {
 /// What happened to one job.
 #[derive(Clone, Debug)]
 pub struct JobRecord {
+    /// The job.
+    pub id: JobId,
     /// The job's label.
     pub label: String,
     /// Its circuit id.
@@ -188,6 +190,7 @@ pub fn run_graph<J: Job>(
                 .collect();
             let (jobs, tx) = (Arc::clone(&jobs), tx.clone());
             records[i] = Some(JobRecord {
+                id: JobId(i),
                 label: jobs[i].label(),
                 circuit: jobs[i].circuit().into(),
                 elapsed: Duration::ZERO,

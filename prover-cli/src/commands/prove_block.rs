@@ -359,7 +359,7 @@ fn fold(
             seed: args.seed,
         },
         &args.out,
-        &|_, _| bar.inc(1),
+        &mut |_, _| bar.inc(1),
     )?;
     bar.finish();
     Ok(summary)
