@@ -76,7 +76,8 @@ pub struct EdgeRule {
 
 /// The rule for `parent`'s child in `slot` (0 first) being a `child`; `None` where the tree
 /// never puts such a child. Besides these, a base's `num_calls` equals the length of the
-/// kernel chain below it (the tree's call count; the folded tree counts the chain in-circuit).
+/// kernel chain below it, 0 without one (the tree's call count; the folded tree counts the
+/// chain in-circuit).
 pub fn edge_rule(parent: CircuitKind, slot: usize, child: CircuitKind) -> Option<EdgeRule> {
     use CircuitKind::{BaseRollup, MergeRollup, PublicKernel, PublicVm, RootRollup};
     let links = |pairs: &[(usize, usize)]| EdgeRule {
@@ -127,9 +128,8 @@ pub fn edge_rule(parent: CircuitKind, slot: usize, child: CircuitKind) -> Option
 /// child is required.
 pub fn absent_rule(parent: CircuitKind, slot: usize) -> Option<Vec<usize>> {
     match (parent, slot) {
-        (CircuitKind::PublicVm, 0 | 1) | (CircuitKind::BaseRollup, 1) => Some(vec![]),
+        (CircuitKind::PublicVm, 0 | 1) | (CircuitKind::BaseRollup, 0 | 1) => Some(vec![]),
         (CircuitKind::PublicKernel, 1) => Some(vec![K::PREV_STATE_HASH]),
-        (CircuitKind::BaseRollup, 0) => Some(vec![B::NUM_CALLS]),
         _ => None,
     }
 }
@@ -211,10 +211,11 @@ impl LinkSet {
                 }
             }
             if n.kind == CircuitKind::BaseRollup {
-                if let Some(&k) = n.children.first() {
-                    let calls = nodes[k].call.ok_or_else(shape_err)? + 1;
-                    s.values.push([a, B::NUM_CALLS, calls]);
-                }
+                let calls = match n.children.first() {
+                    Some(&k) => nodes[k].call.ok_or_else(shape_err)? + 1,
+                    None => 0,
+                };
+                s.values.push([a, B::NUM_CALLS, calls]);
                 bases.push(a);
             }
         }
