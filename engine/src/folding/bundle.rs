@@ -23,9 +23,8 @@ use sidecar_circuits::tree::BlockTree;
 use sidecar_circuits::tx::fr_hex;
 use sidecar_circuits::{CircuitKind, Preset, PresetName};
 use sidecar_kernels::AnyBackend;
-use sidecar_pcd::NodeProof;
 
-use super::prove::{FoldingKeys, decide_block, fold_tree, folding_keys};
+use super::prove::{FoldingKeys, decide_block, fold_tree, folding_keys, read_node};
 use crate::block::{
     BlockOutputs, MANIFEST, SUMMARY, check_header, check_out, outputs_of, partial_dir, read_json,
     replace_dir, write_atomic, write_json,
@@ -216,9 +215,7 @@ pub fn verify_folded_bundle(dir: &Path, backend: AnyBackend) -> Result<FoldedRep
         )));
     }
     let path = dir.join(&manifest.root);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let root = NodeProof::from_bytes(&bytes)
-        .map_err(|e| Error::Malformed(format!("{}: {e}", path.display())))?;
+    let root = read_node(&path)?;
     let preset = Preset::get(manifest.preset);
     let keys: FoldingKeys = folding_keys(&preset, backend)?;
     if keys.pp_hash != manifest.pp_hash {
