@@ -45,8 +45,13 @@ fn block(seed: u64) -> BlockTree {
 
 /// Proves every node of `tree` honestly, keeping each node's proof.
 fn prove_all(tree: &BlockTree) -> Vec<NodeProof> {
+    prove_upto(tree, tree.nodes().len() - 1)
+}
+
+/// Proves `tree`'s nodes `0..=last` honestly (children come first), keeping each proof.
+fn prove_upto(tree: &BlockTree, last: usize) -> Vec<NodeProof> {
     let mut proofs: Vec<NodeProof> = Vec::new();
-    for (i, n) in tree.nodes().iter().enumerate() {
+    for (i, n) in tree.nodes().iter().enumerate().take(last + 1) {
         let input = keys().step.input(&tree.circuits()[i]).unwrap();
         let c: Vec<&NodeProof> = n.children.iter().map(|&c| &proofs[c]).collect();
         let children = match c[..] {
@@ -240,36 +245,12 @@ fn soundness_node_from_another_block_is_rejected() {
         .iter()
         .position(|n| n.kind == CircuitKind::BaseRollup && n.tx == Some(1))
         .unwrap();
-    let mut proofs: Vec<NodeProof> = Vec::new();
-    let subtree = prove_all_upto(&other, base, &mut proofs);
+    let subtree = prove_upto(&other, base).pop().unwrap();
     let b = node(CircuitKind::BaseRollup, Some(1), None);
     assert_rejected(
         &root_after(vec![(b, subtree)], &[]),
         "base of another block",
     );
-}
-
-/// Proves `tree`'s nodes up to `last` (honestly) and returns node `last`'s proof.
-fn prove_all_upto(tree: &BlockTree, last: usize, proofs: &mut Vec<NodeProof>) -> NodeProof {
-    for (i, n) in tree.nodes().iter().enumerate().take(last + 1) {
-        let input = keys().step.input(&tree.circuits()[i]).unwrap();
-        let c: Vec<&NodeProof> = n.children.iter().map(|&c| &proofs[c]).collect();
-        let children = match c[..] {
-            [] => Children::None,
-            [l] => Children::Left(l),
-            [l, r] => Children::Both(l, r),
-            _ => unreachable!(),
-        };
-        let p = prove_node(
-            keys(),
-            input,
-            children,
-            ChaCha20Rng::seed_from_u64(i as u64),
-        )
-        .unwrap();
-        proofs.push(p);
-    }
-    proofs[last].clone()
 }
 
 #[test]

@@ -43,16 +43,7 @@ pub fn run(args: VerifyBlockArgs) -> Result<(), CliError> {
     let t = Instant::now();
     let verdict = read_bundle(&args.dir, args.trusted_keys.as_deref())
         .and_then(|block| verify_block(&block).map(|report| (block, report)));
-    let (block, report) = match verdict {
-        Ok(v) => v,
-        Err(e) => {
-            let err = CliError::from(e);
-            if args.json {
-                super::print_json(&json!({ "valid": false, "error": err.message }))?;
-            }
-            return Err(err);
-        }
-    };
+    let (block, report) = verdict_or_exit(verdict, args.json)?;
     let keys = match &args.trusted_keys {
         Some(k) => format!("keys equal to {}", k.display()),
         None => "under its own keys (pass --trusted-keys to pin them)".into(),
@@ -94,6 +85,17 @@ pub fn run(args: VerifyBlockArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The verification's result, or its error (also printed as `{"valid": false}` with `--json`).
+fn verdict_or_exit<T>(verdict: sidecar_engine::Result<T>, json: bool) -> Result<T, CliError> {
+    verdict.or_else(|e| {
+        let err = CliError::from(e);
+        if json {
+            super::print_json(&json!({ "valid": false, "error": err.message }))?;
+        }
+        Err(err)
+    })
+}
+
 /// `verify-block` on a folded bundle: the keys are derived from the preset, the decider runs
 /// on the root, the header is checked against what the root proves.
 fn run_folded(args: VerifyBlockArgs) -> Result<(), CliError> {
@@ -104,16 +106,8 @@ fn run_folded(args: VerifyBlockArgs) -> Result<(), CliError> {
         ));
     }
     let t = Instant::now();
-    let report = match verify_folded_bundle(&args.dir, AnyBackend::Cpu(Cpu::new())) {
-        Ok(r) => r,
-        Err(e) => {
-            let err = CliError::from(e);
-            if args.json {
-                super::print_json(&json!({ "valid": false, "error": err.message }))?;
-            }
-            return Err(err);
-        }
-    };
+    let verdict = verify_folded_bundle(&args.dir, AnyBackend::Cpu(Cpu::new()));
+    let report = verdict_or_exit(verdict, args.json)?;
     let m = &report.manifest;
     if args.json {
         return super::print_json(&json!({
