@@ -42,6 +42,11 @@ cargo run "${profile[@]}" -q -p sidecar-prover-cli -- verify-block "$blockdir/bl
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 4 --preset tiny \
   --proof-system folding --out "$blockdir/folded" --quiet
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- verify-block "$blockdir/folded"
+# The capacity planner on the tiny preset: every circuit measured here (both proof systems),
+# then each tier planned; its JSON report and SVG plot are checked.
+cargo run "${profile[@]}" -q -p sidecar-prover-cli -- capacity --profile minimum --preset tiny \
+  --keys "$blockdir/keys" --json "$blockdir/capacity.json" --plot "$blockdir/capacity.svg" --quiet
+python3 scripts/check-capacity.py "$blockdir/capacity.json" "$blockdir/capacity.svg"
 # The block lifecycle from the CLI with the same keys: four slots on the embedded devchain (one
 # missed proving deadline: slashed, recovered by the backup phase; one tampered proof: reverts,
 # then the honest one lands; one proposer withholding its data: the proposer is slashed, the

@@ -14,6 +14,7 @@
 //! what the kernels see.
 
 pub mod block;
+pub mod capacity;
 pub mod folding;
 pub mod jobs;
 
@@ -26,12 +27,16 @@ pub mod ark {
     };
 }
 
+mod budget;
 mod engine;
 mod error;
 mod memory;
+mod pools;
 mod profile;
 
+pub use budget::BudgetCheck;
 pub use engine::{Engine, Keys};
 pub use error::{Error, Result};
 pub use memory::{MemoryBudget, Reservation};
-pub use profile::{Budgets, Machine, Profile, ProofBudget, Runtime};
+pub use pools::PoolLease;
+pub use profile::{Budgets, Family, Machine, Profile, ProofBudget, Runtime};

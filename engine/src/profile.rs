@@ -1,22 +1,28 @@
 //! Hardware profiles: the tiers of `hardware-profiles/*.toml`, applied to this machine.
 //!
-//! Applying a profile builds the rayon pool every proof runs in (the profile's core count,
-//! capped at the cores that exist) and the [`MemoryBudget`] that caps concurrent jobs (the
-//! profile's RAM, capped at 90% of the RAM that exists). When the machine is smaller than
-//! the profile, [`Runtime::warnings`] says so plainly and the engine keeps going with what
-//! exists.
+//! Applying a profile builds the rayon pool setup and key preparation run in (the profile's
+//! core count, capped at the cores that exist), the [`MemoryBudget`] that caps concurrent jobs
+//! (the profile's RAM, capped at 90% of the RAM that exists) and the per-family proof widths:
+//! every proof runs in a pool of [`Profile::proof_width`] threads (the smallest per-family
+//! budget, scaled down on a machine smaller than the profile), and proofs run side by side
+//! while their widths fit in the pool's threads. When the machine is
+//! smaller than the profile, [`Runtime::warnings`] says so plainly and the engine keeps going
+//! with what exists.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use sidecar_circuits::CircuitKind;
+use sidecar_kernels::{AnyBackend, BackendKind, Cpu};
 
+use crate::pools::{PoolLease, PoolSet};
 use crate::{Error, MemoryBudget, Result};
 
 const GIB: u64 = 1 << 30;
 
 /// Built-in profiles, embedded so the binary works from any directory.
-const BUILTIN: [(&str, &str); 3] = [
+const BUILTIN: [(&str, &str); 4] = [
     (
         "minimum",
         include_str!("../../hardware-profiles/minimum.toml"),
@@ -26,6 +32,7 @@ const BUILTIN: [(&str, &str); 3] = [
         include_str!("../../hardware-profiles/recommended.toml"),
     ),
     ("ideal", include_str!("../../hardware-profiles/ideal.toml")),
+    ("gpu", include_str!("../../hardware-profiles/gpu.toml")),
 ];
 
 /// Cores and RAM a single proof of one circuit family may use.
@@ -48,6 +55,54 @@ pub struct Budgets {
     pub kernel: ProofBudget,
     /// Rollup (base, merge, root) proofs.
     pub rollup: ProofBudget,
+}
+
+impl Budgets {
+    /// The budget of `family`.
+    pub fn get(&self, family: Family) -> &ProofBudget {
+        match family {
+            Family::Vm => &self.vm,
+            Family::Kernel => &self.kernel,
+            Family::Rollup => &self.rollup,
+        }
+    }
+}
+
+/// A family of circuits sharing one per-proof budget (the RFP's grouping).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// The public VM.
+    Vm,
+    /// The public kernel.
+    Kernel,
+    /// Base, merge and root rollups.
+    Rollup,
+}
+
+impl Family {
+    /// Every family.
+    pub const ALL: [Family; 3] = [Family::Vm, Family::Kernel, Family::Rollup];
+
+    /// The family of a circuit.
+    pub fn of(kind: CircuitKind) -> Self {
+        match kind {
+            CircuitKind::PublicVm => Family::Vm,
+            CircuitKind::PublicKernel => Family::Kernel,
+            CircuitKind::BaseRollup | CircuitKind::MergeRollup | CircuitKind::RootRollup => {
+                Family::Rollup
+            }
+        }
+    }
+
+    /// Its name in profiles and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Vm => "vm",
+            Family::Kernel => "kernel",
+            Family::Rollup => "rollup",
+        }
+    }
 }
 
 /// A hardware tier.
@@ -116,9 +171,71 @@ impl Profile {
         Ok(p)
     }
 
+    /// The kernel backend to prove on, and why. An explicit request wins. `Auto` follows the
+    /// profile: with `gpu = true`, CUDA, then a hardware wgpu adapter, and where neither is
+    /// usable the CPU, with the reasons; with `gpu = false`, the CPU.
+    pub fn backend(&self, requested: BackendKind) -> sidecar_kernels::Result<(AnyBackend, String)> {
+        match (requested, self.gpu) {
+            (BackendKind::Auto, false) => Ok((
+                AnyBackend::Cpu(Cpu::new()),
+                format!(
+                    "cpu: profile '{}' has gpu = false (--backend cuda|wgpu asks for a GPU)",
+                    self.name
+                ),
+            )),
+            (BackendKind::Auto, true) => {
+                let (backend, why) = AnyBackend::select(BackendKind::Auto)?;
+                if backend.kind() == BackendKind::Cpu {
+                    let why = format!(
+                        "profile '{}' expects a GPU, but no GPU backend is usable here, so proofs \
+                         run on the CPU ({why})",
+                        self.name
+                    );
+                    return Ok((backend, why));
+                }
+                Ok((
+                    backend,
+                    format!("profile '{}' expects a GPU: {why}", self.name),
+                ))
+            }
+            (requested, _) => AnyBackend::select(requested),
+        }
+    }
+
+    /// Pool threads and memory budget (bytes) the profile gets on `machine`: its cores and RAM,
+    /// capped at the cores that exist and at 90% of the RAM that exists.
+    pub fn limits_on(&self, machine: &Machine) -> (usize, u64) {
+        let usable = machine.ram_bytes / 10 * 9;
+        (
+            self.cores.min(machine.cores).max(1),
+            (self.ram_gb * GIB).min(usable),
+        )
+    }
+
+    /// Threads every proof runs with in a pool of `threads`: the smallest per-family budget,
+    /// scaled by `threads / cores` where the pool is smaller than the profile (so a smaller
+    /// machine keeps the profile's proofs-at-once, each narrower), at least 1 and at most the
+    /// pool. One width for all families: no proof exceeds its family's budget, and equal
+    /// widths pack the pool without leaving cores idle. Measured on a 2-core machine, 16-tx
+    /// devnet block: all proofs 1 thread, two at once, 64 s; all 2 threads, one at a time,
+    /// 72 s; VM proofs 2 threads and the rest 1, 95–106 s (docs/capacity.md).
+    pub fn proof_width(&self, threads: usize) -> usize {
+        let smallest = Family::ALL
+            .iter()
+            .map(|&f| self.budgets.get(f).cores)
+            .min()
+            .unwrap_or(1);
+        let scaled = if threads < self.cores {
+            smallest * threads / self.cores
+        } else {
+            smallest
+        };
+        scaled.clamp(1, threads.max(1))
+    }
+
     /// Applies the profile to `machine`: pool size, memory budget and warnings.
     pub fn apply_to(&self, machine: &Machine) -> Result<Runtime> {
-        let threads = self.cores.min(machine.cores).max(1);
+        let (threads, memory) = self.limits_on(machine);
         let profile_bytes = self.ram_gb * GIB;
         let usable = machine.ram_bytes / 10 * 9;
         let mut warnings = Vec::new();
@@ -148,7 +265,8 @@ impl Profile {
         Ok(Runtime {
             profile: self.clone(),
             pool: Arc::new(pool),
-            memory: MemoryBudget::new(profile_bytes.min(usable)),
+            pools: PoolSet::default(),
+            memory: MemoryBudget::new(memory),
             warnings,
         })
     }
@@ -194,6 +312,7 @@ fn meminfo_total(text: &str) -> Option<u64> {
 pub struct Runtime {
     profile: Profile,
     pool: Arc<rayon::ThreadPool>,
+    pools: PoolSet,
     memory: MemoryBudget,
     warnings: Vec<String>,
 }
@@ -212,6 +331,16 @@ impl Runtime {
     /// Threads of the proving pool.
     pub fn threads(&self) -> usize {
         self.pool.current_num_threads()
+    }
+
+    /// Threads one proof runs with ([`Profile::proof_width`] for this pool).
+    pub fn proof_threads(&self) -> usize {
+        self.profile.proof_width(self.threads())
+    }
+
+    /// A pool of [`Runtime::proof_threads`] threads for one proof, reused across proofs.
+    pub fn proof_pool(&self) -> Result<PoolLease> {
+        self.pools.take(self.proof_threads())
     }
 
     /// The memory budget.
@@ -276,6 +405,11 @@ mod tests {
         assert_eq!(big.threads(), 16);
         assert_eq!(big.memory().capacity(), 16 * GIB);
         assert!(big.warnings().is_empty());
+        // Per-proof widths: the family budgets (vm 32, others 8), capped at the pool.
+        // Every proof takes the smallest budget (kernel and rollup: 8), two at once; on 2 of
+        // the profile's 16 cores that shrinks by 2/16 to 1, still two at once.
+        assert_eq!(big.proof_threads(), 8);
+        assert_eq!(rt.proof_threads(), 1);
     }
 
     #[test]
@@ -290,6 +424,23 @@ mod tests {
         let text = include_str!("../../hardware-profiles/minimum.toml")
             .replace("gpu = false", "gpu = false\nextra = 1");
         assert!(Profile::from_toml(&text, "t").is_err());
+    }
+
+    #[test]
+    fn the_gpu_field_picks_the_backend_under_auto() {
+        let cpu = Profile::load("minimum").unwrap();
+        let (b, why) = cpu.backend(BackendKind::Auto).unwrap();
+        assert_eq!(b.kind(), BackendKind::Cpu);
+        assert!(why.contains("gpu = false"), "{why}");
+        let mut gpu = cpu.clone();
+        gpu.gpu = true;
+        let (b, why) = gpu.backend(BackendKind::Auto).unwrap();
+        assert!(why.contains("expects a GPU"), "{why}");
+        if b.kind() == BackendKind::Cpu {
+            assert!(why.contains("no GPU backend is usable"), "{why}");
+        }
+        let (b, _) = gpu.backend(BackendKind::Cpu).unwrap();
+        assert_eq!(b.kind(), BackendKind::Cpu, "an explicit request wins");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use sidecar_engine::block::{
     read_manifest, verify_block, verify_bundle, verify_bundle_with,
 };
 use sidecar_engine::jobs::KeyCache;
-use sidecar_engine::{Engine, Error, Machine, Profile};
+use sidecar_engine::{Engine, Error, Family, Machine, Profile};
 use sidecar_kernels::Cpu;
 
 const MIB: u64 = 1 << 20;
@@ -212,6 +212,48 @@ fn invalid_tx_is_rejected_by_index_before_proving() {
         build_tree(&mut state, &block, Fr::from(1u64)),
         Err(Error::InvalidTx { index: 3, .. })
     ));
+}
+
+#[test]
+fn budgets_set_every_circuits_threads_on_a_tiny_block() {
+    // 4 threads; budgets VM 4, kernel 2, rollup 2: every proof 2 threads, two at once.
+    let text = include_str!("../../hardware-profiles/minimum.toml")
+        .replace("cores = 16", "cores = 4")
+        .replace("[budgets.vm]\ncores = 32", "[budgets.vm]\ncores = 4")
+        .replace("[budgets.kernel]\ncores = 8", "[budgets.kernel]\ncores = 2")
+        .replace("[budgets.rollup]\ncores = 8", "[budgets.rollup]\ncores = 2");
+    let profile = Profile::from_toml(&text, "narrow").unwrap();
+    let rt = profile
+        .apply_to(&Machine {
+            cores: 4,
+            ram_bytes: 64 << 30,
+        })
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("bundle");
+    let summary = prove(
+        &Engine::with_runtime(rt, Cpu::new()),
+        &tmp.path().join("keys"),
+        &out,
+        9,
+    );
+    for c in &summary.circuits {
+        assert_eq!(c.threads, 2, "{}", c.circuit);
+        assert_eq!(c.budget.threads, 2);
+        let family_budget = if c.circuit == CircuitKind::PublicVm {
+            4
+        } else {
+            2
+        };
+        assert_eq!(c.budget.budget_cores, family_budget);
+        assert!(c.cpu_s > 0.0, "{} used CPU time", c.circuit);
+        assert_eq!(c.budget.proof_bytes, 128);
+        assert!(c.budget.bytes_ok && c.budget.ram_ok == Some(true));
+    }
+    assert!(summary.max_concurrency <= 2);
+    assert!(summary.family_concurrency.values().all(|&n| n <= 2));
+    assert!(summary.family_concurrency.contains_key(&Family::Vm));
+    verify_bundle(&out).unwrap();
 }
 
 #[test]

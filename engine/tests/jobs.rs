@@ -7,14 +7,26 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use sidecar_engine::jobs::{CacheOutcome, Job, JobGraph, JobId, KeyCache, run_graph};
-use sidecar_engine::{Engine, Error, Machine, Profile, Runtime};
+use sidecar_engine::{Engine, Error, Family, Machine, Profile, Runtime};
 use sidecar_groth16::synthetic::Synthetic;
 
 const MIB: u64 = 1 << 20;
 
+/// A profile of 16 cores and 16 GiB whose per-proof budgets are `vm`, `kernel` and `rollup`
+/// cores.
+fn profile(vm: usize, kernel: usize, rollup: usize) -> Profile {
+    let text = format!(
+        "name = \"t\"\ncores = 16\nram_gb = 16\nbandwidth_mbps = 64\ndisk_tb = 1\ngpu = false\n\
+         proof_time_budget_s = 30\nmax_proof_bytes = 32768\n\
+         [budgets.vm]\ncores = {vm}\nram_gb = 16\n[budgets.kernel]\ncores = {kernel}\nram_gb = 16\n\
+         [budgets.rollup]\ncores = {rollup}\nram_gb = 16\n"
+    );
+    Profile::from_toml(&text, "test").unwrap()
+}
+
+/// `cores` threads, one-thread proofs: concurrency is limited by threads and memory alone.
 fn runtime(cores: usize, ram_bytes: u64) -> Runtime {
-    Profile::load("minimum")
-        .unwrap()
+    profile(1, 1, 1)
         .apply_to(&Machine { cores, ram_bytes })
         .unwrap()
 }
@@ -23,10 +35,12 @@ fn runtime(cores: usize, ram_bytes: u64) -> Runtime {
 struct Sum {
     name: String,
     circuit: &'static str,
+    family: Family,
     value: u64,
     live: Arc<AtomicUsize>,
     most: Arc<AtomicUsize>,
     order: Arc<Mutex<Vec<String>>>,
+    threads: Arc<Mutex<Vec<(Family, usize)>>>,
     fail: bool,
 }
 
@@ -38,7 +52,14 @@ impl Job for Sum {
     fn circuit(&self) -> &str {
         self.circuit
     }
+    fn family(&self) -> Family {
+        self.family
+    }
     fn run(&self, deps: &[&u64]) -> sidecar_engine::Result<u64> {
+        self.threads
+            .lock()
+            .unwrap()
+            .push((self.family, rayon::current_num_threads()));
         self.order.lock().unwrap().push(self.name.clone());
         let now = self.live.fetch_add(1, Ordering::SeqCst) + 1;
         self.most.fetch_max(now, Ordering::SeqCst);
@@ -58,6 +79,7 @@ struct Probe {
     live: Arc<AtomicUsize>,
     most: Arc<AtomicUsize>,
     order: Arc<Mutex<Vec<String>>>,
+    threads: Arc<Mutex<Vec<(Family, usize)>>>,
 }
 
 impl Probe {
@@ -65,10 +87,12 @@ impl Probe {
         Sum {
             name: name.into(),
             circuit,
+            family: Family::Rollup,
             value,
             live: self.live.clone(),
             most: self.most.clone(),
             order: self.order.clone(),
+            threads: self.threads.clone(),
             fail: false,
         }
     }
@@ -106,6 +130,55 @@ fn tree_outputs_and_memory_cap() {
     assert_eq!(p.most.load(Ordering::SeqCst), 2);
     assert_eq!(report.max_concurrency, 2);
     assert_eq!(rt.memory().in_use(), 0);
+}
+
+#[test]
+fn budgets_set_every_proofs_threads_and_how_many_run_at_once() {
+    // The profile's 16 threads; budgets VM 8, kernel 2, rollup 4: every proof takes the
+    // smallest, 2 threads, so at most eight run at once, and each sees its 2 threads.
+    let rt = profile(8, 2, 4)
+        .apply_to(&Machine {
+            cores: 16,
+            ram_bytes: 1 << 36,
+        })
+        .unwrap();
+    assert_eq!(rt.proof_threads(), 2);
+    let p = Probe::default();
+    let mut g = JobGraph::new();
+    let mut roots = Vec::new();
+    for (family, n) in [(Family::Vm, 6), (Family::Kernel, 12)] {
+        for k in 0..n {
+            let mut job = p.job(&format!("{}{k}", family.name()), family.name(), 1);
+            job.family = family;
+            roots.push(g.add(job, &[]).unwrap());
+        }
+    }
+    let merge = g.add(p.job("rollup", "rollup", 0), &roots).unwrap();
+    let peaks = ["vm", "kernel", "rollup"].map(|c| (c.to_string(), MIB));
+    let report = run_graph(&rt, g, HashMap::from(peaks), |_| {}).unwrap();
+    assert_eq!(*report.outputs[merge.0], 18);
+    let widths = p.threads.lock().unwrap().clone();
+    assert!(widths.iter().all(|w| w.1 == 2), "{widths:?}");
+    assert!(report.records.iter().all(|r| r.threads == 2));
+    assert!(report.max_concurrency <= 8 && report.max_concurrency >= 2);
+    assert!(report.family_concurrency[&Family::Kernel] <= 8);
+    assert_eq!(report.family_concurrency[&Family::Rollup], 1);
+    assert!(report.records.iter().all(|r| r.cpu.is_some()));
+    // On 4 of the profile's 16 cores the width shrinks by 4/16 (at least 1): four at once.
+    let small = profile(8, 2, 4)
+        .apply_to(&Machine {
+            cores: 4,
+            ram_bytes: 1 << 36,
+        })
+        .unwrap();
+    assert_eq!(small.proof_threads(), 1);
+    let one = profile(1, 1, 1)
+        .apply_to(&Machine {
+            cores: 4,
+            ram_bytes: 1 << 36,
+        })
+        .unwrap();
+    assert_eq!(one.proof_threads(), 1);
 }
 
 #[test]

@@ -48,7 +48,8 @@ pub enum BackendArg {
     Cuda,
     /// Any GPU, or Mesa's CPU Vulkan driver, through wgpu (built with `--features wgpu`).
     Wgpu,
-    /// CUDA, then a hardware wgpu adapter, then the CPU.
+    /// What the profile says: with `gpu = true`, CUDA, then a hardware wgpu adapter, then the
+    /// CPU (saying why); with `gpu = false`, the CPU.
     Auto,
 }
 
@@ -66,7 +67,7 @@ impl From<BackendArg> for BackendKind {
 /// Where and how proofs run: hardware profile and kernel backend.
 #[derive(Args, Clone, Debug)]
 pub struct MachineArgs {
-    /// Hardware profile: minimum, recommended, ideal, or a TOML path. On a machine smaller than
+    /// Hardware profile: minimum, recommended, ideal, gpu, or a TOML path. On a machine smaller than
     /// the profile the run says so and uses what exists.
     #[arg(long, env = "SIDECAR_PROFILE", default_value = "minimum")]
     pub profile: String,

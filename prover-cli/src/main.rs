@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 mod args;
 mod commands;
 mod exit;
+mod plot;
 
 /// Counts live heap bytes so per-circuit peak memory (stored with the keys) is exact.
 #[global_allocator]
@@ -41,6 +42,9 @@ enum Command {
     /// Benchmarks against the arkworks peer.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
+    /// What this box and each hardware tier prove in a slot: every circuit measured here,
+    /// checked against the profile's per-proof limits, and the block's job graph modelled.
+    Capacity(commands::capacity::CapacityArgs),
     /// Inspect the circuits of the proof tree.
     #[command(subcommand)]
     Circuits(commands::circuits::CircuitsCommand),
@@ -98,6 +102,7 @@ fn main() {
     let quiet = cli.quiet;
     let result = match cli.command {
         Command::Bench(cmd) => commands::bench::run(cmd),
+        Command::Capacity(args) => commands::capacity::run(args),
         Command::Circuits(cmd) => commands::circuits::run(cmd),
         Command::Keys(cmd) => commands::keys::run(cmd),
         Command::Node(args) => commands::node::run(args),

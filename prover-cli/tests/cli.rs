@@ -110,6 +110,8 @@ fn usage_errors_exit_2_before_any_work() {
             "ftp://example",
         ],
         &["bench", "kernels", "--threads", "0"],
+        &["capacity", "--slot-seconds", "0"],
+        &["capacity", "--txs", "16,0"],
         &["no-such-command"],
     ] {
         sidecar(dir).args(args).assert().code(2);
@@ -130,6 +132,10 @@ fn bad_input_exits_4_before_any_work() {
     sidecar(dir)
         .args(tiny)
         .args(["--profile", "no-such-profile.toml"])
+        .assert()
+        .code(4);
+    sidecar(dir)
+        .args(["capacity", "--preset", "tiny", "--profile", "no-such-profile.toml"])
         .assert()
         .code(4);
     sidecar(dir)

@@ -10,7 +10,7 @@ use super::header::GlobalVariables;
 use super::merge::MergeRollupWitness;
 use super::outputs::RollupOutputs;
 use super::root::RootRollupWitness;
-use super::shape::{ProofNode, rollup_shape};
+use super::shape::{MIN_TXS, ProofNode, rollup_shape};
 use crate::effects::ProcessedTx;
 use crate::state::WorldState;
 use crate::{Error, Result};
@@ -37,7 +37,7 @@ pub fn build_block(
 ) -> Result<BlockWitnesses> {
     let mut s = state.fork();
     let empty = ProcessedTx::padding();
-    let padding = 2usize.saturating_sub(txs.len());
+    let padding = MIN_TXS.saturating_sub(txs.len());
     let mut bases = Vec::with_capacity(txs.len() + padding);
     for (index, tx) in txs
         .iter()

@@ -35,4 +35,4 @@ pub use root::{
     RootInputsVar, RootOutputsVar, RootPublicInputs, RootRollupCircuit, RootRollupWitness,
     root_rollup_gadget,
 };
-pub use shape::{ProofNode, RollupShape, rollup_shape};
+pub use shape::{MIN_TXS, ProofNode, RollupShape, rollup_shape};

@@ -26,9 +26,12 @@ pub struct RollupShape {
     pub root: [ProofNode; 2],
 }
 
-/// The shape of a block of `bases` base rollups (see the module note); at least 2.
+/// Fewest base rollups a block has: a block of fewer txs is padded with empty ones.
+pub const MIN_TXS: usize = 2;
+
+/// The shape of a block of `bases` base rollups (see the module note); at least [`MIN_TXS`].
 pub fn rollup_shape(bases: usize) -> Result<RollupShape> {
-    if bases < 2 {
+    if bases < MIN_TXS {
         return Err(Error::MalformedTree(format!(
             "a block has at least 2 bases, got {bases}"
         )));

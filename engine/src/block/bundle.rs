@@ -13,6 +13,7 @@
 //! already at `DIR` is replaced (moved to `DIR.replaced`, removed once the new one is in place);
 //! a non-empty `DIR` that is not a bundle is refused.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ark_bn254::Fr;
@@ -23,7 +24,7 @@ use sidecar_circuits::tx::fr_hex;
 use sidecar_circuits::CircuitKind;
 use sidecar_circuits::tree::TreeNode;
 
-use crate::{Error, Result};
+use crate::{BudgetCheck, Error, Family, Result};
 
 /// Version of the bundle layout.
 pub const BUNDLE_FORMAT: u32 = 2;
@@ -128,6 +129,12 @@ pub struct CircuitSummary {
     pub max_s: f64,
     /// Peak memory of one proof, bytes (measured now or stored with the keys).
     pub peak_bytes: Option<u64>,
+    /// Threads each proof ran with (the family's per-proof budget, capped at the pool).
+    pub threads: usize,
+    /// CPU time of all its proofs, seconds.
+    pub cpu_s: f64,
+    /// The longest proof, the peak and the proof size against the profile's per-proof limits.
+    pub budget: BudgetCheck,
     /// Key cache outcome (`hit`, `created`, `rebuilt: why`) and its time, seconds.
     pub keys: String,
     /// Time to load or create the keys, seconds.
@@ -151,6 +158,8 @@ pub struct Summary {
     pub memory_budget_bytes: u64,
     /// Most proofs that ran at once.
     pub max_concurrency: usize,
+    /// Most proofs of each family that ran at once.
+    pub family_concurrency: BTreeMap<Family, usize>,
     /// Seconds spent loading or creating keys.
     pub keys_s: f64,
     /// Seconds spent proving (graph run).

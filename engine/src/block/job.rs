@@ -14,7 +14,7 @@ use sidecar_groth16::{Backend, Groth16, PreparedKey};
 use super::bundle::{proof_files, write_atomic};
 use super::proven::NodeProof;
 use crate::jobs::Job;
-use crate::{Error, Keys, Result};
+use crate::{Error, Family, Keys, Result};
 
 /// What every job of one block shares: the prover, the keys, the stop flag, the output folder.
 pub(crate) struct JobContext<B: Backend> {
@@ -46,6 +46,10 @@ where
 
     fn circuit(&self) -> &str {
         self.circuit.kind().name()
+    }
+
+    fn family(&self) -> Family {
+        Family::of(self.circuit.kind())
     }
 
     fn run(&self, _deps: &[&NodeProof]) -> Result<NodeProof> {

@@ -27,7 +27,7 @@ use super::progress::{BlockEvent, Progress};
 use super::proven::{NodeProof, ProvenBlock};
 use crate::Engine;
 use crate::jobs::{JobGraph, JobId, KeyCache, RunReport, peak_rss, run_graph};
-use crate::{Error, Result};
+use crate::{BudgetCheck, Error, Family, Profile, Result};
 
 /// A block ready to prove.
 pub struct BlockRequest<'a> {
@@ -114,29 +114,50 @@ where
     }
 }
 
-/// Per-circuit figures of the run.
+/// Per-circuit figures of the run, checked against `profile`'s per-proof limits.
 fn circuit_summaries<B: Backend>(
+    profile: &Profile,
     keys: &BlockKeys<B>,
     report: &RunReport<NodeProof>,
 ) -> Vec<CircuitSummary> {
     keys.origins
         .iter()
         .map(|(&k, origin)| {
-            let times: Vec<f64> = report
+            let records: Vec<_> = report
                 .records
                 .iter()
                 .filter(|r| r.circuit == k.name())
-                .map(|r| r.elapsed.as_secs_f64())
                 .collect();
+            let times: Vec<f64> = records.iter().map(|r| r.elapsed.as_secs_f64()).collect();
             let total: f64 = times.iter().sum();
+            let max_s = times.iter().copied().fold(0.0, f64::max);
+            let threads = records.first().map_or(0, |r| r.threads);
+            let peak_bytes = report.peaks.get(k.name()).copied();
+            let proof_bytes = records
+                .first()
+                .map_or(0, |r| report.outputs[r.id.0].proof.to_bytes().len() as u64);
             CircuitSummary {
                 circuit: k,
                 constraints: origin.constraints,
                 count: times.len(),
                 total_s: total,
                 mean_s: total / times.len().max(1) as f64,
-                max_s: times.iter().copied().fold(0.0, f64::max),
-                peak_bytes: report.peaks.get(k.name()).copied(),
+                max_s,
+                peak_bytes,
+                threads,
+                cpu_s: records
+                    .iter()
+                    .filter_map(|r| r.cpu)
+                    .map(|c| c.as_secs_f64())
+                    .sum(),
+                budget: BudgetCheck::new(
+                    profile,
+                    Family::of(k),
+                    threads,
+                    max_s,
+                    peak_bytes,
+                    proof_bytes,
+                ),
                 keys: origin.outcome.clone(),
                 keys_s: origin.seconds,
             }
@@ -245,11 +266,12 @@ where
         threads: rt.threads(),
         memory_budget_bytes: rt.memory().capacity(),
         max_concurrency: report.max_concurrency,
+        family_concurrency: report.family_concurrency.clone(),
         keys_s: keys.seconds,
         prove_s,
         wall_s: 0.0,
         process_peak_rss_bytes: peak_rss(),
-        circuits: circuit_summaries(&keys, &report),
+        circuits: circuit_summaries(rt.profile(), &keys, &report),
     };
     summary.wall_s = start.elapsed().as_secs_f64();
     install(

@@ -30,7 +30,7 @@ use crate::block::{
     replace_dir, write_atomic, write_json,
 };
 use crate::jobs::peak_rss;
-use crate::{Error, Result, Runtime};
+use crate::{BudgetCheck, Error, Family, Result, Runtime};
 
 /// `proof_system` of a folded bundle's manifest.
 pub const FOLDING: &str = "folding";
@@ -88,6 +88,13 @@ pub struct FoldedSummary {
     pub max_concurrency: usize,
     /// Measured peak heap of folding one node, bytes.
     pub node_peak_bytes: Option<u64>,
+    /// Mean time of folding one node, seconds.
+    pub node_mean_s: f64,
+    /// CPU time of all nodes, seconds.
+    pub cpu_s: f64,
+    /// The slowest node, its peak and the root proof's size against the profile's per-proof
+    /// limits (the rollup family's budget: the node circuit embeds the rollups).
+    pub budget: BudgetCheck,
     /// Deriving the keys, seconds.
     pub keys_s: f64,
     /// Folding the tree, seconds.
@@ -163,6 +170,19 @@ pub fn prove_block_folded(
     check_header(preset.name, &w.header, &w.l1_to_l2_msgs, &inputs)?;
 
     let bytes = root.to_bytes();
+    let times: Vec<f64> = folded
+        .records
+        .iter()
+        .map(|r| r.elapsed.as_secs_f64())
+        .collect();
+    let budget = BudgetCheck::new(
+        runtime.profile(),
+        Family::Rollup,
+        runtime.proof_threads(),
+        times.iter().copied().fold(0.0, f64::max),
+        folded.node_peak_bytes,
+        bytes.len() as u64,
+    );
     let path = partial.join(ROOT_FILE);
     write_atomic(&path, &bytes).map_err(|e| Error::io(&path, e))?;
     let summary = FoldedSummary {
@@ -174,6 +194,14 @@ pub fn prove_block_folded(
         threads: runtime.threads(),
         max_concurrency: folded.max_concurrency,
         node_peak_bytes: folded.node_peak_bytes,
+        node_mean_s: times.iter().sum::<f64>() / times.len().max(1) as f64,
+        cpu_s: folded
+            .records
+            .iter()
+            .filter_map(|r| r.cpu)
+            .map(|c| c.as_secs_f64())
+            .sum(),
+        budget,
         keys_s,
         prove_s,
         decide_s,

@@ -24,8 +24,8 @@ use sidecar_pcd::{Children, NodeProof, PcdKeys, decide, prove_node, setup};
 
 use super::step::{BlockStep, INPUTS, TAG, tag};
 use crate::block::write_atomic;
-use crate::jobs::{Job, JobGraph, JobId, run_graph};
-use crate::{Error, Result, Runtime};
+use crate::jobs::{Job, JobGraph, JobId, JobRecord, run_graph};
+use crate::{Error, Family, Result, Runtime};
 
 /// Folding keys of a block's tree.
 pub type FoldingKeys = PcdKeys<BlockStep>;
@@ -56,6 +56,9 @@ struct FoldJob {
     seed: u64,
 }
 
+/// Memory class of every folding node (one circuit for all).
+const NODE_CIRCUIT: &str = "folding-node";
+
 /// File of node `id`'s proof under `dir`.
 pub fn node_file(dir: &Path, id: usize, kind: CircuitKind) -> PathBuf {
     dir.join(format!("{id:05}-{}.fold", kind.name()))
@@ -75,7 +78,11 @@ impl Job for FoldJob {
     }
 
     fn circuit(&self) -> &str {
-        "folding-node"
+        NODE_CIRCUIT
+    }
+
+    fn family(&self) -> Family {
+        Family::of(self.kind)
     }
 
     fn run(&self, deps: &[&PathBuf]) -> Result<PathBuf> {
@@ -120,6 +127,8 @@ pub struct FoldReport {
     pub max_concurrency: usize,
     /// Measured peak heap of one node, bytes (when the process counts allocations).
     pub node_peak_bytes: Option<u64>,
+    /// What happened to every node, by node id.
+    pub records: Vec<JobRecord>,
 }
 
 /// Folds every node of `tree` as a job graph on `runtime` (children before parents, the node
@@ -162,7 +171,8 @@ pub fn fold_tree(
     Ok(FoldReport {
         root,
         max_concurrency: report.max_concurrency,
-        node_peak_bytes: report.peaks.get("folding-node").copied(),
+        node_peak_bytes: report.peaks.get(NODE_CIRCUIT).copied(),
+        records: report.records,
     })
 }
 

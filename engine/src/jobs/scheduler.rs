@@ -3,19 +3,22 @@
 //! Jobs are added with their dependencies (which must already exist, so the graph is acyclic
 //! by construction). A job's *depth* is its distance to the nearest sink (the root of a proof
 //! tree has depth 0); among ready jobs the smallest depth goes first, ties in insertion order.
-//! A job is admitted when its circuit's peak memory fits in the budget and fewer jobs than
-//! pool threads are running. A circuit with no known peak runs alone the first time, and its
-//! peak is measured then ([`measure_peak`]); a peak above the whole budget is clamped, so the
-//! job runs alone rather than failing. The admission loop runs on the calling thread; jobs
-//! run on the pool, where the kernels' parallelism also lives.
+//! A job runs in a pool of its own, [`Runtime::proof_threads`] wide (the profile's per-proof
+//! budgets applied to the runtime's threads), where its kernels' parallelism lives. It is
+//! admitted when its width fits in the runtime's threads not used by running jobs and its
+//! circuit's peak memory fits in the budget; a ready job that does not fit is passed over for
+//! the next one that does (so a large proof waiting for memory does not leave cores idle) and
+//! stays first in line. A circuit with no known peak runs alone the first time, and its peak is
+//! measured then ([`measure_peak`]); a peak above the whole budget is clamped, so the job runs
+//! alone rather than failing. The admission loop runs on the calling thread.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use super::measure_peak;
-use crate::{Error, Reservation, Result, Runtime};
+use crate::{Error, Family, PoolLease, Reservation, Result, Runtime};
 
 /// One unit of work in a job graph (typically: prove one circuit instance).
 pub trait Job: Send + Sync + 'static {
@@ -27,6 +30,9 @@ pub trait Job: Send + Sync + 'static {
 
     /// Memory class: jobs with the same circuit id share one measured peak.
     fn circuit(&self) -> &str;
+
+    /// Budget family: whose per-proof limits the job is reported against.
+    fn family(&self) -> Family;
 
     /// Runs the job with its dependencies' outputs, in the order they were declared.
     fn run(&self, deps: &[&Self::Output]) -> Result<Self::Output>;
@@ -81,17 +87,23 @@ impl<J: Job> JobGraph<J> {
 
     /// Distance of every job to the nearest sink (root = 0).
     pub fn depths(&self) -> Vec<usize> {
-        let mut depth = vec![usize::MAX; self.jobs.len()];
-        for i in (0..self.jobs.len()).rev() {
-            if depth[i] == usize::MAX {
-                depth[i] = 0; // nothing depends on it: a sink
-            }
-            for &d in &self.deps[i] {
-                depth[d] = depth[d].min(depth[i] + 1);
-            }
-        }
-        depth
+        depths(&self.deps)
     }
+}
+
+/// Distance of every node of a DAG to the nearest sink, given each node's dependencies (all
+/// earlier in the list): the order in which ready jobs are taken, smallest first.
+pub(crate) fn depths(deps: &[Vec<usize>]) -> Vec<usize> {
+    let mut depth = vec![usize::MAX; deps.len()];
+    for i in (0..deps.len()).rev() {
+        if depth[i] == usize::MAX {
+            depth[i] = 0; // nothing depends on it: a sink
+        }
+        for &d in &deps[i] {
+            depth[d] = depth[d].min(depth[i] + 1);
+        }
+    }
+    depth
 }
 
 /// What happened to one job.
@@ -103,8 +115,14 @@ pub struct JobRecord {
     pub label: String,
     /// Its circuit id.
     pub circuit: String,
+    /// Its budget family.
+    pub family: Family,
+    /// Threads it ran with.
+    pub threads: usize,
     /// Wall time of `run`.
     pub elapsed: Duration,
+    /// CPU time its threads used (where the platform has per-thread CPU clocks).
+    pub cpu: Option<Duration>,
     /// Peak memory measured on this run (only for a circuit's first, solo run).
     pub measured_peak: Option<u64>,
     /// Position in start order.
@@ -121,6 +139,8 @@ pub struct RunReport<O> {
     pub peaks: HashMap<String, u64>,
     /// Most jobs that ran at once.
     pub max_concurrency: usize,
+    /// Most jobs of each family that ran at once.
+    pub family_concurrency: BTreeMap<Family, usize>,
 }
 
 /// A finished job as reported to the admission loop. The job's memory reservation travels with
@@ -153,22 +173,34 @@ pub fn run_graph<J: Job>(
     let mut records: Vec<Option<JobRecord>> = vec![None; n];
     let (tx, rx) = mpsc::channel::<Done<J::Output>>();
     let budget = runtime.memory();
-    let max_running = runtime.threads().max(1);
+    let cores = runtime.threads();
     let (mut running, mut started, mut max_concurrency, mut failure) =
         (0usize, 0usize, 0usize, None);
+    let mut cores_used = 0usize;
     let mut measuring: HashMap<String, bool> = HashMap::new();
+    let mut leases: HashMap<usize, (PoolLease, Option<Duration>)> = HashMap::new();
+    let mut live: BTreeMap<Family, usize> = BTreeMap::new();
+    let mut family_concurrency: BTreeMap<Family, usize> = BTreeMap::new();
 
     loop {
-        while failure.is_none() && running < max_running {
-            let Some(&Reverse((_, i))) = ready.peek() else {
+        // Ready jobs in priority order; each that fits starts, and one that does not is passed
+        // over (and kept), so narrower or smaller jobs behind it use what is free.
+        let mut passed = Vec::new();
+        while failure.is_none() {
+            let Some(Reverse((depth_i, i))) = ready.pop() else {
                 break;
             };
+            let family = jobs[i].family();
+            let width = runtime.proof_threads();
             let circuit = jobs[i].circuit().to_string();
             let known = peaks.get(&circuit).copied();
             // Unknown peak: run alone (reserve everything), measure, and hold back others of
             // the same circuit until the measurement is in.
-            if known.is_none() && (running > 0 || measuring.contains_key(&circuit)) {
-                break;
+            let unmeasured_busy =
+                known.is_none() && (running > 0 || measuring.contains_key(&circuit));
+            if cores_used + width > cores || unmeasured_busy {
+                passed.push(Reverse((depth_i, i)));
+                continue;
             }
             let need = known.unwrap_or(u64::MAX).max(1 << 20);
             let reservation = match budget.try_reserve(need) {
@@ -177,9 +209,19 @@ pub fn run_graph<J: Job>(
                 // runtime (another graph): wait for it instead of giving up. No job of ours
                 // holds a reservation, so this cannot wait on itself.
                 None if running == 0 => budget.reserve(need),
-                None => break,
+                None => {
+                    passed.push(Reverse((depth_i, i)));
+                    continue;
+                }
             };
-            ready.pop();
+            let lease = match runtime.proof_pool() {
+                Ok(l) => l,
+                Err(e) => {
+                    passed.push(Reverse((depth_i, i)));
+                    failure = Some(e);
+                    break;
+                }
+            };
             let measure = known.is_none();
             if measure {
                 measuring.insert(circuit, true);
@@ -193,14 +235,25 @@ pub fn run_graph<J: Job>(
                 id: JobId(i),
                 label: jobs[i].label(),
                 circuit: jobs[i].circuit().into(),
+                family,
+                threads: width,
                 elapsed: Duration::ZERO,
+                cpu: None,
                 measured_peak: None,
                 started,
             });
             started += 1;
             running += 1;
+            cores_used += width;
             max_concurrency = max_concurrency.max(running);
-            runtime.pool().spawn(move || {
+            let n = live.entry(family).or_default();
+            *n += 1;
+            let most = family_concurrency.entry(family).or_default();
+            *most = (*most).max(*n);
+            let pool = Arc::clone(lease.pool());
+            let cpu_before = lease.cpu_time();
+            leases.insert(i, (lease, cpu_before));
+            pool.spawn(move || {
                 let refs: Vec<&J::Output> = dep_outputs.iter().map(|o| o.as_ref()).collect();
                 let t = Instant::now();
                 let (result, peak) = if measure {
@@ -211,6 +264,7 @@ pub fn run_graph<J: Job>(
                 let _ = tx.send((i, result, peak, t.elapsed(), reservation));
             });
         }
+        ready.extend(passed);
         if running == 0 {
             break;
         }
@@ -218,7 +272,15 @@ pub fn run_graph<J: Job>(
             rx.recv().expect("a running job always reports");
         drop(reservation);
         running -= 1;
+        let (lease, cpu_before) = leases.remove(&i).expect("running jobs hold a pool");
+        cores_used -= lease.width();
         let record = records[i].as_mut().expect("started jobs have records");
+        *live.entry(record.family).or_default() -= 1;
+        record.cpu = lease
+            .cpu_time()
+            .zip(cpu_before)
+            .map(|(after, before)| after.saturating_sub(before));
+        drop(lease);
         record.elapsed = elapsed;
         record.measured_peak = peak;
         if let Some(p) = peak {
@@ -259,5 +321,6 @@ pub fn run_graph<J: Job>(
             .collect(),
         peaks,
         max_concurrency,
+        family_concurrency,
     })
 }

@@ -7,7 +7,7 @@
 
 use clap::{Args, Subcommand};
 use sidecar_benches::kernels::{self, KernelBenchConfig};
-use sidecar_kernels::{AnyBackend, BackendKind};
+use sidecar_kernels::BackendKind;
 
 use crate::args::MachineArgs;
 use crate::exit::CliError;
@@ -62,7 +62,7 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), CliError> {
         config.ntt_sizes = sizes;
     }
     let profile = super::load_profile(&args.machine.profile)?;
-    let (backend, why) = AnyBackend::select(args.machine.backend.into())?;
+    let (backend, why) = profile.backend(args.machine.backend.into())?;
     tracing::info!("backend: {why}");
     // A GPU backend is reported against the CPU backend and arkworks in the same run.
     config.cpu_baseline = backend.kind() != BackendKind::Cpu;

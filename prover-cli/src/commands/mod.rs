@@ -2,6 +2,7 @@
 //! (stderr, `-v` / `-q`); results go to stdout, as text or, with `--json`, as one JSON document.
 
 pub mod bench;
+pub mod capacity;
 pub mod circuits;
 pub mod keys;
 pub mod node;
@@ -10,7 +11,7 @@ pub mod prove_block;
 pub mod verify_block;
 
 use sidecar_engine::{Engine, Profile};
-use sidecar_kernels::AnyBackend;
+use sidecar_kernels::{AnyBackend, BackendKind};
 
 use crate::args::MachineArgs;
 use crate::exit::CliError;
@@ -24,8 +25,12 @@ pub fn load_profile(name: &str) -> Result<Profile, CliError> {
 /// chosen and why, and the pool it runs in.
 pub fn engine_for(m: &MachineArgs) -> Result<Engine<AnyBackend>, CliError> {
     let profile = load_profile(&m.profile)?;
-    let (backend, why) = AnyBackend::select(m.backend.into())?;
-    tracing::info!("backend: {why}");
+    let (backend, why) = profile.backend(m.backend.into())?;
+    if profile.gpu && backend.kind() == BackendKind::Cpu {
+        tracing::warn!("backend: {why}");
+    } else {
+        tracing::info!("backend: {why}");
+    }
     let engine = Engine::new(&profile, backend)?;
     let rt = engine.runtime();
     tracing::info!(

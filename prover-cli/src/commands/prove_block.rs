@@ -263,6 +263,13 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
                 .map_or("n/a".into(), |b| format!("{:.0} MiB", b as f64 / 1048576.0)),
         );
         println!(
+            "node mean {:.2} s, CPU {:.1} s; per-proof limits of profile {}: {}",
+            summary.node_mean_s,
+            summary.cpu_s,
+            engine.runtime().profile().name,
+            summary.budget.verdict()
+        );
+        println!(
             "bundle written to {} (check it with `sidecar verify-block {}`)",
             args.out.display(),
             args.out.display()
@@ -380,20 +387,31 @@ fn print_summary(s: &Summary, total: Duration) {
             .map_or("n/a".into(), |b| format!("{:.0} MiB", b as f64 / 1048576.0)),
     );
     println!(
-        "{:<14} {:>11} {:>6} {:>9} {:>9} {:>10}  keys",
-        "circuit", "constraints", "proofs", "mean s", "max s", "peak MiB"
+        "{:<14} {:>11} {:>6} {:>7} {:>9} {:>9} {:>9} {:>10}  {:<10} profile limits",
+        "circuit",
+        "constraints",
+        "proofs",
+        "threads",
+        "mean s",
+        "max s",
+        "cpu s",
+        "peak MiB",
+        "keys"
     );
     for c in &s.circuits {
         println!(
-            "{:<14} {:>11} {:>6} {:>9.3} {:>9.3} {:>10}  {}",
+            "{:<14} {:>11} {:>6} {:>7} {:>9.3} {:>9.3} {:>9.1} {:>10}  {:<10} {}",
             c.circuit,
             c.constraints,
             c.count,
+            c.threads,
             c.mean_s,
             c.max_s,
+            c.cpu_s,
             c.peak_bytes
                 .map_or("?".into(), |b| format!("{:.0}", b as f64 / 1048576.0)),
-            c.keys
+            c.keys,
+            c.budget.verdict()
         );
     }
 }
