@@ -132,8 +132,8 @@ pub struct FoldReport {
 }
 
 /// Folds every node of `tree` as a job graph on `runtime` (children before parents, the node
-/// nearest the root first among those ready, as many at once as the pool and the memory
-/// budget allow), node proofs kept as files in `dir`; returns the root's proof. `seed` feeds
+/// nearest the root first among those ready, each the profile's per-proof width, as many at
+/// once as the pool and the memory budget allow), node proofs kept as files in `dir`; returns the root's proof. `seed` feeds
 /// the provers' randomness; `done(node, kind)` is called as each node completes.
 pub fn fold_tree(
     runtime: &Runtime,
