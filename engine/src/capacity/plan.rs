@@ -208,8 +208,7 @@ impl Costs for MeasuredCosts<'_> {
     }
 }
 
-/// Plans from `m` (measured at `preset`) for `profile` and `tiers`, with a slot of `slot_s`
-/// seconds; `this_box_txs` are the block sizes predicted for this box under `profile`.
+/// Plans from one measurement: block shapes of its preset (cached per size) and its figures.
 pub struct Planner<'a> {
     m: &'a Measurement,
     preset: &'a Preset,
@@ -235,7 +234,8 @@ impl<'a> Planner<'a> {
         v
     }
 
-    /// The whole report.
+    /// The whole report: circuits against `profile`'s limits, every tier of `tiers` with a
+    /// slot of `slot_s` seconds, and this box under `profile` for `this_box_txs` block sizes.
     pub fn report(
         &self,
         profile: &Profile,
