@@ -135,7 +135,13 @@ fn bad_input_exits_4_before_any_work() {
         .assert()
         .code(4);
     sidecar(dir)
-        .args(["capacity", "--preset", "tiny", "--profile", "no-such-profile.toml"])
+        .args([
+            "capacity",
+            "--preset",
+            "tiny",
+            "--profile",
+            "no-such-profile.toml",
+        ])
         .assert()
         .code(4);
     sidecar(dir)
