@@ -1,16 +1,15 @@
 //! The block's job graph played out on modelled machines: the same rules as the scheduler
-//! ([`crate::jobs::run_graph`]: ready jobs nearest the root first, a job of family `f` takes
-//! `width(f)` cores and its peak memory, each ready job that fits starts and one that does not
-//! is passed over), with proof times from measured figures instead of proofs.
+//! ([`crate::jobs::run_graph`]: ready jobs nearest the root first, a job takes the fleet's
+//! per-proof width in cores and its peak memory, each ready job that fits starts and one that
+//! does not is passed over), with proof times from measured figures instead of proofs.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 use serde::{Deserialize, Serialize};
 use sidecar_circuits::CircuitKind;
 use sidecar_circuits::tree::TreeNode;
 
-use crate::Family;
 use crate::jobs::depths;
 
 /// One proof's time as a function of its threads: Amdahl's law, `serial + parallel / threads`,
@@ -57,8 +56,8 @@ pub struct Fleet {
     pub cores: usize,
     /// Memory budget of each, bytes.
     pub ram_bytes: u64,
-    /// Threads one proof of each family takes (at most `cores`).
-    pub widths: BTreeMap<Family, usize>,
+    /// Threads every proof takes (at most `cores`), as `Profile::proof_width` gives them.
+    pub width: usize,
 }
 
 /// What one proof costs in the model.
@@ -92,7 +91,7 @@ pub fn simulate(nodes: &[TreeNode], fleet: &Fleet, costs: &dyn Costs) -> Schedul
     let n = nodes.len();
     let deps: Vec<Vec<usize>> = nodes.iter().map(|x| x.children.clone()).collect();
     let depth = depths(&deps);
-    let width = |i: usize| fleet.widths[&Family::of(nodes[i].kind)].clamp(1, fleet.cores.max(1));
+    let width = fleet.width.clamp(1, fleet.cores.max(1));
     let need = |i: usize| costs.peak_bytes(nodes[i].kind).min(fleet.ram_bytes);
     // One proof of each kind pays the cold start (the first to run; which one it is changes
     // little, so the first in node order).
@@ -108,7 +107,7 @@ pub fn simulate(nodes: &[TreeNode], fleet: &Fleet, costs: &dyn Costs) -> Schedul
         } else {
             0.0
         };
-        costs.seconds(nodes[i].kind, width(i)) + cold
+        costs.seconds(nodes[i].kind, width) + cold
     };
 
     let mut finish = vec![0.0f64; n];
@@ -135,7 +134,7 @@ pub fn simulate(nodes: &[TreeNode], fleet: &Fleet, costs: &dyn Costs) -> Schedul
     loop {
         let mut passed = Vec::new();
         while let Some(Reverse((d, i))) = ready.pop() {
-            let (w, m) = (width(i), need(i));
+            let (w, m) = (width, need(i));
             let slot = (0..free.len())
                 .filter(|&b| free[b].0 >= w && free[b].1 >= m)
                 .max_by_key(|&b| (free[b].0, Reverse(b)));
@@ -154,7 +153,7 @@ pub fn simulate(nodes: &[TreeNode], fleet: &Fleet, costs: &dyn Costs) -> Schedul
             break;
         };
         now = end;
-        free[b].0 += width(i);
+        free[b].0 += width;
         free[b].1 += need(i);
         for &d in &dependents[i] {
             waiting[d] -= 1;
@@ -194,7 +193,7 @@ mod tests {
             count,
             cores,
             ram_bytes: 1 << 40,
-            widths: Family::ALL.into_iter().map(|f| (f, width)).collect(),
+            width,
         }
     }
 

@@ -96,8 +96,8 @@ pub struct TierPlan {
     pub cores: usize,
     /// RAM in GiB.
     pub ram_gb: u64,
-    /// Threads per proof by family.
-    pub widths: BTreeMap<Family, usize>,
+    /// Threads per proof.
+    pub width: usize,
     /// `measured` or `projected: ...`.
     pub basis: String,
     /// Largest block one box proves within the slot (0: not even one tx).
@@ -453,12 +453,14 @@ impl<'a> Planner<'a> {
             }
         }
         let block_1024 = self.block_time(system, FLEET_BLOCK_TXS, &fleet)?;
-        let widest = fleet.widths.values().copied().max().unwrap_or(1);
+        let widest = fleet.width;
         let (mut best_width, mut best_width_s) = (widest, block_1024.total_s);
         let caps = std::iter::successors(Some(1usize), |w| Some(w * 2));
         for cap in caps.take_while(|&w| w < widest) {
-            let mut narrow = fleet.clone();
-            narrow.widths.values_mut().for_each(|w| *w = (*w).min(cap));
+            let narrow = Fleet {
+                width: cap,
+                ..fleet.clone()
+            };
             let t = self.block_time(system, FLEET_BLOCK_TXS, &narrow)?.total_s;
             if t < best_width_s {
                 (best_width, best_width_s) = (cap, t);
@@ -502,7 +504,7 @@ impl<'a> Planner<'a> {
             proof_system: system,
             cores: tier.cores,
             ram_gb: tier.ram_gb,
-            widths: fleet.widths.clone(),
+            width: fleet.width,
             basis: if tier.cores <= self.m.machine_cores {
                 format!(
                     "measured widths on this box ({} cores)",
@@ -568,9 +570,6 @@ fn this_box_fleet(profile: &Profile, machine: &Machine) -> Fleet {
         count: 1,
         cores,
         ram_bytes,
-        widths: Family::ALL
-            .into_iter()
-            .map(|f| (f, profile.proof_width(cores)))
-            .collect(),
+        width: profile.proof_width(cores),
     }
 }
