@@ -12,6 +12,11 @@ use crate::rollup::{
 use crate::vm::{VmCircuit, VmPublicInputs};
 use crate::{BlockCircuit, CircuitKind, Preset};
 
+mod decode;
+mod encode;
+
+pub use encode::{WITNESS_FORMAT_VERSION, WITNESS_MAGIC};
+
 /// A circuit of any kind, with its witness.
 #[derive(Clone, Debug)]
 // One value per tree node, moved into its proof job once: boxing the root would buy nothing.

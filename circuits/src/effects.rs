@@ -11,13 +11,14 @@ use ark_ff::Zero;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::poseidon::{hash_many, hash_many_var};
 use crate::tx::Tx;
 use crate::{Error, Preset, Result};
 
 /// One public data write: `value` stored under `key` (a public data tree key, non-zero).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct PublicDataWrite {
     /// Tree key (the siloed storage slot).
     pub key: Fr,
@@ -27,7 +28,7 @@ pub struct PublicDataWrite {
 
 /// A tx's side effects. After [`TxEffects::padded`] every list has exactly the preset maximum
 /// length.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, CanonicalSerialize)]
 pub struct TxEffects {
     /// Note hashes, appended as one subtree.
     pub note_hashes: Vec<Fr>,

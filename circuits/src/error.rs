@@ -124,4 +124,8 @@ pub enum Error {
     /// Constraint synthesis failed.
     #[error("synthesis: {0}")]
     Synthesis(String),
+    /// Bytes that are not a valid witness encoding ([`crate::AnyCircuit::from_bytes`]): wrong
+    /// magic, version, kind or preset, truncated, trailing bytes, or a shape the preset forbids.
+    #[error("witness encoding: {0}")]
+    WitnessEncoding(String),
 }

@@ -27,7 +27,7 @@ pub mod tree;
 pub mod tx;
 pub mod vm;
 
-pub use any::{AnyCircuit, public_input_len};
+pub use any::{AnyCircuit, WITNESS_FORMAT_VERSION, WITNESS_MAGIC, public_input_len};
 pub use circuit::{BlockCircuit, CircuitKind};
 pub use error::{Error, Result};
 pub use preset::{Preset, PresetName};

@@ -137,3 +137,18 @@ impl From<&str> for CliError {
         Self::new(Exit::Internal, message)
     }
 }
+
+impl From<sidecar_prover_service::Error> for CliError {
+    fn from(e: sidecar_prover_service::Error) -> Self {
+        use sidecar_prover_service::Error as S;
+        let exit = match &e {
+            S::Engine(inner) => engine_exit(inner),
+            S::BadRequest(_) | S::TooLarge { .. } | S::NotFound { .. } => Exit::BadInput,
+            S::Http {
+                status: Some(s), ..
+            } if (400..500).contains(s) => Exit::BadInput,
+            _ => Exit::Internal,
+        };
+        Self::new(exit, e)
+    }
+}

@@ -39,6 +39,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Prove jobs for a broker (`sidecar serve`): lease, prove with the engine, upload, report.
+    Agent(commands::agent::AgentArgs),
     /// Benchmarks against the arkworks peer.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -58,13 +60,16 @@ enum Command {
     Prove(commands::prove::ProveArgs),
     /// Prove a whole block's proof tree under a hardware profile and write a proof bundle.
     ProveBlock(commands::prove_block::ProveBlockArgs),
+    /// Run the proving service: HTTP API, durable broker (SQLite or PostgreSQL), metrics and
+    /// dashboard; agents (`sidecar agent`) do the proving.
+    Serve(commands::serve::ServeArgs),
     /// Verify a proof bundle written by `prove-block`, from its files alone.
     VerifyBlock(commands::verify_block::VerifyBlockArgs),
 }
 
 /// Our crates, whose logs `-v` / `-q` set; dependencies log warnings only (arkworks opens a span
 /// per constraint namespace, which an enabled subscriber would record by the million).
-const OUR_CRATES: [&str; 7] = [
+const OUR_CRATES: [&str; 8] = [
     "sidecar",
     "sidecar_engine",
     "sidecar_groth16",
@@ -72,6 +77,7 @@ const OUR_CRATES: [&str; 7] = [
     "sidecar_kernels",
     "sidecar_node_shim",
     "sidecar_pcd",
+    "sidecar_prover_service",
 ];
 
 /// Logs to stderr at the level `-v` / `-q` choose (`RUST_LOG` overrides).
@@ -101,6 +107,7 @@ fn main() {
     init_logging(cli.verbose, cli.quiet);
     let quiet = cli.quiet;
     let result = match cli.command {
+        Command::Agent(args) => commands::agent::run(args),
         Command::Bench(cmd) => commands::bench::run(cmd),
         Command::Capacity(args) => commands::capacity::run(args),
         Command::Circuits(cmd) => commands::circuits::run(cmd),
@@ -108,6 +115,7 @@ fn main() {
         Command::Node(args) => commands::node::run(args),
         Command::Prove(args) => commands::prove::run(args),
         Command::ProveBlock(args) => commands::prove_block::run(args, quiet),
+        Command::Serve(args) => commands::serve::run(args),
         Command::VerifyBlock(args) => commands::verify_block::run(args),
     };
     if let Err(e) = result {

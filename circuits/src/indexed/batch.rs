@@ -12,6 +12,10 @@ use std::collections::HashSet;
 
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField, Zero};
+use ark_serialize::{
+    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
+    Write,
+};
 
 use super::leaf::IndexedLeaf;
 use super::tree::IndexedTree;
@@ -31,10 +35,68 @@ pub enum EntryMode {
     LowInBatch(usize),
 }
 
+/// A tag byte (0 padding, 1 update, 2 low leaf in the tree, 3 low leaf in the batch), then for
+/// [`EntryMode::LowInBatch`] the entry index as a `u64`.
+impl CanonicalSerialize for EntryMode {
+    fn serialize_with_mode<W: Write>(
+        &self,
+        mut writer: W,
+        compress: Compress,
+    ) -> Result<(), SerializationError> {
+        match *self {
+            EntryMode::Padding => 0u8.serialize_with_mode(writer, compress),
+            EntryMode::Update => 1u8.serialize_with_mode(writer, compress),
+            EntryMode::LowInTree => 2u8.serialize_with_mode(writer, compress),
+            EntryMode::LowInBatch(i) => {
+                3u8.serialize_with_mode(&mut writer, compress)?;
+                (i as u64).serialize_with_mode(writer, compress)
+            }
+        }
+    }
+
+    fn serialized_size(&self, _compress: Compress) -> usize {
+        match self {
+            EntryMode::LowInBatch(_) => 9,
+            _ => 1,
+        }
+    }
+}
+
+impl Valid for EntryMode {
+    const TRIVIAL_CHECK: bool = true;
+
+    fn check(&self) -> Result<(), SerializationError> {
+        Ok(())
+    }
+}
+
+/// Unknown tags and an index beyond `usize` are [`SerializationError::InvalidData`]; whether the
+/// index names an earlier entry is the batch's check, not the mode's.
+impl CanonicalDeserialize for EntryMode {
+    fn deserialize_with_mode<R: Read>(
+        mut reader: R,
+        compress: Compress,
+        validate: Validate,
+    ) -> Result<Self, SerializationError> {
+        match u8::deserialize_with_mode(&mut reader, compress, validate)? {
+            0 => Ok(EntryMode::Padding),
+            1 => Ok(EntryMode::Update),
+            2 => Ok(EntryMode::LowInTree),
+            3 => {
+                let i = u64::deserialize_with_mode(reader, compress, validate)?;
+                usize::try_from(i)
+                    .map(EntryMode::LowInBatch)
+                    .map_err(|_| SerializationError::InvalidData)
+            }
+            _ => Err(SerializationError::InvalidData),
+        }
+    }
+}
+
 /// Witness of one entry: the mode and, for tree modes, the tree leaf before the change and its
 /// path under the root current at that point of the batch. Other modes carry an arbitrary
 /// valid leaf/path (ignored by the gadget) so the shape is fixed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
 pub struct EntryWitness {
     /// The key (0 = padding).
     pub key: Fr,
@@ -49,7 +111,7 @@ pub struct EntryWitness {
 }
 
 /// Witness of a whole batch.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
 pub struct BatchInsertion {
     /// State before.
     pub old: TreeSnapshot,

@@ -4,13 +4,14 @@ use ark_bn254::Fr;
 use ark_ff::Zero;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::SynthesisError;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::gadgets::var_struct;
 use crate::poseidon::{hash, hash_var};
 
 /// One leaf: a key, the next larger key in the tree (0 = none), that key's leaf index, and the
 /// value stored under the key (0 for nullifiers).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct IndexedLeaf {
     /// The key (nullifier or public data slot).
     pub key: Fr,

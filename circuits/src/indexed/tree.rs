@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use ark_bn254::Fr;
 use ark_ff::Zero;
+use ark_serialize::CanonicalSerialize;
 
 use super::leaf::IndexedLeaf;
 use crate::merkle::{MerklePath, SparseTree, TreeSnapshot};
@@ -21,7 +22,7 @@ pub struct IndexedTree {
 
 /// A leaf with its index and membership path: a membership witness for `leaf.key`, or a
 /// non-membership witness for any key it is the low leaf of.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
 pub struct LowLeafWitness {
     /// The leaf preimage.
     pub leaf: IndexedLeaf,

@@ -11,6 +11,7 @@ use ark_ff::{AdditiveGroup, Zero};
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use ark_serialize::CanonicalSerialize;
 
 use crate::indexed::{
     IndexedLeaf, IndexedLeafVar, LowLeafWitness, is_less_than_var, to_canonical_bits,
@@ -18,7 +19,7 @@ use crate::indexed::{
 use crate::merkle::{MerklePath, MerklePathVar};
 
 /// Evidence for a read from the tree: the exact leaf (`member`) or the low leaf, with its path.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
 pub struct TreeRead {
     /// True for membership, false for low-leaf non-membership.
     pub member: bool,

@@ -8,6 +8,7 @@
 
 use ark_bn254::Fr;
 use ark_ff::AdditiveGroup;
+use ark_serialize::CanonicalSerialize;
 
 use crate::effects::{PublicDataWrite, TxEffects};
 use crate::poseidon::{hash_many, hash2};
@@ -21,7 +22,7 @@ pub fn public_data_key(contract: Fr, slot: Fr) -> Fr {
 }
 
 /// State carried from one kernel step to the next (bound by its hash).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
 pub struct KernelState {
     /// The tx's canonical hash.
     pub tx_hash: Fr,

@@ -2,6 +2,7 @@
 //! insertion.
 
 use ark_bn254::Fr;
+use ark_serialize::CanonicalSerialize;
 
 use super::snapshot::TreeSnapshot;
 use super::sparse::{MerklePath, SparseTree, merkle_root};
@@ -17,7 +18,7 @@ pub struct AppendTree {
 /// Witness that `2^k` leaves were written into an empty, aligned slot: the subtree root's
 /// sibling path (height `h - k`) is valid for the empty subtree under `old` and for the filled
 /// subtree under `new`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
 pub struct SubtreeInsertion {
     /// State before.
     pub old: TreeSnapshot,

@@ -2,12 +2,13 @@
 
 use ark_bn254::Fr;
 use ark_r1cs_std::fields::fp::FpVar;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::gadgets::var_struct;
 
 /// Root and next free leaf index of one tree (append-only and indexed trees fill leaves left to
 /// right).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct TreeSnapshot {
     /// Merkle root.
     pub root: Fr,

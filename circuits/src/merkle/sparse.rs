@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use ark_bn254::Fr;
 use ark_ff::Zero;
+use ark_serialize::CanonicalSerialize;
 
 use crate::poseidon::hash2;
 
@@ -34,7 +35,7 @@ pub fn merkle_root(leaves: &[Fr]) -> Fr {
 }
 
 /// A membership path: the leaf index and the siblings from the leaf level upwards.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
 pub struct MerklePath {
     /// Position of the node the path starts from, at the path's bottom level.
     pub index: u64,

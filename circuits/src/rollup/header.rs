@@ -10,13 +10,14 @@ use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField};
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::SynthesisError;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::merkle::{TreeSnapshot, TreeSnapshotVar};
 use crate::poseidon::{hash_many, hash_many_var};
 use crate::state::reference::{PartialStateReference, PartialStateReferenceVar, StateReference};
 
 /// Block-level values chosen by the sequencer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct GlobalVariables {
     /// L2 chain id.
     pub chain_id: Fr,
@@ -29,7 +30,7 @@ pub struct GlobalVariables {
 }
 
 /// A block header (see the module note for the field order).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct BlockHeader {
     /// Archive before this block.
     pub last_archive: TreeSnapshot,

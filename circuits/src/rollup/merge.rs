@@ -7,6 +7,7 @@
 use ark_bn254::Fr;
 use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use super::outputs::{RollupOutputs, RollupOutputsVar};
 use crate::{BlockCircuit, CircuitKind, Error, Preset, Result};
@@ -26,7 +27,7 @@ impl MergePublicInputs {
 }
 
 /// The two children's public outputs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct MergeRollupWitness {
     /// Left child (earlier txs).
     pub left: RollupOutputs,

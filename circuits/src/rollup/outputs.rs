@@ -3,13 +3,14 @@
 use ark_bn254::Fr;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::SynthesisError;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::gadgets::var_struct;
 use crate::poseidon::{hash2, hash2_var};
 use crate::state::{PartialStateReference, PartialStateReferenceVar};
 
 /// Public outputs of a base or merge rollup (14 field elements: start, end, fee, out hash).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct RollupOutputs {
     /// Partial state before the first tx of the subtree.
     pub start: PartialStateReference,

@@ -11,6 +11,7 @@ use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use ark_relations::lc;
+use ark_serialize::CanonicalSerialize;
 
 use super::header::{BlockHeader, BlockHeaderVar, GlobalVariables};
 use super::messages::padded_batch;
@@ -56,7 +57,7 @@ impl RootPublicInputs {
 }
 
 /// Everything the root rollup proves.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
 pub struct RootRollupWitness {
     /// Left child outputs.
     pub left: RollupOutputs,

@@ -2,12 +2,13 @@
 
 use ark_bn254::Fr;
 use ark_r1cs_std::fields::fp::FpVar;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::gadgets::var_struct;
 use crate::merkle::{TreeSnapshot, TreeSnapshotVar};
 
 /// The trees a tx writes: note hash, nullifier, public data (what base and merge rollups carry).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct PartialStateReference {
     /// Append-only note hash tree.
     pub note_hash: TreeSnapshot,
@@ -18,7 +19,7 @@ pub struct PartialStateReference {
 }
 
 /// The state a block header commits to: the L1→L2 message tree and the partial state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct StateReference {
     /// Append-only L1→L2 message tree.
     pub l1_to_l2: TreeSnapshot,

@@ -13,6 +13,7 @@ mod var;
 
 use ark_bn254::Fr;
 use ark_ff::AdditiveGroup;
+use ark_serialize::CanonicalSerialize;
 use serde::{Deserialize, Serialize};
 
 use crate::poseidon::hash_many;
@@ -23,7 +24,7 @@ pub use registry::{Contract, ContractRegistry};
 pub use var::TxVar;
 
 /// A request to call `contract` with `calldata` after the private part executed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, CanonicalSerialize)]
 pub struct PublicCallRequest {
     /// The callee's address.
     #[serde(with = "fr_hex")]
@@ -34,7 +35,7 @@ pub struct PublicCallRequest {
 }
 
 /// A tx as submitted to the sequencer: the private kernel tail's outputs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, CanonicalSerialize)]
 pub struct Tx {
     /// Note hashes created privately.
     #[serde(with = "fr_hex::vec")]

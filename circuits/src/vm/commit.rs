@@ -12,6 +12,7 @@ use ark_ff::{AdditiveGroup, Field};
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::prelude::*;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use ark_serialize::CanonicalSerialize;
 
 use super::interp::{Execution, StorageAccess};
 use super::isa::Bytecode;
@@ -46,7 +47,7 @@ pub fn calldata_hash(preset: &Preset, calldata: &[Fr]) -> Result<Fr> {
 }
 
 /// A call's public effects: storage accesses, note hashes and nullifiers, in emission order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, CanonicalSerialize)]
 pub struct VmOutputs {
     /// SLOADs and SSTOREs.
     pub accesses: Vec<StorageAccess>,

@@ -3,6 +3,7 @@
 
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, BigInteger, PrimeField};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use super::isa::{Bytecode, CMP_BITS, NUM_REGS, Opcode};
 use crate::{Error, Preset, Result};
@@ -16,7 +17,7 @@ pub trait Storage {
 }
 
 /// One SLOAD (`is_write = false`, `value` read) or SSTORE (`value` written), in execution order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct StorageAccess {
     /// SSTORE if true, SLOAD otherwise.
     pub is_write: bool,
@@ -27,7 +28,7 @@ pub struct StorageAccess {
 }
 
 /// Machine state before a step.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct Row {
     /// Instruction index about to execute.
     pub pc: usize,

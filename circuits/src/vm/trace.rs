@@ -159,7 +159,10 @@ pub(crate) fn enforce_trace(
         alloc_bits(cs, xa_v, CMP_BITS)?.1.enforce_equal(&xa)?;
         alloc_bits(cs, xb_v, CMP_BITS)?.1.enforce_equal(&xb)?;
         let shift = 1u128 << CMP_BITS;
-        let (d_bits, d) = alloc_bits(cs, (xa_v + shift).wrapping_sub(xb_v), CMP_BITS + 1)?;
+        // Wrapping: operands of a valid trace are below 2^64; others (a hostile witness) must
+        // only fail the range checks above, not overflow here.
+        let d_v = xa_v.wrapping_add(shift).wrapping_sub(xb_v);
+        let (d_bits, d) = alloc_bits(cs, d_v, CMP_BITS + 1)?;
         d.enforce_equal(&(&xa - &xb + Fr::from(shift)))?;
         let lt = &one - FpVar::from(d_bits[CMP_BITS].clone());
         let eq = FpVar::from(ra.is_eq(&rb)?);

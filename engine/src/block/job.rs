@@ -11,7 +11,7 @@ use rand::rngs::OsRng;
 use sidecar_circuits::{AnyCircuit, CircuitKind};
 use sidecar_groth16::{Backend, Groth16, PreparedKey};
 
-use super::bundle::{proof_files, write_atomic};
+use super::install::write_proof;
 use super::proven::NodeProof;
 use crate::jobs::Job;
 use crate::{Error, Family, Keys, Result};
@@ -70,14 +70,7 @@ where
                 reason: format!("{} proof does not verify", self.label()),
             });
         }
-        let (ark, evm) = proof_files(self.id, kind);
-        for (name, bytes) in [
-            (ark, proof.to_bytes()),
-            (evm, proof.to_bytes_256().to_vec()),
-        ] {
-            let path = self.ctx.proofs_dir.join(name);
-            write_atomic(&path, &bytes).map_err(|e| Error::io(&path, e))?;
-        }
+        write_proof(&self.ctx.proofs_dir, self.id, kind, &proof)?;
         Ok(NodeProof {
             proof,
             public_inputs,

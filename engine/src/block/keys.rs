@@ -5,15 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
-use sha2::{Digest, Sha256};
 use sidecar_circuits::{AnyCircuit, CircuitKind, Preset};
 use sidecar_groth16::Backend;
 
-use super::bundle::{KeyEntry, key_file, write_atomic};
+use super::bundle::KeyEntry;
+use super::install::write_key;
 use super::progress::{BlockEvent, Progress};
+use crate::Result;
 use crate::jobs::{CacheOutcome, KeyCache};
 use crate::{Engine, Keys};
-use crate::{Error, Result};
 
 /// How one circuit's keys were obtained.
 pub(crate) struct KeyOrigin {
@@ -82,16 +82,8 @@ pub(crate) fn load_block_keys<B: Backend>(
         if let Some(p) = got.meta.peak_bytes {
             out.peaks.insert(kind.name().to_string(), p);
         }
-        let vk_bytes = got.keys.verifying.to_bytes();
-        let file = key_file(kind);
-        let path = bundle_dir.join(&file);
-        write_atomic(&path, &vk_bytes).map_err(|e| Error::io(&path, e))?;
-        out.entries.push(KeyEntry {
-            circuit: kind,
-            file,
-            sha256: hex::encode(Sha256::digest(&vk_bytes)),
-            public_inputs: got.keys.verifying.num_public_inputs(),
-        });
+        out.entries
+            .push(write_key(bundle_dir, kind, &got.keys.verifying)?);
         out.origins.insert(
             kind,
             KeyOrigin {

@@ -17,6 +17,7 @@
 //! this module never re-executes a tx.
 
 mod bundle;
+mod install;
 mod job;
 mod keys;
 mod progress;
@@ -31,6 +32,7 @@ pub use bundle::{
     SUMMARY, Summary, check_out, partial_dir, read_manifest,
 };
 pub(crate) use bundle::{read_json, replace_dir, write_atomic, write_json};
+pub use install::write_bundle;
 pub use progress::{BlockEvent, Progress};
 pub use prove::{BlockRequest, prove_block};
 pub(crate) use proven::outputs_of;

@@ -8,7 +8,7 @@
 //! completed proofs stay in `DIR.partial`.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -17,10 +17,8 @@ use sidecar_circuits::tree::{BlockTree, TreeNode};
 use sidecar_circuits::{AnyCircuit, CircuitKind, Preset};
 use sidecar_groth16::{Backend, PreparedKey};
 
-use super::bundle::{
-    BUNDLE_FORMAT, CircuitSummary, KeyEntry, MANIFEST, Manifest, ManifestNode, SUMMARY, Summary,
-    check_out, partial_dir, proof_files, replace_dir, write_json,
-};
+use super::bundle::{CircuitSummary, Summary};
+use super::install::{install, prepare_out};
 use super::job::{JobContext, ProofJob};
 use super::keys::{BlockKeys, load_block_keys};
 use super::progress::{BlockEvent, Progress};
@@ -37,20 +35,6 @@ pub struct BlockRequest<'a> {
     pub tree: BlockTree,
     /// Txs in the block (padding excluded).
     pub txs: usize,
-}
-
-/// Checks `out` may receive a bundle ([`check_out`]) and creates `out.partial/{proofs,keys}`.
-fn prepare_out(out: &Path) -> Result<PathBuf> {
-    check_out(out)?;
-    let partial = partial_dir(out);
-    if partial.exists() {
-        std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
-    }
-    for sub in ["proofs", "keys"] {
-        let d = partial.join(sub);
-        std::fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
-    }
-    Ok(partial)
 }
 
 /// The kinds present in `nodes`, leaves first.
@@ -163,44 +147,6 @@ fn circuit_summaries<B: Backend>(
             }
         })
         .collect()
-}
-
-/// Writes the manifest (last, after the summary) and renames `partial` to `out`.
-fn install(
-    out: &Path,
-    partial: &Path,
-    block: &ProvenBlock,
-    keys: Vec<KeyEntry>,
-    summary: &Summary,
-) -> Result<()> {
-    let nodes = block
-        .nodes
-        .iter()
-        .zip(&block.proofs)
-        .map(|(n, p)| {
-            let (ark, evm) = proof_files(n.id, n.kind);
-            ManifestNode {
-                node: n.clone(),
-                public_inputs: p.public_inputs.clone(),
-                proof: format!("proofs/{ark}"),
-                proof_evm: format!("proofs/{evm}"),
-            }
-        })
-        .collect();
-    let manifest = Manifest {
-        format: BUNDLE_FORMAT,
-        preset: block.preset,
-        txs: block.txs,
-        header: block.header.to_fields(),
-        header_hash: block.header.hash(),
-        outputs: block.outputs(),
-        l1_to_l2_msgs: block.l1_to_l2_msgs.clone(),
-        keys,
-        nodes,
-    };
-    write_json(&partial.join(SUMMARY), summary)?;
-    write_json(&partial.join(MANIFEST), &manifest)?;
-    replace_dir(out, partial)
 }
 
 /// Proves every node of `req`'s tree on `engine`, installs the bundle at `out` (absent, empty,

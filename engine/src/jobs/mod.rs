@@ -9,5 +9,4 @@ mod scheduler;
 pub use alloc::{CountingAlloc, counting_installed, heap_peak, live_heap, reset_heap_peak};
 pub use cache::{CacheOutcome, CachedKeys, CircuitMeta, KeyCache};
 pub use peak::{current_rss, measure_peak, peak_rss};
-pub(crate) use scheduler::depths;
-pub use scheduler::{Job, JobGraph, JobId, JobRecord, RunReport, run_graph};
+pub use scheduler::{Job, JobGraph, JobId, JobRecord, RunReport, depths, run_graph};

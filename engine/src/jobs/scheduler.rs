@@ -93,7 +93,7 @@ impl<J: Job> JobGraph<J> {
 
 /// Distance of every node of a DAG to the nearest sink, given each node's dependencies (all
 /// earlier in the list): the order in which ready jobs are taken, smallest first.
-pub(crate) fn depths(deps: &[Vec<usize>]) -> Vec<usize> {
+pub fn depths(deps: &[Vec<usize>]) -> Vec<usize> {
     let mut depth = vec![usize::MAX; deps.len()];
     for i in (0..deps.len()).rev() {
         if depth[i] == usize::MAX {

@@ -1,6 +1,7 @@
 //! One module per subcommand, and the few helpers they share. Status lines go to the log
 //! (stderr, `-v` / `-q`); results go to stdout, as text or, with `--json`, as one JSON document.
 
+pub mod agent;
 pub mod bench;
 pub mod capacity;
 pub mod circuits;
@@ -8,6 +9,8 @@ pub mod keys;
 pub mod node;
 pub mod prove;
 pub mod prove_block;
+mod remote;
+pub mod serve;
 pub mod verify_block;
 
 use sidecar_engine::{Engine, Profile};

@@ -93,6 +93,22 @@ pub struct ProveBlockArgs {
     /// Print the run's summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Prove through a proving service (`sidecar serve` at this URL) instead of here: the
+    /// block is submitted, its agents prove it, and its bundle is downloaded to --out. The
+    /// service proves on the preset's genesis state (so no --state).
+    #[arg(long, env = "SIDECAR_BROKER", conflicts_with_all = ["submit", "state"])]
+    pub broker: Option<String>,
+    /// With --broker: the service's client token.
+    #[arg(
+        long,
+        env = "SIDECAR_CLIENT_TOKEN",
+        requires = "broker",
+        default_value = ""
+    )]
+    pub token: String,
+    /// With --broker: seconds after which the service gives up on the block.
+    #[arg(long, requires = "broker")]
+    pub deadline_s: Option<u64>,
 }
 
 /// Progress bars: one per circuit type plus an overall bar.
@@ -226,6 +242,14 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
         _ => WorldState::genesis(&preset),
     };
     let block = load_block(&args, &preset, &state)?;
+    if let Some(url) = &args.broker {
+        if args.proof_system == ProofSystemArg::Folding {
+            return Err(CliError::usage(
+                "--broker proves Groth16 trees: the service carries no folding jobs yet",
+            ));
+        }
+        return super::remote::prove(url, &args, block, quiet, start);
+    }
 
     // Simulate every tx before any proving: an invalid tx stops here, by index.
     let t = Instant::now();

@@ -1,0 +1,129 @@
+//! Open routes (metrics, health, the dashboard page) and the dashboard's data.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use serde::Serialize;
+
+use super::ApiResult;
+use crate::blocks::BlockStatus;
+use crate::db::now_ms;
+use crate::metrics::Snapshot;
+use crate::service::Service;
+
+/// An agent as last seen.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgentView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Kinds it accepts.
+    pub kinds: String,
+    /// Last seen, ms since the epoch.
+    pub last_seen_ms: i64,
+    /// Whether seen within two lease lengths.
+    pub alive: bool,
+    /// Job it holds.
+    pub job: Option<String>,
+    /// Jobs it completed.
+    pub jobs_done: i64,
+}
+
+async fn agent_list(svc: &Service) -> crate::Result<Vec<AgentView>> {
+    let rows: Vec<(String, String, String, i64, Option<String>, i64)> = sqlx::query_as(
+        "SELECT id, name, kinds, last_seen_ms, job, jobs_done FROM agents \
+         ORDER BY last_seen_ms DESC LIMIT 200",
+    )
+    .fetch_all(&svc.broker.db.pool)
+    .await?;
+    let alive_after = now_ms() - 2 * svc.config.lease_ms;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, kinds, last_seen_ms, job, jobs_done)| AgentView {
+                alive: last_seen_ms >= alive_after,
+                id,
+                name,
+                kinds,
+                last_seen_ms,
+                job,
+                jobs_done,
+            },
+        )
+        .collect())
+}
+
+pub(super) async fn agents(State(svc): State<Arc<Service>>) -> ApiResult<Json<Vec<AgentView>>> {
+    Ok(Json(agent_list(&svc).await?))
+}
+
+/// What the dashboard shows.
+#[derive(Serialize)]
+pub(super) struct Overview {
+    blocks: Vec<BlockStatus>,
+    current: Option<BlockStatus>,
+    agents: Vec<AgentView>,
+    queues: Vec<(String, String, i64)>,
+}
+
+pub(super) async fn overview(State(svc): State<Arc<Service>>) -> ApiResult<Json<Overview>> {
+    let blocks = svc.recent_blocks(20).await?;
+    let pick = blocks
+        .iter()
+        .find(|b| matches!(b.state.as_str(), "proving" | "assembling" | "preparing"))
+        .or(blocks.first())
+        .map(|b| b.id.clone());
+    let current = match pick {
+        Some(id) => Some(svc.block_status(&id).await?),
+        None => None,
+    };
+    Ok(Json(Overview {
+        blocks,
+        current,
+        agents: agent_list(&svc).await?,
+        queues: svc.broker.counts().await?,
+    }))
+}
+
+pub(super) async fn metrics(State(svc): State<Arc<Service>>) -> ApiResult<impl IntoResponse> {
+    let pool = &svc.broker.db.pool;
+    let blocks: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, COUNT(*) FROM blocks GROUP BY state ORDER BY state")
+            .fetch_all(pool)
+            .await
+            .map_err(crate::Error::from)?;
+    let jobs = svc.broker.counts().await?;
+    let leases = jobs.iter().filter(|j| j.1 == "leased").map(|j| j.2).sum();
+    let (agents_alive,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM agents WHERE last_seen_ms >= $1")
+            .bind(now_ms() - 2 * svc.config.lease_ms)
+            .fetch_one(pool)
+            .await
+            .map_err(crate::Error::from)?;
+    let snapshot = Snapshot {
+        jobs,
+        blocks,
+        leases,
+        agents_alive,
+        artifacts_bytes: svc.artifacts.total_bytes().await?,
+    };
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        svc.broker.metrics.render(&snapshot),
+    ))
+}
+
+pub(super) async fn health() -> &'static str {
+    "ok\n"
+}
+
+pub(super) async fn dashboard() -> Html<&'static str> {
+    Html(include_str!("../../dashboard.html"))
+}
