@@ -31,8 +31,10 @@ CREATE TABLE jobs (
     started_ms       BIGINT,
     finished_ms      BIGINT
 );
-CREATE INDEX jobs_queue ON jobs (state, kind, depth, created_ms);
+-- The lease order (closest to the root, then oldest) without a sort; kind is filtered in it.
+CREATE INDEX jobs_queue ON jobs (state, depth, created_ms, id, kind);
 CREATE INDEX jobs_leases ON jobs (state, lease_expires_ms);
+CREATE INDEX jobs_agent ON jobs (agent, state);
 
 -- Edges of the job graph: `job` waits for `dep`.
 CREATE TABLE job_deps (
@@ -66,12 +68,11 @@ CREATE TABLE block_jobs (
 );
 CREATE INDEX block_jobs_job ON block_jobs (job);
 
--- Agents seen by the broker (stateless processes; this is only what they said last).
+-- Agents seen by the broker (stateless processes; this is only what they said last). Their
+-- jobs are the jobs rows naming them.
 CREATE TABLE agents (
     id           TEXT PRIMARY KEY,
     name         TEXT NOT NULL,
     kinds        TEXT NOT NULL,
-    last_seen_ms BIGINT NOT NULL,
-    job          TEXT,
-    jobs_done    BIGINT NOT NULL
+    last_seen_ms BIGINT NOT NULL
 );

@@ -23,6 +23,7 @@ pub mod agent;
 pub mod api;
 pub mod artifacts;
 mod assemble;
+pub mod bench;
 pub mod blocks;
 pub mod broker;
 pub mod client;

@@ -17,6 +17,26 @@ use crate::exit::CliError;
 pub enum BenchCommand {
     /// G1 MSM and Fr NTT: ours against arkworks, interleaved, median of `--reps` runs.
     Kernels(KernelsArgs),
+    /// The proving service's broker: no-op jobs enqueued, leased and completed by concurrent
+    /// agents in one process, with its resident set after each round (docs/service.md).
+    Broker(BrokerArgs),
+}
+
+/// Arguments of `bench broker`.
+#[derive(Args)]
+pub struct BrokerArgs {
+    /// Database (`sqlite://FILE` or `postgres://…`); its jobs table grows by the jobs run.
+    #[arg(long)]
+    pub db: String,
+    /// Jobs per round, run in this order in one process.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+    pub jobs: Vec<usize>,
+    /// Concurrent agents.
+    #[arg(long, default_value_t = 8)]
+    pub agents: usize,
+    /// Print the rounds as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `bench kernels`.
@@ -43,6 +63,7 @@ pub struct KernelsArgs {
 pub fn run(cmd: BenchCommand) -> Result<(), CliError> {
     match cmd {
         BenchCommand::Kernels(args) => kernels_cmd(args),
+        BenchCommand::Broker(args) => broker_cmd(args),
     }
 }
 
@@ -87,6 +108,44 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), CliError> {
         println!("{}", serde_json::to_string_pretty(&records)?);
     } else {
         print!("{}", kernels::table(&records));
+    }
+    Ok(())
+}
+
+fn broker_cmd(args: BrokerArgs) -> Result<(), CliError> {
+    use sidecar_prover_service::{bench, db::Db};
+    if args.agents == 0 || args.jobs.iter().any(|&j| j == 0) {
+        return Err(CliError::usage("--agents and --jobs: at least 1"));
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    let rounds = runtime.block_on(async {
+        let db = Db::open(&args.db).await?;
+        let mut rounds = Vec::new();
+        for &jobs in &args.jobs {
+            let r = bench::round(&db, jobs, args.agents).await?;
+            tracing::info!("{jobs} jobs: {:.0} jobs/s end to end", r.end_to_end_per_s);
+            rounds.push(r);
+        }
+        Ok::<_, CliError>(rounds)
+    })?;
+    if args.json {
+        return super::print_json(&serde_json::to_value(&rounds)?);
+    }
+    println!(
+        "{:>8} {:>7} {:>12} {:>17} {:>13} {:>9}",
+        "jobs", "agents", "enqueue/s", "lease+complete/s", "end to end/s", "RSS MiB"
+    );
+    for r in &rounds {
+        println!(
+            "{:>8} {:>7} {:>12.0} {:>17.0} {:>13.0} {:>9}",
+            r.jobs,
+            r.agents,
+            r.enqueue_per_s,
+            r.lease_complete_per_s,
+            r.end_to_end_per_s,
+            r.rss_bytes
+                .map_or("?".into(), |b| format!("{:.1}", b as f64 / 1048576.0))
+        );
     }
     Ok(())
 }

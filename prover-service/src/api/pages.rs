@@ -35,8 +35,10 @@ pub struct AgentView {
 
 async fn agent_list(svc: &Service) -> crate::Result<Vec<AgentView>> {
     let rows: Vec<(String, String, String, i64, Option<String>, i64)> = sqlx::query_as(
-        "SELECT id, name, kinds, last_seen_ms, job, jobs_done FROM agents \
-         ORDER BY last_seen_ms DESC LIMIT 200",
+        "SELECT a.id, a.name, a.kinds, a.last_seen_ms, \
+         (SELECT MIN(j.id) FROM jobs j WHERE j.agent = a.id AND j.state = 'leased'), \
+         (SELECT COUNT(*) FROM jobs j WHERE j.agent = a.id AND j.state = 'done') \
+         FROM agents a ORDER BY a.last_seen_ms DESC LIMIT 200",
     )
     .fetch_all(&svc.broker.db.pool)
     .await?;

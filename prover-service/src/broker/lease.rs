@@ -48,27 +48,6 @@ pub struct Completion {
     pub blocks_ready: Vec<String>,
 }
 
-/// The agent's job column and last-seen time.
-async fn touch_agent(
-    conn: &mut sqlx::AnyConnection,
-    req: &LeaseRequest,
-    job: Option<&str>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO agents (id, name, kinds, last_seen_ms, job, jobs_done) \
-         VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
-         kinds = excluded.kinds, last_seen_ms = excluded.last_seen_ms, job = excluded.job",
-    )
-    .bind(req.agent.clone())
-    .bind(req.name.clone())
-    .bind(req.kinds.join(","))
-    .bind(now_ms())
-    .bind(job.map(str::to_string))
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 impl Broker {
     /// Leases the next queued job of `req.kinds` (closest to the root first, then oldest), or
     /// `None` when none is queued.
@@ -87,7 +66,6 @@ impl Broker {
             placeholders(5, req.kinds.len()),
             self.db.skip_locked()
         );
-        let mut tx = self.db.pool.begin().await?;
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(lease_id.clone())
             .bind(req.agent.clone())
@@ -96,7 +74,7 @@ impl Broker {
         for k in &req.kinds {
             q = q.bind(k.clone());
         }
-        let row = q.fetch_optional(&mut *tx).await?;
+        let row = q.fetch_optional(&self.db.pool).await?;
         let lease = match row {
             None => None,
             Some(row) => Some(Lease {
@@ -111,8 +89,8 @@ impl Broker {
                 lease_ms: self.lease_ms,
             }),
         };
-        touch_agent(&mut tx, req, lease.as_ref().map(|l| l.job.as_str())).await?;
-        tx.commit().await?;
+        self.seen(&req.agent, || (req.name.clone(), req.kinds.join(",")))
+            .await?;
         if let Some(l) = &lease {
             self.metrics.leased(&l.kind);
         }
@@ -140,24 +118,21 @@ impl Broker {
     pub async fn heartbeat(&self, job: &str, lease: &str) -> Result<i64> {
         let now = now_ms();
         let expires = now + self.lease_ms;
-        let r = sqlx::query(
-            "UPDATE jobs SET lease_expires_ms = $1 WHERE id = $2 AND lease_id = $3 AND state = 'leased'",
+        let agent: Option<(Option<String>,)> = sqlx::query_as(
+            "UPDATE jobs SET lease_expires_ms = $1 WHERE id = $2 AND lease_id = $3 \
+             AND state = 'leased' RETURNING agent",
         )
         .bind(expires)
         .bind(job.to_string())
         .bind(lease.to_string())
-        .execute(&self.db.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
-        if r.rows_affected() == 0 {
+        let Some((agent,)) = agent else {
             return Err(self.lost(job).await);
+        };
+        if let Some(agent) = agent {
+            self.touch(&agent).await?;
         }
-        sqlx::query(
-            "UPDATE agents SET last_seen_ms = $1 WHERE id = (SELECT agent FROM jobs WHERE id = $2)",
-        )
-        .bind(now)
-        .bind(job.to_string())
-        .execute(&self.db.pool)
-        .await?;
         Ok(expires)
     }
 
@@ -173,10 +148,10 @@ impl Broker {
     ) -> Result<Completion> {
         let now = now_ms();
         let mut tx = self.db.pool.begin().await?;
-        let row: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
+        let row: Option<(String, Option<i64>)> = sqlx::query_as(
             "UPDATE jobs SET state = 'done', output = $1, report = $2, finished_ms = $3, \
              lease_id = NULL, lease_expires_ms = NULL, error = NULL \
-             WHERE id = $4 AND lease_id = $5 AND state = 'leased' RETURNING kind, started_ms, agent",
+             WHERE id = $4 AND lease_id = $5 AND state = 'leased' RETURNING kind, started_ms",
         )
         .bind(output.to_string())
         .bind(report.to_string())
@@ -185,31 +160,21 @@ impl Broker {
         .bind(lease.to_string())
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((kind, started, agent)) = row else {
+        let Some((kind, started)) = row else {
             drop(tx);
             self.metrics.late_result();
             return Err(self.lost(job).await);
         };
-        sqlx::query("UPDATE jobs SET deps_left = deps_left - 1 WHERE id IN (SELECT job FROM job_deps WHERE dep = $1)")
-            .bind(job.to_string())
-            .execute(&mut *tx)
-            .await?;
+        // One statement: every dependent loses a dependency, and one left with none is queued
+        // (the CASE reads the row's values before the update).
         sqlx::query(
-            "UPDATE jobs SET state = 'queued' WHERE state = 'waiting' AND deps_left <= 0 \
-             AND id IN (SELECT job FROM job_deps WHERE dep = $1)",
+            "UPDATE jobs SET deps_left = deps_left - 1, state = CASE WHEN state = 'waiting' \
+             AND deps_left <= 1 THEN 'queued' ELSE state END \
+             WHERE id IN (SELECT job FROM job_deps WHERE dep = $1)",
         )
         .bind(job.to_string())
         .execute(&mut *tx)
         .await?;
-        if let Some(agent) = agent {
-            sqlx::query(
-                "UPDATE agents SET job = NULL, jobs_done = jobs_done + 1, last_seen_ms = $2 WHERE id = $1",
-            )
-            .bind(agent)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
         let ready: Vec<(String,)> = sqlx::query_as(
             "UPDATE blocks SET state = 'assembling' WHERE state = 'proving' \
              AND id IN (SELECT block FROM block_jobs WHERE job = $1) \

@@ -20,7 +20,8 @@ mod reaper;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use crate::db::{Db, now_ms};
 use crate::metrics::Metrics;
@@ -141,6 +142,8 @@ pub struct Broker {
     pub lease_ms: i64,
     /// Counters and histograms.
     pub metrics: Arc<Metrics>,
+    /// When each agent's row was last written (one write a second per agent at most).
+    seen: Arc<Mutex<HashMap<String, i64>>>,
 }
 
 impl Broker {
@@ -150,7 +153,56 @@ impl Broker {
             db,
             lease_ms,
             metrics,
+            seen: Arc::default(),
         }
+    }
+
+    /// Whether `agent`'s row is due a write (at most one a second per agent).
+    fn due(&self, agent: &str) -> bool {
+        let now = now_ms();
+        let mut seen = self.seen.lock().expect("not poisoned");
+        if seen.get(agent).is_some_and(|&t| now - t < 1000) {
+            return false;
+        }
+        seen.insert(agent.to_string(), now);
+        true
+    }
+
+    /// Records that `agent` (already known) is alive.
+    pub(crate) async fn touch(&self, agent: &str) -> Result<()> {
+        if self.due(agent) {
+            sqlx::query("UPDATE agents SET last_seen_ms = $1 WHERE id = $2")
+                .bind(now_ms())
+                .bind(agent.to_string())
+                .execute(&self.db.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Records that `agent` called (its name and kinds from `describe`), writing its row at
+    /// most once a second.
+    pub(crate) async fn seen(
+        &self,
+        agent: &str,
+        describe: impl FnOnce() -> (String, String),
+    ) -> Result<()> {
+        if !self.due(agent) {
+            return Ok(());
+        }
+        let (name, kinds) = describe();
+        sqlx::query(
+            "INSERT INTO agents (id, name, kinds, last_seen_ms) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, kinds = excluded.kinds, \
+             last_seen_ms = excluded.last_seen_ms",
+        )
+        .bind(agent.to_string())
+        .bind(name)
+        .bind(kinds)
+        .bind(now_ms())
+        .execute(&self.db.pool)
+        .await?;
+        Ok(())
     }
 
     /// Enqueues `spec` on `conn` (inside the caller's transaction) and returns its id. Work
