@@ -248,7 +248,15 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
                 "--broker proves Groth16 trees: the service carries no folding jobs yet",
             ));
         }
-        return super::remote::prove(url, &args, block, quiet, start);
+        let remote = super::remote::Remote {
+            url,
+            token: &args.token,
+            deadline_s: args.deadline_s,
+            prover_id: &args.prover_id,
+            out: &args.out,
+            json: args.json,
+        };
+        return super::remote::prove(remote, block, quiet, start);
     }
 
     // Simulate every tx before any proving: an invalid tx stops here, by index.

@@ -9,24 +9,39 @@ use sidecar_engine::block::{BlockFile, check_out};
 use sidecar_prover_service::blocks::BlockSubmission;
 use sidecar_prover_service::client::Client;
 
-use super::prove_block::ProveBlockArgs;
 use crate::exit::{CliError, Exit};
 
-/// Proves `block` through the service at `url` and writes its bundle to `args.out`.
+/// What `prove-block --broker` passes on.
+pub struct Remote<'a> {
+    /// Broker URL.
+    pub url: &'a str,
+    /// Client token.
+    pub token: &'a str,
+    /// Seconds the service may take.
+    pub deadline_s: Option<u64>,
+    /// Prover id (0x hex).
+    pub prover_id: &'a str,
+    /// Bundle directory.
+    pub out: &'a std::path::Path,
+    /// Print JSON.
+    pub json: bool,
+}
+
+/// Proves `block` through the service and writes its bundle to `args.out`.
 pub fn prove(
-    url: &str,
-    args: &ProveBlockArgs,
+    args: Remote<'_>,
     block: BlockFile,
     quiet: bool,
     start: Instant,
 ) -> Result<(), CliError> {
+    let url = args.url;
     check_out(&args.out)?;
-    let client = Client::new(url, &args.token);
+    let client = Client::new(url, args.token);
     let txs = block.txs.len();
     let status = client.submit_block(&BlockSubmission {
         block: Some(block),
         workload: None,
-        prover_id: Some(args.prover_id.clone()),
+        prover_id: Some(args.prover_id.to_string()),
         deadline_s: args.deadline_s,
     })?;
     let id = status.id;
@@ -58,7 +73,7 @@ pub fn prove(
         }
     };
     bar.finish();
-    client.fetch_bundle(&id, &args.out)?;
+    client.fetch_bundle(&id, args.out)?;
     let wall = start.elapsed().as_secs_f64();
     if args.json {
         return super::print_json(&json!({
