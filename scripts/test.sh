@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# System packages (Debian/Ubuntu): Mesa's CPU Vulkan driver runs the wgpu kernels' tests.
-apt_packages=(mesa-vulkan-drivers libvulkan1)
+# System packages (Debian/Ubuntu): Mesa's CPU Vulkan driver runs the wgpu kernels' tests;
+# PostgreSQL, promtool (in `prometheus`) and Chromium serve the proving service's tests.
+apt_packages=(mesa-vulkan-drivers libvulkan1 postgresql prometheus chromium)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,12 +30,39 @@ fi
 # No two source files of a crate depend on each other (docs/architecture.md).
 python3 scripts/module-cycles.py
 
+# Scratch space, and a throwaway PostgreSQL server on 127.0.0.1 for the proving service: the
+# Rust tests find it in SIDECAR_TEST_POSTGRES, the end-to-end script below gets a database of
+# its own there. Both are removed at exit. initdb and pg_ctl refuse root: run as `postgres`.
+blockdir="$(mktemp -d)"
+pgdir=""
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+as_postgres() {
+  if [[ $(id -u) -eq 0 ]]; then su postgres -s /bin/bash -c "cd / && $(printf '%q ' "$@")"; else "$@"; fi
+}
+cleanup() {
+  if [[ -n "$pgdir" && -f "$pgdir/data/postmaster.pid" ]]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null || true
+  fi
+  rm -rf "$blockdir" ${pgdir:+"$pgdir"}
+}
+trap cleanup EXIT
+if [[ -z "$pg_bin" || ! -x "$pg_bin/pg_ctl" ]]; then
+  echo "test.sh: PostgreSQL server not found under /usr/lib/postgresql (apt-get install postgresql)" >&2
+  exit 1
+fi
+pgdir="$(mktemp -d)"
+if [[ $(id -u) -eq 0 ]]; then chown postgres: "$pgdir"; fi
+pg_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+as_postgres "$pg_bin/initdb" -D "$pgdir/data" -A trust -U postgres >"$pgdir/initdb.log" \
+  || { cat "$pgdir/initdb.log" >&2; exit 1; }
+as_postgres "$pg_bin/pg_ctl" -D "$pgdir/data" -o "-k $pgdir -p $pg_port -c listen_addresses=127.0.0.1" \
+  -l "$pgdir/pg.log" -w start >/dev/null || { cat "$pgdir/pg.log" >&2; exit 1; }
+export SIDECAR_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pg_port/postgres"
+
 profile=(--profile ci)
 cargo test "${profile[@]}" --workspace "$@"
 
 # The README's first command on the tiny preset, then an independent check of its bundle.
-blockdir="$(mktemp -d)"
-trap 'rm -rf "$blockdir"' EXIT
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 4 --preset tiny \
   --out "$blockdir/block" --keys "$blockdir/keys" --quiet
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- verify-block "$blockdir/block"
@@ -57,6 +85,14 @@ cargo run "${profile[@]}" -q -p sidecar-prover-cli -- node --sequencers 3 --prov
   --keys "$blockdir/keys" --bundles "$blockdir/node"
 cargo run "${profile[@]}" -q -p sidecar-prover-cli -- prove-block --txs 2 --preset tiny --submit \
   --l1 anvil --keys "$blockdir/keys" --bundles "$blockdir/submitted" --quiet
+# The proving service end to end (serve, agents, prove-block --broker; agents and the broker
+# SIGKILLed mid-block; bad requests; promtool on /metrics; the dashboard in headless Chromium),
+# once on SQLite and once on a fresh database of the PostgreSQL server above.
+python3 scripts/service-e2e.py --sidecar target/ci/sidecar --db "sqlite://$blockdir/e2e-sqlite/broker.db" \
+  --workdir "$blockdir/e2e-sqlite" --keys "$blockdir/keys"
+"$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres e2e
+python3 scripts/service-e2e.py --sidecar target/ci/sidecar \
+  --db "postgres://postgres@127.0.0.1:$pg_port/e2e" --workdir "$blockdir/e2e-postgres" --keys "$blockdir/keys"
 
 # GPU backends, which the workspace build leaves out (features). wgpu runs on Mesa's CPU Vulkan
 # driver (lavapipe) installed above and must find it; CUDA is compiled with nvcc from the pinned

@@ -166,3 +166,44 @@ pub struct Snapshot {
     /// Bytes stored.
     pub artifacts_bytes: i64,
 }
+
+/// The Prometheus text format (0.0.4) of an OpenMetrics exposition, for scrapers and tools
+/// that read only that (promtool): a counter's HELP and TYPE lines name its `_total` sample,
+/// and there is no `# EOF` line.
+pub fn text_format(openmetrics: &str) -> String {
+    let counters: std::collections::HashSet<&str> = openmetrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line == "# EOF" {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|p| {
+            let rest = line.strip_prefix(p)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters
+                .contains(name)
+                .then(|| format!("{p}{name}_total {tail}"))
+        });
+        out.push_str(renamed.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_format_names_counter_samples() {
+        let om = "# HELP a Things.\n# TYPE a counter\na_total{kind=\"vm\"} 2\n# HELP g G.\n# TYPE g gauge\ng 1\n# EOF\n";
+        assert_eq!(
+            text_format(om),
+            "# HELP a_total Things.\n# TYPE a_total counter\na_total{kind=\"vm\"} 2\n# HELP g G.\n# TYPE g gauge\ng 1\n"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -40,8 +41,9 @@ pub(super) struct ListQuery {
 
 pub(super) async fn list(
     State(svc): State<Arc<Service>>,
-    Query(q): Query<ListQuery>,
+    q: Result<Query<ListQuery>, QueryRejection>,
 ) -> ApiResult<Json<Vec<BlockStatus>>> {
+    let Query(q) = q.map_err(|r| Error::BadRequest(r.body_text()))?;
     Ok(Json(
         svc.recent_blocks(q.limit.unwrap_or(20).clamp(1, 200))
             .await?,

@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse};
 use serde::Serialize;
 
 use super::ApiResult;
 use crate::blocks::BlockStatus;
 use crate::db::now_ms;
-use crate::metrics::Snapshot;
+use crate::metrics::{Snapshot, text_format};
 use crate::service::Service;
 
 /// An agent as last seen.
@@ -91,7 +91,12 @@ pub(super) async fn overview(State(svc): State<Arc<Service>>) -> ApiResult<Json<
     }))
 }
 
-pub(super) async fn metrics(State(svc): State<Arc<Service>>) -> ApiResult<impl IntoResponse> {
+/// `/metrics`: OpenMetrics when the scraper asks for it (Prometheus does), the Prometheus text
+/// format otherwise.
+pub(super) async fn metrics(
+    State(svc): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
     let pool = &svc.broker.db.pool;
     let blocks: Vec<(String, i64)> =
         sqlx::query_as("SELECT state, COUNT(*) FROM blocks GROUP BY state ORDER BY state")
@@ -113,13 +118,28 @@ pub(super) async fn metrics(State(svc): State<Arc<Service>>) -> ApiResult<impl I
         agents_alive,
         artifacts_bytes: svc.artifacts.total_bytes().await?,
     };
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        svc.broker.metrics.render(&snapshot),
-    ))
+    let body = svc.broker.metrics.render(&snapshot);
+    let openmetrics = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("application/openmetrics-text"));
+    Ok(if openmetrics {
+        (
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
+            body,
+        )
+    } else {
+        (
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            text_format(&body),
+        )
+    })
 }
 
 pub(super) async fn health() -> &'static str {

@@ -11,6 +11,7 @@ use crate::{Error, Result};
 
 /// What an agent asks for.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeaseRequest {
     /// The agent's id (random per process).
     pub agent: String,
