@@ -114,7 +114,7 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), CliError> {
 
 fn broker_cmd(args: BrokerArgs) -> Result<(), CliError> {
     use sidecar_prover_service::{bench, db::Db};
-    if args.agents == 0 || args.jobs.iter().any(|&j| j == 0) {
+    if args.agents == 0 || args.jobs.contains(&0) {
         return Err(CliError::usage("--agents and --jobs: at least 1"));
     }
     let runtime = tokio::runtime::Runtime::new()?;

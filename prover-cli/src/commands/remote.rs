@@ -35,7 +35,7 @@ pub fn prove(
     start: Instant,
 ) -> Result<(), CliError> {
     let url = args.url;
-    check_out(&args.out)?;
+    check_out(args.out)?;
     let client = Client::new(url, args.token);
     let txs = block.txs.len();
     let status = client.submit_block(&BlockSubmission {
