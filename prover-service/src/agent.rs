@@ -197,12 +197,28 @@ fn handle(sh: &Shared, lease: &Lease) -> Result<()> {
     let refs = json!({ "job": lease.job, "lease": lease.lease });
     match result {
         Ok((proof, report)) => {
-            let output = sh.client.upload(&proof)?;
             let mut body = refs;
-            body["output"] = json!(output);
             body["report"] = serde_json::to_value(&report).expect("serializes");
-            sh.client
-                .post::<_, serde_json::Value>("/v1/agent/complete", &body)?;
+            // A broker briefly away (restarting) does not cost the proof: retried until the
+            // lease would have run out.
+            let deadline = Instant::now() + Duration::from_millis(lease.lease_ms.max(1000) as u64);
+            loop {
+                let sent = sh.client.upload(&proof).and_then(|output| {
+                    body["output"] = json!(output);
+                    sh.client
+                        .post::<_, serde_json::Value>("/v1/agent/complete", &body)
+                });
+                match sent {
+                    Err(e) if e.retryable() && Instant::now() < deadline => {
+                        tracing::warn!("job {}: {e}; retrying", lease.job);
+                        std::thread::sleep(sh.config.poll.max(Duration::from_millis(500)));
+                    }
+                    other => {
+                        other?;
+                        break;
+                    }
+                }
+            }
             sh.done.fetch_add(1, Ordering::SeqCst);
             tracing::info!(
                 "job {} ({}) proven in {:.2} s",

@@ -234,7 +234,7 @@ impl Service {
             .map_err(|e| Error::BadRequest(format!("stored request: {e}")))?;
         let me = self.clone();
         let mut prepared = tokio::task::spawn_blocking(move || {
-            groth16::prepare_block(&me.engine, &me.cache, &req.block, req.prover_id)
+            groth16::prepare_block(&|k, p| me.keys_for(k, p), &req.block, req.prover_id)
         })
         .await
         .map_err(|e| Error::BadRequest(format!("prepare: {e}")))??;

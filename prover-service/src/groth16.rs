@@ -127,10 +127,9 @@ pub fn key_files<B: Backend>(
 }
 
 /// Simulates `block` on its preset's genesis state (every tx checked, as `prove-block` does)
-/// and cuts its tree into node work; keys come from `cache`.
-pub fn prepare_block<B: Backend>(
-    engine: &Engine<B>,
-    cache: &KeyCache,
+/// and cuts its tree into node work; `keys` gives each circuit's keys.
+pub fn prepare_block(
+    keys: &dyn Fn(CircuitKind, &Preset) -> Result<KeyFiles>,
     block: &BlockFile,
     prover_id: Fr,
 ) -> Result<Prepared> {
@@ -145,7 +144,7 @@ pub fn prepare_block<B: Backend>(
     let keys = CircuitKind::ALL
         .into_iter()
         .filter(|k| nodes.iter().any(|n| n.kind == *k))
-        .map(|k| key_files(engine, cache, k, &preset))
+        .map(|k| keys(k, &preset))
         .collect::<Result<Vec<_>>>()?;
     let work = nodes
         .iter()

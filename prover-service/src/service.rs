@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use sidecar_circuits::{CircuitKind, Preset, PresetName};
 use sidecar_engine::jobs::KeyCache;
 use sidecar_engine::{Engine, Profile};
 use sidecar_kernels::AnyBackend;
@@ -15,6 +16,7 @@ use tokio::sync::Notify;
 use crate::artifacts::Artifacts;
 use crate::broker::{Broker, DEFAULT_LEASE_MS, DEFAULT_RETRIES};
 use crate::db::Db;
+use crate::groth16::{KeyFiles, key_files};
 use crate::metrics::Metrics;
 use crate::{Error, Result};
 
@@ -81,6 +83,9 @@ pub struct Service {
     pub cache: KeyCache,
     /// Hashes of key files already stored, by (path, modified, length).
     key_hashes: Mutex<HashMap<PathBuf, (SystemTime, u64, String)>>,
+    /// Keys checked against their circuits once in this process (checking synthesizes the
+    /// circuit, seconds at devnet), by circuit and preset.
+    key_files: Mutex<HashMap<(CircuitKind, PresetName), KeyFiles>>,
     /// Wakes the assembler.
     pub(crate) assemble: Notify,
 }
@@ -101,8 +106,24 @@ impl Service {
             engine: Arc::new(engine),
             cache,
             key_hashes: Mutex::new(HashMap::new()),
+            key_files: Mutex::new(HashMap::new()),
             assemble: Notify::new(),
         }))
+    }
+
+    /// The keys of `kind` at `preset`: from the key cache (checked against the circuit, or
+    /// created) the first time in this process, remembered after.
+    pub(crate) fn keys_for(&self, kind: CircuitKind, preset: &Preset) -> Result<KeyFiles> {
+        let id = (kind, preset.name);
+        if let Some(k) = self.key_files.lock().expect("not poisoned").get(&id) {
+            return Ok(k.clone());
+        }
+        let k = key_files(&self.engine, &self.cache, kind, preset)?;
+        self.key_files
+            .lock()
+            .expect("not poisoned")
+            .insert(id, k.clone());
+        Ok(k)
     }
 
     /// Stores the key file at `path` as an artifact (hashing it only when it changed).

@@ -48,7 +48,7 @@ impl Service {
         let (circuit, keys) = tokio::task::spawn_blocking(move || -> Result<_> {
             let circuit = groth16::inspect_witness(&bytes)?;
             let preset = Preset::get(preset_of(&circuit));
-            let keys = groth16::key_files(&me.engine, &me.cache, circuit.kind(), &preset)?;
+            let keys = me.keys_for(circuit.kind(), &preset)?;
             Ok((circuit, keys))
         })
         .await

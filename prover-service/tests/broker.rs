@@ -304,3 +304,62 @@ async fn concurrent_agents_never_lease_a_job_twice() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_block_past_its_deadline_fails_and_its_jobs_stop() {
+    for_each_db(|b| async move {
+        let leaf = b.enqueue(&spec("d1", "base", 1, vec![])).await.unwrap();
+        let root = b
+            .enqueue(&spec("d2", "root", 0, vec![leaf.clone()]))
+            .await
+            .unwrap();
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO blocks (id, preset, txs, state, request, created_ms, deadline_ms) \
+             VALUES ('blk', 'tiny', 2, 'proving', 'r', $1, $2)",
+        )
+        .bind(now)
+        .bind(now + 1_000)
+        .execute(&b.db.pool)
+        .await
+        .unwrap();
+        for (node, job) in [&leaf, &root].into_iter().enumerate() {
+            sqlx::query("INSERT INTO block_jobs (block, node, job) VALUES ('blk', $1, $2)")
+                .bind(node as i64)
+                .bind(job.clone())
+                .execute(&b.db.pool)
+                .await
+                .unwrap();
+        }
+        let l = b.lease(&agent("a", &ALL)).await.unwrap().unwrap();
+        assert_eq!(l.job, leaf);
+        assert_eq!(b.reap(now + 500).await.unwrap().expired_blocks, 0);
+        let r = b.reap(now + 2_000).await.unwrap();
+        assert_eq!((r.expired_blocks, r.requeued), (1, 0));
+        let (state, error): (String, Option<String>) =
+            sqlx::query_as("SELECT state, error FROM blocks WHERE id = 'blk'")
+                .fetch_one(&b.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            (state.as_str(), error.as_deref()),
+            ("failed", Some("deadline passed"))
+        );
+        for j in [&leaf, &root] {
+            assert_eq!(b.job(j).await.unwrap().state, "cancelled");
+        }
+        assert!(matches!(
+            b.heartbeat(&leaf, &l.lease).await,
+            Err(Error::Conflict(_))
+        ));
+        let late = b
+            .complete(&leaf, &l.lease, "o", &serde_json::json!({}))
+            .await;
+        assert!(
+            matches!(late, Err(Error::Conflict(_))),
+            "the agent learns to stop"
+        );
+        assert!(b.lease(&agent("b", &ALL)).await.unwrap().is_none());
+    })
+    .await;
+}

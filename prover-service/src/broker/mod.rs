@@ -211,10 +211,11 @@ impl Broker {
     pub async fn enqueue_on(conn: &mut AnyConnection, spec: &JobSpec) -> Result<String> {
         let id = spec.id();
         let now = now_ms();
-        sqlx::query(
+        // A new job without dependencies is queued by this one statement.
+        let inserted = sqlx::query(
             "INSERT INTO jobs (id, system, kind, depth, inputs, params, state, deps_left, \
              attempts, max_attempts, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'waiting', 0, 0, $7, $8) ON CONFLICT (id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10) ON CONFLICT (id) DO NOTHING",
         )
         .bind(id.clone())
         .bind(spec.system.clone())
@@ -222,18 +223,33 @@ impl Broker {
         .bind(spec.depth)
         .bind(serde_json::to_string(&spec.inputs).expect("strings serialize"))
         .bind(spec.params.to_string())
+        .bind(if spec.deps.is_empty() {
+            "queued"
+        } else {
+            "waiting"
+        })
+        .bind(spec.deps.len() as i64)
         .bind(spec.max_attempts.max(1))
         .bind(now)
         .execute(&mut *conn)
-        .await?;
-        sqlx::query(
-            "UPDATE jobs SET state = 'waiting', attempts = 0, error = NULL, created_ms = $2 \
-             WHERE id = $1 AND state IN ('failed', 'cancelled')",
-        )
-        .bind(id.clone())
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        .await?
+        .rows_affected();
+        let reset = if inserted == 0 {
+            sqlx::query(
+                "UPDATE jobs SET state = 'waiting', attempts = 0, error = NULL, created_ms = $2 \
+                 WHERE id = $1 AND state IN ('failed', 'cancelled')",
+            )
+            .bind(id.clone())
+            .bind(now)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+        } else {
+            0
+        };
+        if inserted + reset == 0 || (reset == 0 && spec.deps.is_empty()) {
+            return Ok(id);
+        }
         for dep in &spec.deps {
             sqlx::query("INSERT INTO job_deps (job, dep) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(id.clone())
@@ -241,18 +257,18 @@ impl Broker {
                 .execute(&mut *conn)
                 .await?;
         }
+        // Dependencies already done do not count (one never enqueued does); none left: queued.
         sqlx::query(
-            "UPDATE jobs SET deps_left = (SELECT COUNT(*) FROM job_deps d JOIN jobs j \
-             ON j.id = d.dep WHERE d.job = $1 AND j.state <> 'done') \
+            "UPDATE jobs SET deps_left = (SELECT COUNT(*) FROM job_deps d WHERE d.job = $1 \
+             AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = d.dep AND j.state = 'done')), \
+             state = CASE WHEN EXISTS (SELECT 1 FROM job_deps d WHERE d.job = $1 \
+             AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = d.dep AND j.state = 'done')) \
+             THEN 'waiting' ELSE 'queued' END \
              WHERE id = $1 AND state = 'waiting'",
         )
         .bind(id.clone())
         .execute(&mut *conn)
         .await?;
-        sqlx::query("UPDATE jobs SET state = 'queued' WHERE id = $1 AND state = 'waiting' AND deps_left = 0")
-            .bind(id.clone())
-            .execute(&mut *conn)
-            .await?;
         Ok(id)
     }
 
