@@ -11,9 +11,10 @@ use std::sync::Arc;
 use ark_bn254::Fr;
 use serde::{Deserialize, Serialize};
 use sidecar_circuits::state::WorldState;
+use sidecar_circuits::tree::BlockTree;
 use sidecar_circuits::tx::fr_hex;
 use sidecar_circuits::{Preset, PresetName};
-use sidecar_engine::block::{BlockFile, build_tree};
+use sidecar_engine::block::BlockFile;
 use sqlx::Row;
 
 use crate::broker::{Broker, JobSpec};
@@ -158,13 +159,10 @@ impl Service {
         }
         // Simulate now: an invalid tx is the client's error, reported before anything is stored.
         let checked = block.clone();
-        tokio::task::spawn_blocking(move || {
-            let preset = Preset::get(checked.preset);
-            build_tree(&mut WorldState::genesis(&preset), &checked, prover_id).map(|_| ())
-        })
-        .await
-        .map_err(|e| Error::BadRequest(format!("block: {e}")))?
-        .map_err(|e| Error::BadRequest(format!("block: {e}")))?;
+        let tree = tokio::task::spawn_blocking(move || groth16::simulate(&checked, prover_id))
+            .await
+            .map_err(|e| Error::BadRequest(format!("block: {e}")))?
+            .map_err(|e| Error::BadRequest(format!("block: {e}")))?;
         let txs = block.txs.len() as i64;
         let preset = block.preset.to_string();
         let request = serde_json::to_vec(&Request { block, prover_id }).expect("serializes");
@@ -198,17 +196,18 @@ impl Service {
         .await?
         .rows_affected();
         if inserted + restarted > 0 {
-            self.spawn_prepare(id.clone());
+            self.spawn_prepare(id.clone(), Some(tree));
         }
         self.block_status(&id).await
     }
 
-    /// Prepares block `id` in the background (see [`Service::prepare`]); a failure fails the
-    /// block with its reason.
-    pub(crate) fn spawn_prepare(self: &Arc<Self>, id: String) {
+    /// Prepares block `id` in the background (see [`Service::prepare`]) from its simulated
+    /// `tree` (simulated again from the stored request when `None`); a failure fails the block
+    /// with its reason.
+    pub(crate) fn spawn_prepare(self: &Arc<Self>, id: String, tree: Option<BlockTree>) {
         let me = self.clone();
         tokio::spawn(async move {
-            if let Err(e) = me.prepare(&id).await {
+            if let Err(e) = me.prepare(&id, tree).await {
                 tracing::warn!("block {id}: {e}");
                 let _ = sqlx::query(
                     "UPDATE blocks SET state = 'failed', error = $2, finished_ms = $3 \
@@ -225,7 +224,7 @@ impl Service {
 
     /// Keys, witnesses and jobs of block `id`, then `proving` (or `assembling` when every job
     /// is already done).
-    async fn prepare(self: &Arc<Self>, id: &str) -> Result<()> {
+    async fn prepare(self: &Arc<Self>, id: &str, tree: Option<BlockTree>) -> Result<()> {
         let (request,): (String,) = sqlx::query_as("SELECT request FROM blocks WHERE id = $1")
             .bind(id.to_string())
             .fetch_one(&self.broker.db.pool)
@@ -234,7 +233,12 @@ impl Service {
             .map_err(|e| Error::BadRequest(format!("stored request: {e}")))?;
         let me = self.clone();
         let mut prepared = tokio::task::spawn_blocking(move || {
-            groth16::prepare_block(&|k, p| me.keys_for(k, p), &req.block, req.prover_id)
+            let tree = match tree {
+                Some(t) => t,
+                None => groth16::simulate(&req.block, req.prover_id)?,
+            };
+            let (preset, txs) = (req.block.preset, req.block.txs.len());
+            groth16::prepare_block(&|k, p| me.keys_for(k, p), preset, txs, tree)
         })
         .await
         .map_err(|e| Error::BadRequest(format!("prepare: {e}")))??;

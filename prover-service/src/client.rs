@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
-use sidecar_engine::block::{check_out, partial_dir};
+use sidecar_engine::block::{check_out, partial_dir, replace_dir};
 
 use crate::blocks::{BlockStatus, BlockSubmission, BundleFile};
 use crate::{Error, Result};
@@ -228,9 +228,6 @@ impl Client {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             self.download(&f.hash, &dest)?;
         }
-        if out.exists() {
-            std::fs::remove_dir_all(out).map_err(|e| Error::io(out, e))?;
-        }
-        std::fs::rename(&partial, out).map_err(|e| Error::io(out, e))
+        Ok(replace_dir(out, &partial)?)
     }
 }

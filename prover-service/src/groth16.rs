@@ -19,7 +19,7 @@ use ark_bn254::Fr;
 use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
 use sidecar_circuits::state::WorldState;
-use sidecar_circuits::tree::TreeNode;
+use sidecar_circuits::tree::{BlockTree, TreeNode};
 use sidecar_circuits::tx::fr_hex;
 use sidecar_circuits::{AnyCircuit, CircuitKind, Preset, PresetName};
 use sidecar_engine::block::{BlockFile, build_tree};
@@ -126,16 +126,26 @@ pub fn key_files<B: Backend>(
     })
 }
 
-/// Simulates `block` on its preset's genesis state (every tx checked, as `prove-block` does)
-/// and cuts its tree into node work; `keys` gives each circuit's keys.
+/// The proof tree of `block`, simulated on its preset's genesis state: every tx checked, as
+/// `prove-block` does without `--state`.
+pub fn simulate(block: &BlockFile, prover_id: Fr) -> Result<BlockTree> {
+    let preset = Preset::get(block.preset);
+    Ok(build_tree(
+        &mut WorldState::genesis(&preset),
+        block,
+        prover_id,
+    )?)
+}
+
+/// Cuts `tree`, a block of `txs` txs at `preset`, into node work; `keys` gives each circuit's
+/// keys.
 pub fn prepare_block(
     keys: &dyn Fn(CircuitKind, &Preset) -> Result<KeyFiles>,
-    block: &BlockFile,
-    prover_id: Fr,
+    preset: PresetName,
+    txs: usize,
+    tree: BlockTree,
 ) -> Result<Prepared> {
-    let preset = Preset::get(block.preset);
-    let mut state = WorldState::genesis(&preset);
-    let tree = build_tree(&mut state, block, prover_id)?;
+    let preset = Preset::get(preset);
     let header = tree.root().header.to_fields();
     let l1_to_l2_msgs = tree.root().l1_to_l2_msgs.clone();
     let (nodes, circuits) = tree.into_parts();
@@ -158,8 +168,8 @@ pub fn prepare_block(
         .collect();
     Ok(Prepared {
         meta: BlockMeta {
-            preset: block.preset,
-            txs: block.txs.len(),
+            preset: preset.name,
+            txs,
             header,
             l1_to_l2_msgs,
             nodes,

@@ -154,7 +154,7 @@ impl Service {
                 .await?;
         for (id,) in preparing {
             tracing::info!("resuming block {id}: preparing");
-            self.spawn_prepare(id);
+            self.spawn_prepare(id, None);
         }
         self.assemble.notify_one();
         Ok(())

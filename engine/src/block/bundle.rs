@@ -214,7 +214,7 @@ pub fn key_file(kind: CircuitKind) -> String {
 
 /// Moves the finished `partial` directory to `out`, replacing a bundle already there (moved to
 /// `out.replaced` first, removed once the new one is in place).
-pub(crate) fn replace_dir(out: &Path, partial: &Path) -> Result<()> {
+pub fn replace_dir(out: &Path, partial: &Path) -> Result<()> {
     let replaced = sibling(out, ".replaced");
     let remove = |d: &Path| std::fs::remove_dir_all(d).map_err(|e| Error::io(d, e));
     if replaced.exists() {
