@@ -356,35 +356,30 @@ impl Service {
                 agent,
             })
             .collect();
-        Ok(BlockStatus {
-            id: row.try_get(0)?,
-            preset: row.try_get(1)?,
-            txs: row.try_get(2)?,
-            state: row.try_get(3)?,
-            error: row.try_get(4)?,
-            created_ms: row.try_get(5)?,
-            finished_ms: row.try_get(6)?,
-            deadline_ms: row.try_get(7)?,
-            done: nodes.iter().filter(|n| n.state == "done").count(),
-            total: meta.map_or(0, |m| m.nodes.len()),
-            nodes,
-        })
+        let done = nodes.iter().filter(|n| n.state == "done").count();
+        let total = meta.map_or(0, |m| m.nodes.len());
+        status_of(&row, done, total, nodes)
     }
 
     /// The most recent blocks (newest first), without their nodes.
     pub async fn recent_blocks(&self, limit: i64) -> Result<Vec<BlockStatus>> {
-        let ids: Vec<(String,)> =
-            sqlx::query_as("SELECT id FROM blocks ORDER BY created_ms DESC, id LIMIT $1")
-                .bind(limit)
-                .fetch_all(&self.broker.db.pool)
-                .await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for (id,) in ids {
-            let mut s = self.block_status(&id).await?;
-            s.nodes.clear();
-            out.push(s);
-        }
-        Ok(out)
+        let rows = sqlx::query(
+            "SELECT b.id, b.preset, b.txs, b.state, b.error, b.created_ms, b.finished_ms, \
+             b.deadline_ms, \
+             (SELECT COUNT(*) FROM block_jobs bj JOIN jobs j ON j.id = bj.job \
+                 WHERE bj.block = b.id AND j.state = 'done'), \
+             (SELECT COUNT(*) FROM block_jobs bj WHERE bj.block = b.id) \
+             FROM blocks b ORDER BY b.created_ms DESC, b.id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.broker.db.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let (done, total): (i64, i64) = (row.try_get(8)?, row.try_get(9)?);
+                status_of(row, done as usize, total as usize, Vec::new())
+            })
+            .collect()
     }
 
     /// Cancels block `id`: it fails as `cancelled`, and its unfinished jobs no other block needs
@@ -425,4 +420,27 @@ impl Service {
             .and_then(|b| serde_json::from_str(&b).ok())
             .unwrap_or_default())
     }
+}
+
+/// A block's status from a row whose first eight columns are `id, preset, txs, state, error,
+/// created_ms, finished_ms, deadline_ms`.
+fn status_of(
+    row: &sqlx::any::AnyRow,
+    done: usize,
+    total: usize,
+    nodes: Vec<NodeStatus>,
+) -> Result<BlockStatus> {
+    Ok(BlockStatus {
+        id: row.try_get(0)?,
+        preset: row.try_get(1)?,
+        txs: row.try_get(2)?,
+        state: row.try_get(3)?,
+        error: row.try_get(4)?,
+        created_ms: row.try_get(5)?,
+        finished_ms: row.try_get(6)?,
+        deadline_ms: row.try_get(7)?,
+        done,
+        total,
+        nodes,
+    })
 }
