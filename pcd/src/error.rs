@@ -46,6 +46,16 @@ pub enum Error {
         /// What differs.
         reason: String,
     },
+    /// A structured reference string (a `.ptau` file, an SRS file of ours) was refused;
+    /// `reason` names the failed check.
+    #[error("SRS refused: {reason}")]
+    Srs {
+        /// The check that failed.
+        reason: String,
+    },
+    /// Reading a file failed.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
     /// The decider rejected an accumulator; `reason` names the failed check.
     #[error("decider rejected the proof: {reason}")]
     Rejected {
@@ -64,6 +74,12 @@ impl Error {
     /// A [`Error::Step`] error; for [`crate::Step`] implementations.
     pub fn step(reason: impl Into<String>) -> Self {
         Self::Step {
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn srs(reason: impl Into<String>) -> Self {
+        Self::Srs {
             reason: reason.into(),
         }
     }

@@ -31,9 +31,11 @@ mod cyclefold;
 mod decider;
 mod error;
 mod fold;
+mod kzg;
 mod node;
 mod prover;
 mod setup;
+mod srs;
 mod step;
 mod tree;
 mod types;
@@ -46,6 +48,7 @@ pub use commit::{
 pub use cyclefold::PointRlcCircuit;
 pub use decider::{decide, node_output_hash};
 pub use error::{Error, Result};
+pub use kzg::{KzgKey, KzgVerifierKey, Opening, divide_by_linear, evaluate};
 pub use node::{
     CYCLEFOLDS_PER_NODE, ChildInput, CycleFoldStep, IncomingFold, MergeFold, NodeCircuit,
     NodeWitness,
@@ -55,6 +58,7 @@ pub use prover::{
     node_transcript, prove_node,
 };
 pub use setup::{PcdKeys, setup};
+pub use srs::{Origin, Srs, read_ptau};
 pub use step::{ChildVar, State, Step};
 pub use tree::{prove_leaf, prove_pair, prove_tree};
 pub use types::*;
