@@ -26,7 +26,7 @@ use sidecar_pcd::{
 fn keys() -> &'static Arc<FoldingKeys> {
     static KEYS: OnceLock<Arc<FoldingKeys>> = OnceLock::new();
     KEYS.get_or_init(|| {
-        let keys = folding_keys(&Preset::tiny(), AnyBackend::Cpu(Cpu::new()));
+        let keys = folding_keys(&Preset::tiny(), None, AnyBackend::Cpu(Cpu::new()));
         Arc::new(keys.expect("folding keys"))
     })
 }

@@ -84,9 +84,12 @@ impl KzgKey {
 }
 
 impl KzgVerifierKey {
-    /// Accepts `openings` iff every one holds (one pairing check over a random combination:
-    /// a false opening passes with probability about `len / 2^254`).
+    /// Accepts `openings` iff there is at least one and every one holds (one pairing check
+    /// over a random combination: a false opening passes with probability about `len / 2^254`).
     pub fn verify(&self, openings: &[Opening]) -> bool {
+        if openings.is_empty() {
+            return false;
+        }
         let mut rng = ChaCha20Rng::from_rng(OsRng).expect("the OS has entropy");
         let (mut lhs, mut rhs) = (G1Projective::zero(), G1Projective::zero());
         for o in openings {

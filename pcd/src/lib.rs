@@ -57,7 +57,7 @@ pub use prover::{
     Children, NodeFolding, NodeProof, finish_node, fold_children, fold_children_with, leaf_folding,
     node_transcript, prove_node,
 };
-pub use setup::{PcdKeys, setup};
+pub use setup::{PcdKeys, setup, setup_on_srs};
 pub use srs::{Origin, Srs, read_ptau};
 pub use step::{ChildVar, State, Step};
 pub use tree::{prove_leaf, prove_pair, prove_tree};

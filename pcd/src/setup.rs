@@ -1,5 +1,10 @@
-//! Key generation: extract both circuits' R1CS, sample commitment keys of the right length,
+//! Key generation: extract both circuits' R1CS, make commitment keys of the right length,
 //! and hash everything into `pp_hash`, which every node absorbs first.
+//!
+//! The primary (G1) generators are either hashed to the curve ([`setup`]: nobody knows a
+//! relation, the native decider is the only verifier) or the powers of `τ` of a KZG reference
+//! string ([`setup_on_srs`]: every primary commitment is then a KZG commitment to the vector's
+//! polynomial, which the L1 can open). The CycleFold (Grumpkin) generators are always hashed.
 
 use ark_crypto_primitives::sponge::poseidon::PoseidonConfig;
 use ark_ff::PrimeField;
@@ -16,7 +21,7 @@ use sonobe_primitives::{
 };
 
 use crate::{
-    Result,
+    Result, Srs,
     commit::KernelPedersenKey,
     cyclefold::{CF_PUBLIC_INPUTS, PointRlcCircuit},
     error::Error,
@@ -53,8 +58,29 @@ impl<S: Step> PcdKeys<S> {
     }
 }
 
-/// Generates keys for `step`; commitment MSMs run on `backend`.
-pub fn setup<S: Step>(step: S, backend: AnyBackend, mut rng: impl RngCore) -> Result<PcdKeys<S>> {
+/// Generates keys for `step` with hashed generators from `rng`; commitment MSMs run on
+/// `backend`.
+pub fn setup<S: Step>(step: S, backend: AnyBackend, rng: impl RngCore) -> Result<PcdKeys<S>> {
+    keys(step, None, backend, rng)
+}
+
+/// Generates keys for `step` whose primary generators are the first powers of `srs` (an
+/// [`Error::Srs`] if it is too short); the CycleFold generators come from `rng`.
+pub fn setup_on_srs<S: Step>(
+    step: S,
+    srs: &Srs,
+    backend: AnyBackend,
+    rng: impl RngCore,
+) -> Result<PcdKeys<S>> {
+    keys(step, Some(srs), backend, rng)
+}
+
+fn keys<S: Step>(
+    step: S,
+    srs: Option<&Srs>,
+    backend: AnyBackend,
+    mut rng: impl RngCore,
+) -> Result<PcdKeys<S>> {
     let poseidon = poseidon_circom_config();
     let cs = ArithExtractor::<Fq>::new();
     cs.execute_fn(|cs| PointRlcCircuit::default().verify_point_rlc(cs))?;
@@ -89,7 +115,16 @@ pub fn setup<S: Step>(step: S, backend: AnyBackend, mut rng: impl RngCore) -> Re
 
     let len1 = got.n_constraints.max(got.n_witnesses);
     let len2 = cfg2.n_constraints.max(cfg2.n_witnesses);
-    let ck1 = KernelPedersenKey::sample(len1, &mut rng)?.with_backend(backend.clone())?;
+    let ck1 = match srs {
+        None => KernelPedersenKey::sample(len1, &mut rng)?.with_backend(backend.clone())?,
+        Some(srs) if srs.len() < len1 => {
+            return Err(Error::srs(format!(
+                "the node circuit commits vectors of {len1} entries, the SRS holds {} powers",
+                srs.len()
+            )));
+        }
+        Some(srs) => KernelPedersenKey::new(srs.powers_g1()[..len1].to_vec(), backend.clone())?,
+    };
     let ck2 = KernelPedersenKey::sample(len2, &mut rng)?.with_backend(backend)?;
     let key1 = Fs1::generate_keys(ck1, r1cs1)?;
     let key2 = Fs2::generate_keys(ck2, r1cs2)?;

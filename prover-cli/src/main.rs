@@ -63,6 +63,9 @@ enum Command {
     /// Run the proving service: HTTP API, durable broker (SQLite or PostgreSQL), metrics and
     /// dashboard; agents (`sidecar agent`) do the proving.
     Serve(commands::serve::ServeArgs),
+    /// Make the KZG reference string folded blocks are proven over: from a ceremony's `.ptau`
+    /// file (snarkjs format), or the insecure dev ceremony; checked, then written as one file.
+    Setup(commands::setup::SetupArgs),
     /// Verify a proof bundle written by `prove-block`, from its files alone.
     VerifyBlock(commands::verify_block::VerifyBlockArgs),
 }
@@ -116,6 +119,7 @@ fn main() {
         Command::Prove(args) => commands::prove::run(args),
         Command::ProveBlock(args) => commands::prove_block::run(args, quiet),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Setup(args) => commands::setup::run(args),
         Command::VerifyBlock(args) => commands::verify_block::run(args),
     };
     if let Err(e) = result {

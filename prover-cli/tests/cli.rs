@@ -371,6 +371,16 @@ fn an_interrupt_exits_130_and_keeps_completed_proofs_aside() {
 #[test]
 fn a_folded_block_verifies_and_a_tampered_one_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
+    let setup = sidecar(dir.path())
+        .args(["setup", "--dev", "--out", "srs.bin", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        setup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&setup.stderr)
+    );
+    let digest = json(&setup.stdout)["digest"].as_str().unwrap().to_string();
     let out = sidecar(dir.path())
         .args([
             "prove-block",
@@ -380,6 +390,8 @@ fn a_folded_block_verifies_and_a_tampered_one_is_rejected() {
             "tiny",
             "--proof-system",
             "folding",
+            "--srs",
+            "srs.bin",
         ])
         .args(["--out", "folded", "--json", "--quiet"])
         .output()
@@ -397,7 +409,7 @@ fn a_folded_block_verifies_and_a_tampered_one_is_rejected() {
     );
 
     let ok = sidecar(dir.path())
-        .args(["verify-block", "folded", "--json"])
+        .args(["verify-block", "folded", "--json", "--srs", "srs.bin"])
         .output()
         .unwrap();
     assert!(
@@ -406,6 +418,25 @@ fn a_folded_block_verifies_and_a_tampered_one_is_rejected() {
         String::from_utf8_lossy(&ok.stderr)
     );
     assert_eq!(json(&ok.stdout)["valid"], true);
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("folded/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["srs"], digest.as_str());
+    let without = sidecar(dir.path())
+        .args(["verify-block", "folded"])
+        .output()
+        .unwrap();
+    assert!(!without.status.success());
+    assert!(String::from_utf8_lossy(&without.stderr).contains("--srs"));
+    sidecar(dir.path())
+        .args(["setup", "--dev", "--powers", "300000", "--out", "other.bin"])
+        .assert()
+        .success();
+    sidecar(dir.path())
+        .args(["verify-block", "folded", "--srs", "other.bin"])
+        .assert()
+        .code(3);
     sidecar(dir.path())
         .args(["verify-block", "folded", "--l1-out", "l1.json"])
         .assert()
@@ -419,7 +450,7 @@ fn a_folded_block_verifies_and_a_tampered_one_is_rejected() {
     assert_ne!(forged, text);
     std::fs::write(&manifest, &forged).unwrap();
     sidecar(dir.path())
-        .args(["verify-block", "folded"])
+        .args(["verify-block", "folded", "--srs", "srs.bin"])
         .assert()
         .code(3);
     std::fs::write(&manifest, &text).unwrap();
@@ -430,7 +461,7 @@ fn a_folded_block_verifies_and_a_tampered_one_is_rejected() {
     bytes[at] ^= 0x01;
     std::fs::write(&root, &bytes).unwrap();
     let code = sidecar(dir.path())
-        .args(["verify-block", "folded"])
+        .args(["verify-block", "folded", "--srs", "srs.bin"])
         .output()
         .unwrap()
         .status
@@ -465,4 +496,26 @@ fn tree_nodes(dir: &Path, bundle: &str) -> u64 {
         .map(|c| c.as_u64().unwrap())
         .collect();
     2 * calls.iter().sum::<u64>() + 2 * calls.len() as u64 - 1
+}
+
+#[test]
+fn setup_refuses_a_bad_ceremony_file_and_misplaced_srs_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.ptau"), b"ptau but not really").unwrap();
+    let out = sidecar(dir.path())
+        .args(["setup", "--ptau", "bad.ptau", "--out", "srs.bin"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "a bad file is bad input");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SRS refused"));
+    assert!(!dir.path().join("srs.bin").exists(), "nothing written");
+    sidecar(dir.path())
+        .args(["setup", "--dev", "--powers", "1"])
+        .assert()
+        .code(4);
+    sidecar(dir.path()).args(["setup"]).assert().code(2);
+    sidecar(dir.path())
+        .args(["prove-block", "--txs", "2", "--srs", "srs.bin"])
+        .assert()
+        .code(2);
 }

@@ -356,6 +356,7 @@ fn fold_at(
         tree: &tree,
         txs: block.txs.len(),
         seed: 1,
+        srs: None,
     };
     prove_block_folded(runtime, req.backend.clone(), request, out, &mut |_, _| {})
 }

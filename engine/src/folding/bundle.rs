@@ -2,14 +2,15 @@
 //!
 //! ```text
 //! DIR/manifest.json   proof system "folding", preset, header, block outputs, L1→L2 messages,
-//!                     calls per tx, the keys' parameter hash, the root file
+//!                     calls per tx, the keys' parameter hash, the SRS digest (if the keys
+//!                     are on one), the root file
 //! DIR/summary.json    nodes, node-circuit size, threads, times, peak memory
 //! DIR/root.fold       the root's node proof (pcd's NodeProof bytes): state, accumulators,
 //!                     witnesses, the root's own instance
 //! ```
 //! Written in `DIR.partial` and renamed (the Groth16 bundle's rule: `DIR` is complete or
 //! absent, an earlier bundle is replaced). Verifying rebuilds the keys from the preset (they
-//! are derived, not generated), checks the manifest's parameter hash against them, runs the
+//! are derived, not generated; on an SRS, from the preset and that SRS), checks the manifest's parameter hash against them, runs the
 //! decider on the root and checks the header against the root rollup's public inputs.
 
 use std::path::Path;
@@ -23,6 +24,7 @@ use sidecar_circuits::tree::BlockTree;
 use sidecar_circuits::tx::fr_hex;
 use sidecar_circuits::{CircuitKind, Preset, PresetName};
 use sidecar_kernels::AnyBackend;
+use sidecar_pcd::Srs;
 
 use super::prove::{FoldingKeys, decide_block, fold_tree, folding_keys, read_node};
 use crate::block::{
@@ -65,6 +67,10 @@ pub struct FoldedManifest {
     /// Parameter hash of the folding keys the tree was proven under.
     #[serde(with = "fr_hex")]
     pub pp_hash: Fr,
+    /// SHA-256 digest (hex, [`Srs::digest`]) of the KZG reference string whose powers are the
+    /// node-circuit generators; absent when they are hashed to the curve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srs: Option<String>,
     /// The root proof's file, relative to the bundle.
     pub root: String,
 }
@@ -134,6 +140,8 @@ pub struct FoldRequest<'a> {
     pub txs: usize,
     /// Seed of the provers' randomness.
     pub seed: u64,
+    /// The KZG reference string of the node-circuit generators (`None`: hashed generators).
+    pub srs: Option<&'a Srs>,
 }
 
 /// Folds `req`'s tree on `runtime` with commitments on `backend` (node proofs in
@@ -152,6 +160,7 @@ pub fn prove_block_folded(
         tree,
         txs,
         seed,
+        srs,
     } = req;
     check_out(out)?;
     let partial = partial_dir(out);
@@ -159,7 +168,11 @@ pub fn prove_block_folded(
         std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
     }
     std::fs::create_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
-    let (keys, keys_s) = timed(|| runtime.pool().install(|| folding_keys(preset, backend)))?;
+    let (keys, keys_s) = timed(|| {
+        runtime
+            .pool()
+            .install(|| folding_keys(preset, srs, backend))
+    })?;
     let keys = Arc::new(keys);
     let nodes_dir = partial.join(NODES_DIR);
     let (folded, prove_s) = timed(|| fold_tree(runtime, &keys, tree, &nodes_dir, seed, done))?;
@@ -218,6 +231,7 @@ pub fn prove_block_folded(
         outputs: outputs_of(&inputs, &w.header),
         l1_to_l2_msgs: w.l1_to_l2_msgs.clone(),
         pp_hash: keys.pp_hash,
+        srs: srs.map(|s| hex::encode(s.digest())),
         root: ROOT_FILE.into(),
     };
     write_json(&partial.join(SUMMARY), &summary)?;
@@ -233,8 +247,14 @@ fn timed<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, f64)> {
 }
 
 /// Verifies the folded bundle in `dir` (see the module note), deriving the keys in the
-/// current rayon pool with commitments on `backend`.
-pub fn verify_folded_bundle(dir: &Path, backend: AnyBackend) -> Result<FoldedReport> {
+/// current rayon pool with commitments on `backend`. A bundle proven over an SRS needs that
+/// SRS in `srs` (a different one is a rejection, none is an error saying so); one proven with
+/// hashed generators ignores `srs`.
+pub fn verify_folded_bundle(
+    dir: &Path,
+    srs: Option<&Srs>,
+    backend: AnyBackend,
+) -> Result<FoldedReport> {
     let manifest: FoldedManifest = read_json(&dir.join(MANIFEST))?;
     if manifest.proof_system != FOLDING || manifest.format != FOLDED_FORMAT {
         return Err(Error::Malformed(format!(
@@ -245,7 +265,22 @@ pub fn verify_folded_bundle(dir: &Path, backend: AnyBackend) -> Result<FoldedRep
     let path = dir.join(&manifest.root);
     let root = read_node(&path)?;
     let preset = Preset::get(manifest.preset);
-    let keys: FoldingKeys = folding_keys(&preset, backend)?;
+    let srs = match (&manifest.srs, srs) {
+        (None, _) => None,
+        (Some(want), Some(srs)) if hex::encode(srs.digest()) == *want => Some(srs),
+        (Some(want), Some(srs)) => {
+            return Err(Error::Rejected(format!(
+                "the bundle was proven over the SRS {want}, the one given is {}",
+                hex::encode(srs.digest())
+            )));
+        }
+        (Some(want), None) => {
+            return Err(Error::Malformed(format!(
+                "the bundle was proven over the SRS {want}: pass that SRS file (--srs)"
+            )));
+        }
+    };
+    let keys: FoldingKeys = folding_keys(&preset, srs, backend)?;
     if keys.pp_hash != manifest.pp_hash {
         return Err(Error::Rejected(
             "the bundle was proven under other folding keys (parameter hash differs)".into(),

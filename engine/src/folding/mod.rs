@@ -5,6 +5,7 @@
 mod bundle;
 mod embed;
 mod prove;
+mod srs;
 mod step;
 
 pub use bundle::{
@@ -15,4 +16,5 @@ pub use embed::embed;
 pub use prove::{
     FoldReport, FoldingKeys, decide_block, fold_tree, folding_keys, node_file, read_node,
 };
+pub use srs::{read_srs, write_srs};
 pub use step::{BlockStep, CALLS, INPUTS, NodeInput, TAG, tag};

@@ -1,7 +1,10 @@
 //! Proving a block's tree by folding, and deciding it: the folded counterpart of the Groth16
 //! forest. Keys are derived, not generated: the node circuit is fixed by the preset, and the
 //! Pedersen generators are hashed to the curve from a public seed, so a verifier rebuilds the
-//! same keys from the preset alone and nobody knows a relation between generators.
+//! same keys from the preset alone and nobody knows a relation between generators. Over a KZG
+//! reference string (`sidecar setup`), the node-circuit generators are its powers of `τ`
+//! instead, so the final accumulator's commitments are KZG commitments the L1 can open; the
+//! verifier then needs the same SRS.
 //!
 //! ```text
 //!  BlockTree ─▶ JobGraph of FoldJobs (the engine's scheduler: root-first, memory-capped)
@@ -20,7 +23,7 @@ use rand_chacha::ChaCha20Rng;
 use sha2::{Digest, Sha256};
 use sidecar_circuits::{AnyCircuit, CircuitKind, Preset, public_input_len, tree::BlockTree};
 use sidecar_kernels::AnyBackend;
-use sidecar_pcd::{Children, NodeProof, PcdKeys, decide, prove_node, setup};
+use sidecar_pcd::{Children, NodeProof, PcdKeys, Srs, decide, prove_node, setup, setup_on_srs};
 
 use super::step::{BlockStep, INPUTS, TAG, tag};
 use crate::block::write_atomic;
@@ -30,18 +33,24 @@ use crate::{Error, Family, Result, Runtime};
 /// Folding keys of a block's tree.
 pub type FoldingKeys = PcdKeys<BlockStep>;
 
-/// The keys for `preset` (deterministic; commitment MSMs on `backend`).
-pub fn folding_keys(preset: &Preset, backend: AnyBackend) -> Result<FoldingKeys> {
+/// The keys for `preset` (deterministic; commitment MSMs on `backend`): node-circuit
+/// generators hashed to the curve, or the powers of `srs` when one is given.
+pub fn folding_keys(
+    preset: &Preset,
+    srs: Option<&Srs>,
+    backend: AnyBackend,
+) -> Result<FoldingKeys> {
     let seed: [u8; 32] = Sha256::new()
         .chain_update(b"sidecar-folding-generators-v1")
         .chain_update(preset.name.to_string().as_bytes())
         .finalize()
         .into();
-    Ok(setup(
-        BlockStep::new(preset)?,
-        backend,
-        ChaCha20Rng::from_seed(seed),
-    )?)
+    let step = BlockStep::new(preset)?;
+    let rng = ChaCha20Rng::from_seed(seed);
+    Ok(match srs {
+        None => setup(step, backend, rng)?,
+        Some(srs) => setup_on_srs(step, srs, backend, rng)?,
+    })
 }
 
 /// One node of the folded tree as a job: its circuit, and the files of its children's proofs.

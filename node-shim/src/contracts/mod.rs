@@ -5,6 +5,7 @@
 //! L1->L2 message `Inbox`), then `SequencerRegistry.bindSlasher(rollup)`. `Poseidon2.sol` is rendered from the
 //! circuits' parameters ([`poseidon`]).
 //! `BlockVerifier` is the rollup's block-proof check alone (same keys and rules), for tools and tests.
+//! `KzgVerifier` checks KZG openings on BN254 against one SRS's `τ·G2` (part of the coming on-chain decider).
 
 pub mod poseidon;
 pub mod solc;
@@ -22,6 +23,11 @@ sol!(
     #[sol(all_derives)]
     Inbox,
     "artifacts/Inbox.json"
+);
+sol!(
+    #[sol(all_derives)]
+    KzgVerifier,
+    "artifacts/KzgVerifier.json"
 );
 sol!(
     #[sol(all_derives)]
@@ -45,9 +51,10 @@ sol!(
 );
 
 /// Names of the committed artifacts, one per deployable contract.
-pub const ARTIFACTS: [&str; 6] = [
+pub const ARTIFACTS: [&str; 7] = [
     "BlockVerifier",
     "Inbox",
+    "KzgVerifier",
     "RandaoStore",
     "RewardToken",
     "Rollup",
@@ -63,6 +70,9 @@ pub fn decode_revert(data: &Bytes) -> String {
         return format!("{e:?}");
     }
     if let Ok(e) = Inbox::InboxErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = KzgVerifier::KzgVerifierErrors::abi_decode(data) {
         return format!("{e:?}");
     }
     if let Ok(e) = SequencerRegistry::SequencerRegistryErrors::abi_decode(data) {

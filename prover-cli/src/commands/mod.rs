@@ -11,6 +11,7 @@ pub mod prove;
 pub mod prove_block;
 mod remote;
 pub mod serve;
+pub mod setup;
 pub mod verify_block;
 
 use sidecar_engine::{Engine, Profile};

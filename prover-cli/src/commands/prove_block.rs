@@ -20,9 +20,10 @@ use sidecar_circuits::{CircuitKind, Preset};
 use sidecar_engine::block::{
     BlockEvent, BlockFile, BlockRequest, Progress, Summary, build_tree, check_out, prove_block,
 };
-use sidecar_engine::folding::{FoldRequest, FoldedSummary, prove_block_folded};
+use sidecar_engine::folding::{FoldRequest, FoldedSummary, prove_block_folded, read_srs};
 use sidecar_engine::jobs::KeyCache;
 use sidecar_node_shim::NodeConfig;
+use sidecar_pcd::Srs;
 
 use super::node::EngineArgs;
 use crate::args::{ProofSystemArg, ProverArgs};
@@ -78,6 +79,11 @@ pub struct ProveBlockArgs {
     #[arg(long, env = "SIDECAR_PROOF_SYSTEM", value_enum,
           default_value_t = ProofSystemArg::Groth16)]
     pub proof_system: ProofSystemArg,
+    /// With `--proof-system folding`: fold over this KZG reference string (`sidecar setup`), so
+    /// the final accumulator's commitments are KZG commitments the L1 can open. Without it the
+    /// node-circuit generators are hashed to the curve.
+    #[arg(long, env = "SIDECAR_SRS")]
+    pub srs: Option<PathBuf>,
     #[command(flatten)]
     pub prover: ProverArgs,
     /// Bundle directory: created, or an earlier bundle there replaced; any other non-empty
@@ -227,10 +233,21 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
              on-chain decider for folded blocks lands",
         ));
     }
+    if args.srs.is_some() && args.proof_system != ProofSystemArg::Folding {
+        return Err(CliError::usage(
+            "--srs applies to --proof-system folding: Groth16 keys need no SRS file",
+        ));
+    }
     if args.submit {
         return submit(args);
     }
     let start = Instant::now();
+    let srs = args
+        .srs
+        .as_deref()
+        .map(read_srs)
+        .transpose()
+        .map_err(|e| CliError::input(format!("--srs: {e}")))?;
     let preset = Preset::get(args.prover.preset.into());
     let prover_id: Fr = fr_hex::from_hex(&args.prover_id)
         .map_err(|e| CliError::input(format!("--prover-id: {e}")))?;
@@ -269,7 +286,15 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
     );
 
     if args.proof_system == ProofSystemArg::Folding {
-        let summary = fold(&args, &engine, &preset, &tree, block.txs.len(), quiet)?;
+        let summary = fold(
+            &args,
+            &engine,
+            &preset,
+            &tree,
+            block.txs.len(),
+            srs.as_ref(),
+            quiet,
+        )?;
         save_state(&args, &state, state_file.as_deref())?;
         if args.json {
             return super::print_json(&json!({
@@ -377,6 +402,7 @@ fn fold(
     preset: &Preset,
     tree: &sidecar_circuits::tree::BlockTree,
     txs: usize,
+    srs: Option<&Srs>,
     quiet: bool,
 ) -> Result<FoldedSummary, CliError> {
     let bar = ProgressBar::new(tree.nodes().len() as u64).with_style(
@@ -396,6 +422,7 @@ fn fold(
             tree,
             txs,
             seed: args.seed,
+            srs,
         },
         &args.out,
         &mut |_, _| bar.inc(1),

@@ -10,7 +10,7 @@ use clap::Args;
 use serde_json::json;
 use sidecar_circuits::CircuitKind;
 use sidecar_engine::block::{ProvenBlock, read_bundle, verify_block};
-use sidecar_engine::folding::{is_folded_bundle, verify_folded_bundle};
+use sidecar_engine::folding::{is_folded_bundle, read_srs, verify_folded_bundle};
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_node_shim::proof::{BlockProof, encode_vk};
 
@@ -30,6 +30,10 @@ pub struct VerifyBlockArgs {
     /// `inputs`, and the verifying keys by slot; see docs/prove-block.md) here.
     #[arg(long)]
     pub l1_out: Option<PathBuf>,
+    /// The KZG reference string a folded bundle was proven over (`prove-block --srs`); its
+    /// digest must be the one the manifest names.
+    #[arg(long, env = "SIDECAR_SRS")]
+    pub srs: Option<PathBuf>,
     /// Print the verdict as JSON on stdout (also when the bundle is rejected).
     #[arg(long)]
     pub json: bool,
@@ -39,6 +43,11 @@ pub struct VerifyBlockArgs {
 pub fn run(args: VerifyBlockArgs) -> Result<(), CliError> {
     if is_folded_bundle(&args.dir) {
         return run_folded(args);
+    }
+    if args.srs.is_some() {
+        return Err(CliError::usage(
+            "--srs applies to folded bundles: a Groth16 bundle carries its keys",
+        ));
     }
     let t = Instant::now();
     let verdict = read_bundle(&args.dir, args.trusted_keys.as_deref())
@@ -106,7 +115,13 @@ fn run_folded(args: VerifyBlockArgs) -> Result<(), CliError> {
         ));
     }
     let t = Instant::now();
-    let verdict = verify_folded_bundle(&args.dir, AnyBackend::Cpu(Cpu::new()));
+    let srs = args
+        .srs
+        .as_deref()
+        .map(read_srs)
+        .transpose()
+        .map_err(|e| CliError::input(format!("--srs: {e}")))?;
+    let verdict = verify_folded_bundle(&args.dir, srs.as_ref(), AnyBackend::Cpu(Cpu::new()));
     let report = verdict_or_exit(verdict, args.json)?;
     let m = &report.manifest;
     if args.json {

@@ -1,5 +1,8 @@
-//! The SRS: snarkjs ceremony files are read and their powers open KZG commitments; the dev
-//! ceremony round-trips through our file; every tampering of either is refused by name.
+//! KZG on BN254: snarkjs ceremony files are read and their powers open KZG commitments; the
+//! dev ceremony round-trips through our file; every tampering of either is refused by name.
+//! Folding keys on an SRS: the node-circuit generators are its powers of τ, so the accumulators
+//! a tree folds into are KZG commitments that open under the SRS, and the decider accepts
+//! exactly as with hashed generators.
 
 use std::{
     path::{Path, PathBuf},
@@ -7,11 +10,15 @@ use std::{
 };
 
 use ark_bn254::Fr;
+use ark_ec::CurveGroup;
 use ark_ff::UniformRand;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_kernels::{AnyBackend, Cpu};
-use sidecar_pcd::{Error, KzgKey, Origin, Srs, read_ptau};
+use sidecar_pcd::{
+    ChainStep, Error, KzgKey, Opening, Origin, Srs, decide, prove_leaf, prove_pair, read_ptau,
+    setup_on_srs,
+};
 
 /// `$SIDECAR_SNARKJS`, else the one `scripts/node-deps.sh` installs.
 fn snarkjs() -> PathBuf {
@@ -190,4 +197,56 @@ fn the_dev_srs_round_trips_and_a_changed_file_is_refused() {
     let mut flipped = bytes;
     flipped[header + 7 * 64 + 3] ^= 0x10;
     assert!(matches!(Srs::from_bytes(&flipped), Err(Error::Srs { .. })));
+}
+
+fn cpu() -> AnyBackend {
+    AnyBackend::Cpu(Cpu::new())
+}
+
+#[test]
+fn a_tree_folded_on_an_srs_opens_its_accumulator_with_kzg() {
+    let mut rng = ChaCha20Rng::seed_from_u64(11);
+    let srs = Srs::dev(1 << 18).unwrap();
+    let keys = setup_on_srs(
+        ChainStep::new(1),
+        &srs,
+        cpu(),
+        ChaCha20Rng::seed_from_u64(1),
+    )
+    .unwrap();
+
+    let a = prove_leaf(&keys, Fr::rand(&mut rng), &mut rng).unwrap();
+    let b = prove_leaf(&keys, Fr::rand(&mut rng), &mut rng).unwrap();
+    let node = prove_pair(&keys, &a, &b, &mut rng).unwrap();
+    decide(&keys, &node).unwrap();
+
+    let kzg = KzgKey::new(&srs, cpu()).unwrap();
+    let (acc, wit) = (&node.running_u, &node.running_w);
+    assert_eq!(kzg.commit(&wit.w).unwrap(), acc.cm_w.into_affine());
+    assert_eq!(kzg.commit(&wit.e).unwrap(), acc.cm_e.into_affine());
+    let z = Fr::rand(&mut rng);
+    let openings = [
+        kzg.open(&wit.w, acc.cm_w.into_affine(), z).unwrap(),
+        kzg.open(&wit.e, acc.cm_e.into_affine(), z).unwrap(),
+    ];
+    assert!(kzg.verifier().verify(&openings));
+    assert!(!kzg.verifier().verify(&[Opening {
+        commitment: openings[1].commitment,
+        ..openings[0]
+    }]));
+}
+
+#[test]
+fn an_srs_shorter_than_the_node_circuit_is_refused() {
+    let srs = Srs::dev(1 << 10).unwrap();
+    match setup_on_srs(
+        ChainStep::new(1),
+        &srs,
+        cpu(),
+        ChaCha20Rng::seed_from_u64(1),
+    ) {
+        Err(Error::Srs { reason }) => assert!(reason.contains("powers"), "{reason}"),
+        Err(e) => panic!("expected an SRS error, got {e}"),
+        Ok(_) => panic!("expected an SRS error, got keys"),
+    }
 }
