@@ -22,8 +22,6 @@ use sha2::{Digest, Sha256};
 
 pub use ptau::read_ptau;
 
-use crate::{Error, Result};
-
 /// Where an SRS came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -71,21 +69,6 @@ impl Srs {
     /// Where it came from.
     pub fn origin(&self) -> &Origin {
         &self.origin
-    }
-
-    /// The first `len` powers (a shorter SRS is as valid as the longer one).
-    pub fn truncated(&self, len: usize) -> Result<Self> {
-        if len < 2 || len > self.g1.len() {
-            return Err(Error::srs(format!(
-                "cannot take {len} powers from an SRS of {} (at least 2)",
-                self.g1.len()
-            )));
-        }
-        Ok(Self {
-            g1: self.g1[..len].to_vec(),
-            tau_g2: self.tau_g2,
-            origin: self.origin.clone(),
-        })
     }
 
     /// SHA-256 of the powers (compressed, in order) and `τ·G2`: what keys built on this SRS

@@ -14,8 +14,12 @@ pub mod serve;
 pub mod setup;
 pub mod verify_block;
 
+use std::path::Path;
+
+use sidecar_engine::folding::read_srs;
 use sidecar_engine::{Engine, Profile};
 use sidecar_kernels::{AnyBackend, BackendKind};
+use sidecar_pcd::Srs;
 
 use crate::args::MachineArgs;
 use crate::exit::CliError;
@@ -44,6 +48,14 @@ pub fn engine_for(m: &MachineArgs) -> Result<Engine<AnyBackend>, CliError> {
         rt.memory().capacity() as f64 / (1u64 << 30) as f64
     );
     Ok(engine)
+}
+
+/// Reads and checks the SRS file of an `--srs` flag, if given; a file that fails its checks is
+/// bad input.
+pub fn srs_arg(path: Option<&Path>) -> Result<Option<Srs>, CliError> {
+    path.map(read_srs)
+        .transpose()
+        .map_err(|e| CliError::input(format!("--srs: {e}")))
 }
 
 /// Prints `value` as pretty JSON on stdout.

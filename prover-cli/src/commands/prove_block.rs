@@ -20,7 +20,7 @@ use sidecar_circuits::{CircuitKind, Preset};
 use sidecar_engine::block::{
     BlockEvent, BlockFile, BlockRequest, Progress, Summary, build_tree, check_out, prove_block,
 };
-use sidecar_engine::folding::{FoldRequest, FoldedSummary, prove_block_folded, read_srs};
+use sidecar_engine::folding::{FoldRequest, FoldedSummary, prove_block_folded};
 use sidecar_engine::jobs::KeyCache;
 use sidecar_node_shim::NodeConfig;
 use sidecar_pcd::Srs;
@@ -242,12 +242,7 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
         return submit(args);
     }
     let start = Instant::now();
-    let srs = args
-        .srs
-        .as_deref()
-        .map(read_srs)
-        .transpose()
-        .map_err(|e| CliError::input(format!("--srs: {e}")))?;
+    let srs = super::srs_arg(args.srs.as_deref())?;
     let preset = Preset::get(args.prover.preset.into());
     let prover_id: Fr = fr_hex::from_hex(&args.prover_id)
         .map_err(|e| CliError::input(format!("--prover-id: {e}")))?;

@@ -10,7 +10,7 @@ use clap::Args;
 use serde_json::json;
 use sidecar_circuits::CircuitKind;
 use sidecar_engine::block::{ProvenBlock, read_bundle, verify_block};
-use sidecar_engine::folding::{is_folded_bundle, read_srs, verify_folded_bundle};
+use sidecar_engine::folding::{is_folded_bundle, verify_folded_bundle};
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_node_shim::proof::{BlockProof, encode_vk};
 
@@ -115,12 +115,7 @@ fn run_folded(args: VerifyBlockArgs) -> Result<(), CliError> {
         ));
     }
     let t = Instant::now();
-    let srs = args
-        .srs
-        .as_deref()
-        .map(read_srs)
-        .transpose()
-        .map_err(|e| CliError::input(format!("--srs: {e}")))?;
+    let srs = super::srs_arg(args.srs.as_deref())?;
     let verdict = verify_folded_bundle(&args.dir, srs.as_ref(), AnyBackend::Cpu(Cpu::new()));
     let report = verdict_or_exit(verdict, args.json)?;
     let m = &report.manifest;
