@@ -178,7 +178,6 @@ fn the_dev_srs_round_trips_and_a_changed_file_is_refused() {
     opens(&srs);
     let bytes = srs.to_bytes();
     assert_eq!(Srs::from_bytes(&bytes).unwrap(), srs);
-    assert_eq!(&srs.powers_g1()[..10]);
 
     let header = 12 + 4 + 1 + 8;
     let mut swapped = bytes.clone();
