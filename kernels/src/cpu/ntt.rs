@@ -13,6 +13,8 @@
 //! `Σ_j a_j ω^{−jk} = Σ_j a_j ω^{j(n−k)}`. Twiddles come from the shared layered table.
 
 use ark_ff::FftField;
+
+use crate::cpu::field::KernelField;
 use rayon::prelude::*;
 
 /// Values per cache block for the small layers (2^13 field elements of 32 bytes = 256 KiB).
@@ -55,20 +57,20 @@ pub fn inverse<F: FftField>(a: &mut [F], log: u32, twiddles: &[F]) {
     let n_inv = F::from(n as u64)
         .inverse()
         .expect("n is invertible in a two-adic field");
-    a[0] *= n_inv;
+    a[0] = a[0].kmul(&n_inv);
     if n == 1 {
         return;
     }
     let half = n / 2;
-    a[half] *= n_inv;
+    a[half] = a[half].kmul(&n_inv);
     let (lo, hi) = a.split_at_mut(half);
     lo[1..]
         .par_iter_mut()
         .zip(hi[1..].par_iter_mut().rev())
         .with_min_len(MIN_TASK)
         .for_each(|(x, y)| {
-            let t = *x * n_inv;
-            *x = *y * n_inv;
+            let t = x.kmul(&n_inv);
+            *x = y.kmul(&n_inv);
             *y = t;
         });
 }
@@ -83,7 +85,7 @@ fn layer_serial<F: FftField>(a: &mut [F], m: usize, w: &[F]) {
         hi[0] = lo[0] - v;
         lo[0] += v;
         for ((x, y), t) in lo[1..].iter_mut().zip(hi[1..].iter_mut()).zip(&w[1..]) {
-            let v = *y * t;
+            let v = y.kmul(t);
             *y = *x - v;
             *x += v;
         }
@@ -100,7 +102,7 @@ fn single_layer<F: FftField>(a: &mut [F], m: usize, w: &[F]) {
             .zip(w.par_chunks(task))
             .for_each(|((lo, hi), w)| {
                 for ((x, y), t) in lo.iter_mut().zip(hi.iter_mut()).zip(w) {
-                    let v = *y * t;
+                    let v = y.kmul(t);
                     *y = *x - v;
                     *x += v;
                 }
@@ -128,12 +130,12 @@ fn fused_layers<F: FftField>(a: &mut [F], m: usize, twiddles: &[F]) {
             .zip(w2lo.par_chunks(task).zip(w2hi.par_chunks(task)))
             .for_each(|(((((q0, q1), q2), q3), w1), (wa, wb))| {
                 for j in 0..q0.len() {
-                    let v1 = q1[j] * w1[j];
-                    let v3 = q3[j] * w1[j];
+                    let v1 = q1[j].kmul(&w1[j]);
+                    let v3 = q3[j].kmul(&w1[j]);
                     let (x0, x1) = (q0[j] + v1, q0[j] - v1);
                     let (x2, x3) = (q2[j] + v3, q2[j] - v3);
-                    let u2 = x2 * wa[j];
-                    let u3 = x3 * wb[j];
+                    let u2 = x2.kmul(&wa[j]);
+                    let u3 = x3.kmul(&wb[j]);
                     q0[j] = x0 + u2;
                     q2[j] = x0 - u2;
                     q1[j] = x1 + u3;

@@ -15,6 +15,8 @@ use ark_ec::AffineRepr;
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Field, One, Zero};
 
+use crate::cpu::field::KernelField;
+
 /// One active bucket run: `len` points starting at `start` in the round's point buffer.
 #[derive(Clone, Copy)]
 struct Run {
@@ -64,10 +66,10 @@ pub(super) fn add_with_inverse<P: SWCurveConfig>(
     inv: P::BaseField,
 ) -> Affine<P> {
     let lambda = match kind(p, q) {
-        PairKind::Chord => (q.y - p.y) * inv,
+        PairKind::Chord => (q.y - p.y).kmul(&inv),
         PairKind::Tangent => {
-            let x2 = p.x.square();
-            (x2.double() + x2 + P::COEFF_A) * inv
+            let x2 = p.x.ksquare();
+            (x2.double() + x2 + P::COEFF_A).kmul(&inv)
         }
         PairKind::Trivial => {
             return if p.is_zero() {
@@ -79,8 +81,8 @@ pub(super) fn add_with_inverse<P: SWCurveConfig>(
             };
         }
     };
-    let x3 = lambda.square() - p.x - q.x;
-    let y3 = lambda * (p.x - x3) - p.y;
+    let x3 = lambda.ksquare() - p.x - q.x;
+    let y3 = lambda.kmul(&(p.x - x3)) - p.y;
     Affine::new_unchecked(x3, y3)
 }
 
@@ -152,7 +154,10 @@ fn round<P: SWCurveConfig>(
         let base = run.start as usize;
         for k in 0..(run.len as usize / 2) {
             prefix.push(acc);
-            acc *= denominator(&points[base + 2 * k], &points[base + 2 * k + 1]);
+            acc = acc.kmul(&denominator(
+                &points[base + 2 * k],
+                &points[base + 2 * k + 1],
+            ));
         }
     }
     // Denominators are never zero by construction, so the product is invertible.
@@ -184,8 +189,8 @@ fn round<P: SWCurveConfig>(
         for k in (0..(run.len as usize / 2)).rev() {
             pair -= 1;
             let (p, q) = (&points[base + 2 * k], &points[base + 2 * k + 1]);
-            let pair_inv = inv * prefix[pair];
-            inv *= denominator(p, q);
+            let pair_inv = inv.kmul(&prefix[pair]);
+            inv = inv.kmul(&denominator(p, q));
             next[dst + k] = add_with_inverse(p, q, pair_inv);
         }
     }

@@ -19,6 +19,7 @@ use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Field, One, Zero};
 
 use super::batch_affine::{add_with_inverse, denominator};
+use crate::cpu::field::KernelField;
 
 /// Below this many buckets the plain projective running sum is used.
 const MIN_BATCHED: usize = 64;
@@ -34,14 +35,14 @@ fn add_pairs<P: SWCurveConfig>(
     let mut acc = P::BaseField::one();
     for (p, q) in lhs.iter().zip(rhs) {
         prefix.push(acc);
-        acc *= denominator(p, q);
+        acc = acc.kmul(&denominator(p, q));
     }
     // Every denominator is non-zero (trivial pairs contribute 1), so `acc` is invertible.
     let mut inv = acc.inverse().expect("denominators are non-zero");
     for i in (0..lhs.len()).rev() {
         let (p, q) = (lhs[i], rhs[i]);
-        let pair_inv = inv * prefix[i];
-        inv *= denominator(&p, &q);
+        let pair_inv = inv.kmul(&prefix[i]);
+        inv = inv.kmul(&denominator(&p, &q));
         lhs[i] = add_with_inverse(&p, &q, pair_inv);
     }
 }

@@ -1,0 +1,181 @@
+//! Field arithmetic of the CPU kernels' hot loops (bucket additions, butterflies).
+//!
+//! [`KernelField`] is the multiplication those loops call, for every field. BN254's two 4-limb
+//! fields (`Fq`, the G1 base field; `Fr`, the scalar field and Grumpkin's base field) use the
+//! MULX/ADX Montgomery product of [`mont`] on CPUs that have it, chosen at run time so one binary
+//! runs everywhere; `Fq2` (the G2 base field) builds on that `Fq` product; every other field,
+//! and every CPU without BMI2/ADX, uses arkworks' product. Results are the same field elements
+//! either way. The choice by type is resolved at compile time (`TypeId` of a monomorphised
+//! type is a constant), so generic callers need no extra bound.
+
+mod mont;
+
+use core::any::TypeId;
+
+use ark_bn254::{Fq, Fq2, Fr};
+use ark_ff::{BigInt, Field, PrimeField};
+
+use mont::Modulus;
+
+/// Multiplication and squaring for the kernels' inner loops.
+pub(crate) trait KernelField: Field {
+    /// `self · rhs`.
+    fn kmul(&self, rhs: &Self) -> Self;
+
+    /// `self²`.
+    fn ksquare(&self) -> Self;
+}
+
+impl<F: Field> KernelField for F {
+    #[inline(always)]
+    fn kmul(&self, rhs: &Self) -> Self {
+        if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
+            return back(fq_mul(a, b));
+        }
+        if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
+            return back(fr_mul(a, b));
+        }
+        if let (Some(a), Some(b)) = (view::<F, Fq2>(self), view::<F, Fq2>(rhs)) {
+            return back(fq2_mul(a, b));
+        }
+        *self * rhs
+    }
+
+    #[inline(always)]
+    fn ksquare(&self) -> Self {
+        if let Some(a) = view::<F, Fq2>(self) {
+            return back(fq2_square(a));
+        }
+        if view::<F, Fq>(self).is_some() || view::<F, Fr>(self).is_some() {
+            return self.kmul(self);
+        }
+        self.square()
+    }
+}
+
+/// `x` as a `T` when `F` is `T`.
+#[inline(always)]
+fn view<F: 'static, T: 'static>(x: &F) -> Option<&T> {
+    if TypeId::of::<F>() == TypeId::of::<T>() {
+        // SAFETY: `F` and `T` are the same type.
+        Some(unsafe { &*(x as *const F).cast::<T>() })
+    } else {
+        None
+    }
+}
+
+/// `x` as an `F`, where [`view`] showed `F` is `T`.
+#[inline(always)]
+fn back<T: Copy + 'static, F: Copy + 'static>(x: T) -> F {
+    assert!(TypeId::of::<F>() == TypeId::of::<T>());
+    // SAFETY: `F` and `T` are the same type (asserted; the check folds away).
+    unsafe { core::mem::transmute_copy(&x) }
+}
+
+static FQ: Modulus = Modulus::new(<Fq as PrimeField>::MODULUS.0);
+static FR: Modulus = Modulus::new(<Fr as PrimeField>::MODULUS.0);
+
+macro_rules! adx_mul {
+    ($name:ident, $field:ty, $modulus:expr) => {
+        /// The product, through [`mont::mul_adx`] where the CPU has BMI2/ADX.
+        #[inline(always)]
+        fn $name(a: &$field, b: &$field) -> $field {
+            #[cfg(target_arch = "x86_64")]
+            if mont::has_adx() {
+                // SAFETY: BMI2 and ADX were just detected; both operands are field elements in
+                // Montgomery form (< p), as the product requires.
+                let limbs = unsafe { mont::mul_adx(&(a.0).0, &(b.0).0, &$modulus) };
+                return <$field>::new_unchecked(BigInt::new(limbs));
+            }
+            *a * b
+        }
+    };
+}
+
+adx_mul!(fq_mul, Fq, FQ);
+adx_mul!(fr_mul, Fr, FR);
+
+/// Karatsuba over `u² = −1`: three base-field products.
+#[inline(always)]
+fn fq2_mul(a: &Fq2, b: &Fq2) -> Fq2 {
+    let v0 = fq_mul(&a.c0, &b.c0);
+    let v1 = fq_mul(&a.c1, &b.c1);
+    let s = fq_mul(&(a.c0 + a.c1), &(b.c0 + b.c1));
+    Fq2::new(v0 - v1, s - v0 - v1)
+}
+
+/// `(c0 + c1)(c0 − c1) + 2·c0·c1·u`: two base-field products.
+#[inline(always)]
+fn fq2_square(a: &Fq2) -> Fq2 {
+    let c0 = fq_mul(&(a.c0 + a.c1), &(a.c0 - a.c1));
+    let c1 = fq_mul(&a.c0, &a.c1);
+    Fq2::new(c0, c1 + c1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::{One, Zero};
+    use ark_std::UniformRand;
+    use rand::{SeedableRng, rngs::StdRng};
+
+    fn edge_cases<F: PrimeField>() -> Vec<F> {
+        vec![
+            F::zero(),
+            F::one(),
+            -F::one(),
+            F::from(2u64),
+            -F::from(2u64),
+        ]
+    }
+
+    fn agrees_with_arkworks<F: PrimeField>(seed: u64) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut values: Vec<F> = (0..2000).map(|_| F::rand(&mut rng)).collect();
+        values.extend(edge_cases::<F>());
+        for a in &values {
+            for b in values.iter().take(40).chain(edge_cases::<F>().iter()) {
+                assert_eq!(a.kmul(b), *a * b);
+            }
+            assert_eq!(a.ksquare(), a.square());
+        }
+    }
+
+    #[test]
+    fn fq_product_agrees_with_arkworks() {
+        agrees_with_arkworks::<Fq>(1);
+    }
+
+    #[test]
+    fn fr_product_agrees_with_arkworks() {
+        agrees_with_arkworks::<Fr>(2);
+    }
+
+    #[test]
+    fn fq2_product_agrees_with_arkworks() {
+        let mut rng = StdRng::seed_from_u64(3);
+        for _ in 0..2000 {
+            let (a, b) = (Fq2::rand(&mut rng), Fq2::rand(&mut rng));
+            assert_eq!(a.kmul(&b), a * b);
+            assert_eq!(a.ksquare(), a.square());
+        }
+        let i = Fq2::new(Fq::zero(), Fq::one());
+        assert_eq!(i.ksquare(), -Fq2::one());
+    }
+
+    /// The assembly path itself, where the CPU has it (the dispatch above may hide it).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn adx_product_matches_arkworks_when_available() {
+        if !mont::has_adx() {
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(4);
+        for _ in 0..10_000 {
+            let (a, b) = (Fq::rand(&mut rng), Fq::rand(&mut rng));
+            // SAFETY: BMI2/ADX detected above; a, b are reduced.
+            let limbs = unsafe { mont::mul_adx(&a.0.0, &b.0.0, &FQ) };
+            assert_eq!(limbs, (a * b).0.0);
+        }
+    }
+}

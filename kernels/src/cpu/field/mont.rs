@@ -1,0 +1,182 @@
+//! The Montgomery product of two 4-limb residues, `a·b·2^{−256} mod p`, for BN254's base and
+//! scalar fields, with x86-64's MULX/ADCX/ADOX.
+//!
+//! Each of the four rounds adds `a_i·b` and then `m·p` (with `m = t_0·(−p^{−1}) mod 2^64`, which
+//! clears the low word) into a five-word accumulator: the low halves of the products ride the
+//! carry flag (ADCX), the high halves the overflow flag (ADOX), so the two carry chains run side
+//! by side. Because `p < 2^254`, every intermediate sum fits in five words and each round leaves
+//! `t < 2p` (the "no-carry" bound), so one conditional subtraction at the end reduces it.
+
+/// A 4-limb odd modulus below `2^254`, with the constant its Montgomery reduction needs.
+pub struct Modulus {
+    /// `p`, little-endian limbs.
+    pub limbs: [u64; 4],
+    /// `−p^{−1} mod 2^64`.
+    pub inv: u64,
+}
+
+impl Modulus {
+    /// The modulus `limbs`; refuses (at compile time, where used in a constant) a modulus the
+    /// no-carry bound does not cover.
+    pub const fn new(limbs: [u64; 4]) -> Self {
+        assert!(limbs[0] & 1 == 1, "the modulus is odd");
+        assert!(limbs[3] >> 62 == 0, "the modulus is below 2^254");
+        // Newton's iteration doubles the correct low bits of p^{−1} each step: 1 → 64 in 6.
+        let mut x: u64 = 1;
+        let mut i = 0;
+        while i < 6 {
+            x = x.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(x)));
+            i += 1;
+        }
+        Self {
+            limbs,
+            inv: x.wrapping_neg(),
+        }
+    }
+}
+
+/// `t − p` if `t ≥ p`, else `t`, for `t < 2p`.
+#[inline(always)]
+pub fn reduce_once(t: [u64; 4], p: &[u64; 4]) -> [u64; 4] {
+    let mut s = [0u64; 4];
+    let mut borrow = false;
+    for i in 0..4 {
+        let (x, b1) = t[i].overflowing_sub(p[i]);
+        let (y, b2) = x.overflowing_sub(borrow as u64);
+        s[i] = y;
+        borrow = b1 | b2;
+    }
+    if borrow { t } else { s }
+}
+
+/// Whether this CPU runs [`mul_adx`] (BMI2 for MULX, ADX for ADCX/ADOX); checked once per
+/// process by the standard library and cached.
+#[inline(always)]
+pub fn has_adx() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("bmi2") && std::is_x86_feature_detected!("adx")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// One round: `t += a[off/8]·b`, then `t += m·p` and the low word (now zero) drops out; the
+/// five accumulator words rotate by one register per round instead of moving.
+#[cfg(target_arch = "x86_64")]
+macro_rules! round {
+    ($off:literal, $t0:literal, $t1:literal, $t2:literal, $t3:literal, $t4:literal) => {
+        concat!(
+            "mov rdx, qword ptr [{a} + ",
+            $off,
+            "]\n",
+            "xor eax, eax\n",
+            "mulx {hi}, {lo}, qword ptr [{b}]\n",
+            "adcx ",
+            $t0,
+            ", {lo}\n",
+            "adox ",
+            $t1,
+            ", {hi}\n",
+            "mulx {hi}, {lo}, qword ptr [{b} + 8]\n",
+            "adcx ",
+            $t1,
+            ", {lo}\n",
+            "adox ",
+            $t2,
+            ", {hi}\n",
+            "mulx {hi}, {lo}, qword ptr [{b} + 16]\n",
+            "adcx ",
+            $t2,
+            ", {lo}\n",
+            "adox ",
+            $t3,
+            ", {hi}\n",
+            "mulx {hi}, {lo}, qword ptr [{b} + 24]\n",
+            "adcx ",
+            $t3,
+            ", {lo}\n",
+            "adox ",
+            $t4,
+            ", {hi}\n",
+            "adcx ",
+            $t4,
+            ", rax\n",
+            "mov rdx, {inv}\n",
+            "imul rdx, ",
+            $t0,
+            "\n",
+            "xor eax, eax\n",
+            "mulx {hi}, {lo}, qword ptr [{p}]\n",
+            "adcx ",
+            $t0,
+            ", {lo}\n",
+            "adox ",
+            $t1,
+            ", {hi}\n",
+            "mulx {hi}, {lo}, qword ptr [{p} + 8]\n",
+            "adcx ",
+            $t1,
+            ", {lo}\n",
+            "adox ",
+            $t2,
+            ", {hi}\n",
+            "mulx {hi}, {lo}, qword ptr [{p} + 16]\n",
+            "adcx ",
+            $t2,
+            ", {lo}\n",
+            "adox ",
+            $t3,
+            ", {hi}\n",
+            "mulx {hi}, {lo}, qword ptr [{p} + 24]\n",
+            "adcx ",
+            $t3,
+            ", {lo}\n",
+            "adox ",
+            $t4,
+            ", {hi}\n",
+            "adcx ",
+            $t4,
+            ", rax\n",
+        )
+    };
+}
+
+/// `a·b·2^{−256} mod p` for `a, b < p`.
+///
+/// # Safety
+/// The CPU must support BMI2 and ADX ([`has_adx`]).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub unsafe fn mul_adx(a: &[u64; 4], b: &[u64; 4], m: &'static Modulus) -> [u64; 4] {
+    let (mut r0, mut r1, mut r2, mut r3, mut r4) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    // SAFETY: the caller guarantees BMI2/ADX; the block reads 32 bytes from each of `a`, `b`
+    // and `m.limbs` (all `[u64; 4]`), writes only the registers it names, and uses no stack.
+    unsafe {
+        core::arch::asm!(
+            round!("0", "{r0}", "{r1}", "{r2}", "{r3}", "{r4}"),
+            round!("8", "{r1}", "{r2}", "{r3}", "{r4}", "{r0}"),
+            round!("16", "{r2}", "{r3}", "{r4}", "{r0}", "{r1}"),
+            round!("24", "{r3}", "{r4}", "{r0}", "{r1}", "{r2}"),
+            a = in(reg) a.as_ptr(),
+            b = in(reg) b.as_ptr(),
+            p = in(reg) m.limbs.as_ptr(),
+            inv = in(reg) m.inv,
+            r0 = inout(reg) r0,
+            r1 = inout(reg) r1,
+            r2 = inout(reg) r2,
+            r3 = inout(reg) r3,
+            r4 = inout(reg) r4,
+            lo = out(reg) _,
+            hi = out(reg) _,
+            out("rdx") _,
+            out("rax") _,
+            options(pure, readonly, nostack),
+        );
+    }
+    // After four rotations the result sits in (r4, r0, r1, r2); r3 is the cleared low word.
+    let _ = r3;
+    reduce_once([r4, r0, r1, r2], &m.limbs)
+}
