@@ -83,6 +83,33 @@ fn quick_start_runs_twice_and_its_bundle_verifies() {
     assert!(v["proofs"].as_u64().unwrap() >= 7);
 }
 
+/// A small kernel comparison prints its table and the load average around it.
+#[test]
+fn bench_kernels_prints_the_load_average_with_its_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sidecar(tmp.path())
+        .args([
+            "bench",
+            "kernels",
+            "--threads",
+            "1",
+            "--sizes",
+            "6",
+            "--reps",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("msm_g1") && text.contains("ntt"), "{text}");
+    assert!(text.contains("load average (1 min): "), "{text}");
+}
+
 #[test]
 fn usage_errors_exit_2_before_any_work() {
     let tmp = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@
 //! `Cpu` is cheap to clone; clones share the twiddle cache, so an engine can hand copies to
 //! several jobs without recomputing roots of unity.
 
+mod cast;
 mod field;
 mod msm;
 mod ntt;

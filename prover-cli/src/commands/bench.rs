@@ -4,13 +4,20 @@
 //! (`--profile`, default `minimum`). Records go to stdout as a table or, with `--json`, as a
 //! JSON array of `{"op","size","threads","ours_ms","peer","peer_ms","ratio","cpu_ms"}`
 //! (`cpu_ms`: the CPU backend on the same inputs when `--backend` picked a GPU, else null).
+//! The 1-minute load average before and after the run goes under the table (to stderr with
+//! `--json`), with a warning when it exceeds [`BUSY_LOAD`] at the start: ratios taken on a busy
+//! machine are not comparable (docs/benchmarks.md).
 
 use clap::{Args, Subcommand};
 use sidecar_benches::kernels::{self, KernelBenchConfig};
+use sidecar_engine::capacity::load_average;
 use sidecar_kernels::BackendKind;
 
 use crate::args::MachineArgs;
 use crate::exit::CliError;
+
+/// A 1-minute load average above this at the start of `bench kernels` draws a warning.
+pub const BUSY_LOAD: f64 = 1.0;
 
 /// Benchmarks.
 #[derive(Subcommand)]
@@ -101,13 +108,28 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), CliError> {
         .num_threads(threads)
         .build()
         .map_err(|e| CliError::from(e.to_string()))?;
+    let before = load_average().map(|l| l[0]);
+    if let Some(load) = before.filter(|&l| l > BUSY_LOAD) {
+        tracing::warn!(
+            "load average {load:.2} before the run (above {BUSY_LOAD}): the ratios will not be comparable with an idle machine's"
+        );
+    }
     let records = pool
         .install(|| kernels::run(&backend, &config))
         .map_err(|e| CliError::from(e.to_string()))?;
+    let after = load_average().map(|l| l[0]);
+    let show = |l: Option<f64>| l.map_or("unknown".to_string(), |l| format!("{l:.2}"));
+    let load_line = format!(
+        "load average (1 min): {} before, {} after",
+        show(before),
+        show(after)
+    );
     if args.json {
         println!("{}", serde_json::to_string_pretty(&records)?);
+        tracing::info!("{load_line}");
     } else {
         print!("{}", kernels::table(&records));
+        println!("{load_line}");
     }
     Ok(())
 }

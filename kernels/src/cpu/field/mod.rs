@@ -10,11 +10,10 @@
 
 mod mont;
 
-use core::any::TypeId;
-
 use ark_bn254::{Fq, Fq2, Fr};
 use ark_ff::{BigInt, Field, PrimeField};
 
+use super::cast::{back, view};
 use mont::Modulus;
 
 /// Multiplication and squaring for the kernels' inner loops.
@@ -51,25 +50,6 @@ impl<F: Field> KernelField for F {
         }
         self.square()
     }
-}
-
-/// `x` as a `T` when `F` is `T`.
-#[inline(always)]
-fn view<F: 'static, T: 'static>(x: &F) -> Option<&T> {
-    if TypeId::of::<F>() == TypeId::of::<T>() {
-        // SAFETY: `F` and `T` are the same type.
-        Some(unsafe { &*(x as *const F).cast::<T>() })
-    } else {
-        None
-    }
-}
-
-/// `x` as an `F`, where [`view`] showed `F` is `T`.
-#[inline(always)]
-fn back<T: Copy + 'static, F: Copy + 'static>(x: T) -> F {
-    assert!(TypeId::of::<F>() == TypeId::of::<T>());
-    // SAFETY: `F` and `T` are the same type (asserted; the check folds away).
-    unsafe { core::mem::transmute_copy(&x) }
 }
 
 static FQ: Modulus = Modulus::new(<Fq as PrimeField>::MODULUS.0);
