@@ -82,12 +82,12 @@ fn layer_serial<F: FftField>(a: &mut [F], m: usize, w: &[F]) {
     for group in a.chunks_exact_mut(2 * m) {
         let (lo, hi) = group.split_at_mut(m);
         let v = hi[0];
-        hi[0] = lo[0] - v;
-        lo[0] += v;
+        hi[0] = lo[0].ksub(&v);
+        lo[0] = lo[0].kadd(&v);
         for ((x, y), t) in lo[1..].iter_mut().zip(hi[1..].iter_mut()).zip(&w[1..]) {
             let v = y.kmul(t);
-            *y = *x - v;
-            *x += v;
+            *y = x.ksub(&v);
+            *x = x.kadd(&v);
         }
     }
 }
@@ -103,8 +103,8 @@ fn single_layer<F: FftField>(a: &mut [F], m: usize, w: &[F]) {
             .for_each(|((lo, hi), w)| {
                 for ((x, y), t) in lo.iter_mut().zip(hi.iter_mut()).zip(w) {
                     let v = y.kmul(t);
-                    *y = *x - v;
-                    *x += v;
+                    *y = x.ksub(&v);
+                    *x = x.kadd(&v);
                 }
             });
     });
@@ -132,14 +132,14 @@ fn fused_layers<F: FftField>(a: &mut [F], m: usize, twiddles: &[F]) {
                 for j in 0..q0.len() {
                     let v1 = q1[j].kmul(&w1[j]);
                     let v3 = q3[j].kmul(&w1[j]);
-                    let (x0, x1) = (q0[j] + v1, q0[j] - v1);
-                    let (x2, x3) = (q2[j] + v3, q2[j] - v3);
+                    let (x0, x1) = (q0[j].kadd(&v1), q0[j].ksub(&v1));
+                    let (x2, x3) = (q2[j].kadd(&v3), q2[j].ksub(&v3));
                     let u2 = x2.kmul(&wa[j]);
                     let u3 = x3.kmul(&wb[j]);
-                    q0[j] = x0 + u2;
-                    q2[j] = x0 - u2;
-                    q1[j] = x1 + u3;
-                    q3[j] = x1 - u3;
+                    q0[j] = x0.kadd(&u2);
+                    q2[j] = x0.ksub(&u2);
+                    q1[j] = x1.kadd(&u3);
+                    q3[j] = x1.ksub(&u3);
                 }
             });
     });

@@ -1,23 +1,31 @@
 //! Field arithmetic of the CPU kernels' hot loops (bucket additions, butterflies).
 //!
-//! [`KernelField`] is the multiplication those loops call, for every field. BN254's two 4-limb
+//! [`KernelField`] is the arithmetic those loops call, for every field. BN254's two 4-limb
 //! fields (`Fq`, the G1 base field; `Fr`, the scalar field and Grumpkin's base field) use the
 //! MULX/ADX Montgomery product of [`mont`] on CPUs that have it, chosen at run time so one binary
-//! runs everywhere; `Fq2` (the G2 base field) builds on that `Fq` product; every other field,
-//! and every CPU without BMI2/ADX, uses arkworks' product. Results are the same field elements
+//! runs everywhere, and the branch-free addition and subtraction of [`addsub`]; `Fq2` (the G2
+//! base field) builds on those `Fq` operations; every other field, and every CPU without
+//! BMI2/ADX for the product, uses arkworks' operations. Results are the same field elements
 //! either way. The choice by type is resolved at compile time (`TypeId` of a monomorphised
 //! type is a constant), so generic callers need no extra bound.
 
+mod addsub;
 mod mont;
 
 use ark_bn254::{Fq, Fq2, Fr};
-use ark_ff::{BigInt, Field, PrimeField};
+use ark_ff::{BigInt, Field, Fp, MontBackend, MontConfig, PrimeField};
 
 use super::cast::{back, view};
 use mont::Modulus;
 
-/// Multiplication and squaring for the kernels' inner loops.
+/// Multiplication, squaring, addition and subtraction for the kernels' inner loops.
 pub(crate) trait KernelField: Field {
+    /// `self + rhs`.
+    fn kadd(&self, rhs: &Self) -> Self;
+
+    /// `self − rhs`.
+    fn ksub(&self, rhs: &Self) -> Self;
+
     /// `self · rhs`.
     fn kmul(&self, rhs: &Self) -> Self;
 
@@ -26,6 +34,34 @@ pub(crate) trait KernelField: Field {
 }
 
 impl<F: Field> KernelField for F {
+    #[inline(always)]
+    fn kadd(&self, rhs: &Self) -> Self {
+        if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
+            return back(residue_op(a, b, addsub::add));
+        }
+        if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
+            return back(residue_op(a, b, addsub::add));
+        }
+        if let (Some(a), Some(b)) = (view::<F, Fq2>(self), view::<F, Fq2>(rhs)) {
+            return back(Fq2::new(a.c0.kadd(&b.c0), a.c1.kadd(&b.c1)));
+        }
+        *self + rhs
+    }
+
+    #[inline(always)]
+    fn ksub(&self, rhs: &Self) -> Self {
+        if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
+            return back(residue_op(a, b, addsub::sub));
+        }
+        if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
+            return back(residue_op(a, b, addsub::sub));
+        }
+        if let (Some(a), Some(b)) = (view::<F, Fq2>(self), view::<F, Fq2>(rhs)) {
+            return back(Fq2::new(a.c0.ksub(&b.c0), a.c1.ksub(&b.c1)));
+        }
+        *self - rhs
+    }
+
     #[inline(always)]
     fn kmul(&self, rhs: &Self) -> Self {
         if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
@@ -50,6 +86,17 @@ impl<F: Field> KernelField for F {
         }
         self.square()
     }
+}
+
+/// `op(a, b, p)` on the Montgomery residues of a 4-limb prime field: addition and subtraction
+/// commute with the Montgomery map, so the residues' sum or difference mod `p` is the result's.
+#[inline(always)]
+fn residue_op<C: MontConfig<4>>(
+    a: &Fp<MontBackend<C, 4>, 4>,
+    b: &Fp<MontBackend<C, 4>, 4>,
+    op: fn(&[u64; 4], &[u64; 4], &[u64; 4]) -> [u64; 4],
+) -> Fp<MontBackend<C, 4>, 4> {
+    Fp::new_unchecked(BigInt::new(op(&(a.0).0, &(b.0).0, &C::MODULUS.0)))
 }
 
 static FQ: Modulus = Modulus::new(<Fq as PrimeField>::MODULUS.0);
@@ -80,16 +127,16 @@ adx_mul!(fr_mul, Fr, FR);
 fn fq2_mul(a: &Fq2, b: &Fq2) -> Fq2 {
     let v0 = fq_mul(&a.c0, &b.c0);
     let v1 = fq_mul(&a.c1, &b.c1);
-    let s = fq_mul(&(a.c0 + a.c1), &(b.c0 + b.c1));
-    Fq2::new(v0 - v1, s - v0 - v1)
+    let s = fq_mul(&a.c0.kadd(&a.c1), &b.c0.kadd(&b.c1));
+    Fq2::new(v0.ksub(&v1), s.ksub(&v0).ksub(&v1))
 }
 
 /// `(c0 + c1)(c0 − c1) + 2·c0·c1·u`: two base-field products.
 #[inline(always)]
 fn fq2_square(a: &Fq2) -> Fq2 {
-    let c0 = fq_mul(&(a.c0 + a.c1), &(a.c0 - a.c1));
+    let c0 = fq_mul(&a.c0.kadd(&a.c1), &a.c0.ksub(&a.c1));
     let c1 = fq_mul(&a.c0, &a.c1);
-    Fq2::new(c0, c1 + c1)
+    Fq2::new(c0, c1.kadd(&c1))
 }
 
 #[cfg(test)]
@@ -118,26 +165,32 @@ mod tests {
                 assert_eq!(a.kmul(b), *a * b);
             }
             assert_eq!(a.ksquare(), a.square());
+            for b in values.iter().take(40).chain(edge_cases::<F>().iter()) {
+                assert_eq!(a.kadd(b), *a + b);
+                assert_eq!(a.ksub(b), *a - b);
+            }
         }
     }
 
     #[test]
-    fn fq_product_agrees_with_arkworks() {
+    fn fq_arithmetic_agrees_with_arkworks() {
         agrees_with_arkworks::<Fq>(1);
     }
 
     #[test]
-    fn fr_product_agrees_with_arkworks() {
+    fn fr_arithmetic_agrees_with_arkworks() {
         agrees_with_arkworks::<Fr>(2);
     }
 
     #[test]
-    fn fq2_product_agrees_with_arkworks() {
+    fn fq2_arithmetic_agrees_with_arkworks() {
         let mut rng = StdRng::seed_from_u64(3);
         for _ in 0..2000 {
             let (a, b) = (Fq2::rand(&mut rng), Fq2::rand(&mut rng));
             assert_eq!(a.kmul(&b), a * b);
             assert_eq!(a.ksquare(), a.square());
+            assert_eq!(a.kadd(&b), a + b);
+            assert_eq!(a.ksub(&b), a - b);
         }
         let i = Fq2::new(Fq::zero(), Fq::one());
         assert_eq!(i.ksquare(), -Fq2::one());

@@ -13,7 +13,7 @@
 
 use ark_ec::AffineRepr;
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
-use ark_ff::{AdditiveGroup, Field, One, Zero};
+use ark_ff::{Field, One, Zero};
 
 use crate::cpu::field::KernelField;
 
@@ -52,8 +52,8 @@ fn kind<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> PairKind {
 #[inline(always)]
 pub(super) fn denominator<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> P::BaseField {
     match kind(p, q) {
-        PairKind::Chord => q.x - p.x,
-        PairKind::Tangent => p.y.double(),
+        PairKind::Chord => q.x.ksub(&p.x),
+        PairKind::Tangent => p.y.kadd(&p.y),
         PairKind::Trivial => P::BaseField::one(),
     }
 }
@@ -66,10 +66,10 @@ pub(super) fn add_with_inverse<P: SWCurveConfig>(
     inv: P::BaseField,
 ) -> Affine<P> {
     let lambda = match kind(p, q) {
-        PairKind::Chord => (q.y - p.y).kmul(&inv),
+        PairKind::Chord => q.y.ksub(&p.y).kmul(&inv),
         PairKind::Tangent => {
             let x2 = p.x.ksquare();
-            (x2.double() + x2 + P::COEFF_A).kmul(&inv)
+            x2.kadd(&x2).kadd(&x2).kadd(&P::COEFF_A).kmul(&inv)
         }
         PairKind::Trivial => {
             return if p.is_zero() {
@@ -81,8 +81,8 @@ pub(super) fn add_with_inverse<P: SWCurveConfig>(
             };
         }
     };
-    let x3 = lambda.ksquare() - p.x - q.x;
-    let y3 = lambda.kmul(&(p.x - x3)) - p.y;
+    let x3 = lambda.ksquare().ksub(&p.x).ksub(&q.x);
+    let y3 = lambda.kmul(&p.x.ksub(&x3)).ksub(&p.y);
     Affine::new_unchecked(x3, y3)
 }
 

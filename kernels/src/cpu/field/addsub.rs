@@ -1,0 +1,54 @@
+//! Branch-free modular addition and subtraction of 4-limb residues below `p < 2^254`.
+//!
+//! arkworks corrects a sum or difference with a data-dependent branch (`if a ≥ p`, `if b > a`),
+//! which random residues mispredict about half the time; here the correction is a mask, so the
+//! butterflies and bucket additions that do one or more of these per multiplication never stall
+//! on it.
+
+/// `a + b − 2^256·carry` and the carry.
+#[inline(always)]
+fn add_carry(a: &[u64; 4], b: &[u64; 4]) -> ([u64; 4], bool) {
+    let mut out = [0u64; 4];
+    let mut carry = false;
+    for i in 0..4 {
+        let (x, c1) = a[i].overflowing_add(b[i]);
+        let (y, c2) = x.overflowing_add(carry as u64);
+        out[i] = y;
+        carry = c1 | c2;
+    }
+    (out, carry)
+}
+
+/// `a − b + 2^256·borrow` and the borrow.
+#[inline(always)]
+fn sub_borrow(a: &[u64; 4], b: &[u64; 4]) -> ([u64; 4], bool) {
+    let mut out = [0u64; 4];
+    let mut borrow = false;
+    for i in 0..4 {
+        let (x, b1) = a[i].overflowing_sub(b[i]);
+        let (y, b2) = x.overflowing_sub(borrow as u64);
+        out[i] = y;
+        borrow = b1 | b2;
+    }
+    (out, borrow)
+}
+
+/// `(a + b) mod p` for `a, b < p`.
+#[inline(always)]
+pub fn add(a: &[u64; 4], b: &[u64; 4], p: &[u64; 4]) -> [u64; 4] {
+    // a + b < 2p < 2^255: no carry leaves the top limb.
+    let (s, _) = add_carry(a, b);
+    let (t, borrow) = sub_borrow(&s, p);
+    // Keep s when s < p (the subtraction borrowed), else s − p.
+    let keep = 0u64.wrapping_sub(borrow as u64);
+    core::array::from_fn(|i| (s[i] & keep) | (t[i] & !keep))
+}
+
+/// `(a − b) mod p` for `a, b < p`.
+#[inline(always)]
+pub fn sub(a: &[u64; 4], b: &[u64; 4], p: &[u64; 4]) -> [u64; 4] {
+    let (d, borrow) = sub_borrow(a, b);
+    // Add p back when a < b.
+    let mask = 0u64.wrapping_sub(borrow as u64);
+    add_carry(&d, &p.map(|x| x & mask)).0
+}
