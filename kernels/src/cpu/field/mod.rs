@@ -88,13 +88,16 @@ impl<F: Field> KernelField for F {
     }
 }
 
+/// A 4-limb operation `op(a, b, p)` on residues modulo `p`.
+type ResidueOp = fn(&[u64; 4], &[u64; 4], &[u64; 4]) -> [u64; 4];
+
 /// `op(a, b, p)` on the Montgomery residues of a 4-limb prime field: addition and subtraction
 /// commute with the Montgomery map, so the residues' sum or difference mod `p` is the result's.
 #[inline(always)]
 fn residue_op<C: MontConfig<4>>(
     a: &Fp<MontBackend<C, 4>, 4>,
     b: &Fp<MontBackend<C, 4>, 4>,
-    op: fn(&[u64; 4], &[u64; 4], &[u64; 4]) -> [u64; 4],
+    op: ResidueOp,
 ) -> Fp<MontBackend<C, 4>, 4> {
     Fp::new_unchecked(BigInt::new(op(&(a.0).0, &(b.0).0, &C::MODULUS.0)))
 }
