@@ -83,7 +83,8 @@ fn quick_start_runs_twice_and_its_bundle_verifies() {
     assert!(v["proofs"].as_u64().unwrap() >= 7);
 }
 
-/// A small kernel comparison prints its table and the load average around it.
+/// A small kernel comparison prints its table, the load average around it and the field
+/// arithmetic it used.
 #[test]
 fn bench_kernels_prints_the_load_average_with_its_table() {
     let tmp = tempfile::tempdir().unwrap();
@@ -108,6 +109,7 @@ fn bench_kernels_prints_the_load_average_with_its_table() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("msm_g1") && text.contains("ntt"), "{text}");
     assert!(text.contains("load average (1 min): "), "{text}");
+    assert!(text.contains("CPU field arithmetic: "), "{text}");
 }
 
 #[test]

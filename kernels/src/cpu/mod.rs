@@ -16,6 +16,7 @@ use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::FftField;
 use rayon::prelude::*;
 
+pub use field::arithmetic as field_arithmetic;
 pub use msm::{Plan, plan as msm_plan};
 
 use crate::msm::check_lengths;

@@ -4,8 +4,8 @@
 //! (`--profile`, default `minimum`). Records go to stdout as a table or, with `--json`, as a
 //! JSON array of `{"op","size","threads","ours_ms","peer","peer_ms","ratio","cpu_ms"}`
 //! (`cpu_ms`: the CPU backend on the same inputs when `--backend` picked a GPU, else null).
-//! The 1-minute load average before and after the run goes under the table (to stderr with
-//! `--json`), with a warning when it exceeds [`BUSY_LOAD`] at the start: ratios taken on a busy
+//! The 1-minute load average before and after the run, and the CPU backend's BN254 field
+//! arithmetic (`mulx-adx` or `portable`), go under the table (to stderr with `--json`), with a warning when it exceeds [`BUSY_LOAD`] at the start: ratios taken on a busy
 //! machine are not comparable (docs/benchmarks.md).
 
 use clap::{Args, Subcommand};
@@ -120,9 +120,10 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), CliError> {
     let after = load_average().map(|l| l[0]);
     let show = |l: Option<f64>| l.map_or("unknown".to_string(), |l| format!("{l:.2}"));
     let load_line = format!(
-        "load average (1 min): {} before, {} after",
+        "load average (1 min): {} before, {} after; CPU field arithmetic: {}",
         show(before),
-        show(after)
+        show(after),
+        sidecar_kernels::cpu::field_arithmetic()
     );
     if args.json {
         println!("{}", serde_json::to_string_pretty(&records)?);

@@ -6,7 +6,8 @@
 //! runs everywhere, and the branch-free addition and subtraction of [`addsub`]; `Fq2` (the G2
 //! base field) builds on those `Fq` operations; every other field, and every CPU without
 //! BMI2/ADX for the product, uses arkworks' operations. Results are the same field elements
-//! either way. The choice by type is resolved at compile time (`TypeId` of a monomorphised
+//! either way. `SIDECAR_KERNELS_PORTABLE` (set to anything) forces arkworks' product, as on a
+//! CPU without BMI2/ADX. The choice by type is resolved at compile time (`TypeId` of a monomorphised
 //! type is a constant), so generic callers need no extra bound.
 
 mod addsub;
@@ -17,6 +18,16 @@ use ark_ff::{BigInt, Field, Fp, MontBackend, MontConfig, PrimeField};
 
 use super::cast::{back, view};
 use mont::Modulus;
+
+/// The BN254 product the kernels use in this process: `"mulx-adx"` or `"portable"`
+/// (arkworks').
+pub fn arithmetic() -> &'static str {
+    if mont::has_adx() {
+        "mulx-adx"
+    } else {
+        "portable"
+    }
+}
 
 /// Multiplication, squaring, addition and subtraction for the kernels' inner loops.
 pub(crate) trait KernelField: Field {
@@ -203,7 +214,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn adx_product_matches_arkworks_when_available() {
-        if !mont::has_adx() {
+        if !mont::cpu_has_adx() {
             return;
         }
         let mut rng = StdRng::seed_from_u64(4);

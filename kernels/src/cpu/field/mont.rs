@@ -49,10 +49,30 @@ pub fn reduce_once(t: [u64; 4], p: &[u64; 4]) -> [u64; 4] {
     if borrow { t } else { s }
 }
 
-/// Whether this CPU runs [`mul_adx`] (BMI2 for MULX, ADX for ADCX/ADOX); checked once per
-/// process by the standard library and cached.
+/// Setting this variable (to anything) makes the kernels use arkworks' product instead of
+/// [`mul_adx`], as on a CPU without BMI2/ADX.
+pub const PORTABLE_ENV: &str = "SIDECAR_KERNELS_PORTABLE";
+
+/// Whether [`mul_adx`] is used: the CPU has BMI2 (MULX) and ADX (ADCX/ADOX) and
+/// [`PORTABLE_ENV`] is unset. Decided once per process; later calls are one relaxed load.
 #[inline(always)]
 pub fn has_adx() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+    const UNKNOWN: u8 = 0;
+    const YES: u8 = 1;
+    static STATE: AtomicU8 = AtomicU8::new(UNKNOWN);
+    match STATE.load(Relaxed) {
+        UNKNOWN => {
+            let yes = cpu_has_adx() && std::env::var_os(PORTABLE_ENV).is_none();
+            STATE.store(if yes { YES } else { YES + 1 }, Relaxed);
+            yes
+        }
+        state => state == YES,
+    }
+}
+
+/// Whether the CPU has BMI2 and ADX, whatever the environment says.
+pub fn cpu_has_adx() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::is_x86_feature_detected!("bmi2") && std::is_x86_feature_detected!("adx")
