@@ -1,4 +1,5 @@
-//! Branch-free modular addition and subtraction of 4-limb residues below `p < 2^254`.
+//! Branch-free modular addition, subtraction and final reduction of 4-limb residues below
+//! `p < 2^254`.
 //!
 //! arkworks corrects a sum or difference with a data-dependent branch (`if a ≥ p`, `if b > a`),
 //! which random residues mispredict about half the time; here the correction is a mask, so the
@@ -33,15 +34,20 @@ fn sub_borrow(a: &[u64; 4], b: &[u64; 4]) -> ([u64; 4], bool) {
     (out, borrow)
 }
 
+/// `t − p` if `t ≥ p`, else `t`, for `t < 2p`.
+#[inline(always)]
+pub fn reduce_once(t: [u64; 4], p: &[u64; 4]) -> [u64; 4] {
+    let (s, borrow) = sub_borrow(&t, p);
+    // Keep t when t < p (the subtraction borrowed), else t − p.
+    let keep = 0u64.wrapping_sub(borrow as u64);
+    core::array::from_fn(|i| (t[i] & keep) | (s[i] & !keep))
+}
+
 /// `(a + b) mod p` for `a, b < p`.
 #[inline(always)]
 pub fn add(a: &[u64; 4], b: &[u64; 4], p: &[u64; 4]) -> [u64; 4] {
     // a + b < 2p < 2^255: no carry leaves the top limb.
-    let (s, _) = add_carry(a, b);
-    let (t, borrow) = sub_borrow(&s, p);
-    // Keep s when s < p (the subtraction borrowed), else s − p.
-    let keep = 0u64.wrapping_sub(borrow as u64);
-    core::array::from_fn(|i| (s[i] & keep) | (t[i] & !keep))
+    reduce_once(add_carry(a, b).0, p)
 }
 
 /// `(a − b) mod p` for `a, b < p`.

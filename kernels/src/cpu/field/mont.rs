@@ -35,20 +35,6 @@ impl Modulus {
     }
 }
 
-/// `t − p` if `t ≥ p`, else `t`, for `t < 2p`.
-#[inline(always)]
-pub fn reduce_once(t: [u64; 4], p: &[u64; 4]) -> [u64; 4] {
-    let mut s = [0u64; 4];
-    let mut borrow = false;
-    for i in 0..4 {
-        let (x, b1) = t[i].overflowing_sub(p[i]);
-        let (y, b2) = x.overflowing_sub(borrow as u64);
-        s[i] = y;
-        borrow = b1 | b2;
-    }
-    if borrow { t } else { s }
-}
-
 /// Setting this variable (to anything) makes the kernels use arkworks' product instead of
 /// [`mul_adx`], as on a CPU without BMI2/ADX.
 pub const PORTABLE_ENV: &str = "SIDECAR_KERNELS_PORTABLE";
@@ -83,7 +69,57 @@ pub fn cpu_has_adx() -> bool {
     }
 }
 
-/// One round: `t += a[off/8]·b`, then `t += m·p` and the low word (now zero) drops out; the
+/// `t += src·rdx` over the four limbs at `src`: the low halves of the products ride the carry
+/// chain (ADCX), the high halves the overflow chain (ADOX), and both chains end in `t4`.
+/// Expects CF = OF = 0 and RAX = 0 on entry.
+#[cfg(target_arch = "x86_64")]
+macro_rules! mul_add_row {
+    ($src:literal, $t0:literal, $t1:literal, $t2:literal, $t3:literal, $t4:literal) => {
+        concat!(
+            "mulx {hi}, {lo}, qword ptr [",
+            $src,
+            "]\n",
+            "adcx ",
+            $t0,
+            ", {lo}\n",
+            "adox ",
+            $t1,
+            ", {hi}\n",
+            "mulx {hi}, {lo}, qword ptr [",
+            $src,
+            " + 8]\n",
+            "adcx ",
+            $t1,
+            ", {lo}\n",
+            "adox ",
+            $t2,
+            ", {hi}\n",
+            "mulx {hi}, {lo}, qword ptr [",
+            $src,
+            " + 16]\n",
+            "adcx ",
+            $t2,
+            ", {lo}\n",
+            "adox ",
+            $t3,
+            ", {hi}\n",
+            "mulx {hi}, {lo}, qword ptr [",
+            $src,
+            " + 24]\n",
+            "adcx ",
+            $t3,
+            ", {lo}\n",
+            "adox ",
+            $t4,
+            ", {hi}\n",
+            "adcx ",
+            $t4,
+            ", rax\n",
+        )
+    };
+}
+
+/// One round: `t += a[off/8]·b`, then `t += m·p` with `m = t0·(−p^{−1})`, which clears `t0`; the
 /// five accumulator words rotate by one register per round instead of moving.
 #[cfg(target_arch = "x86_64")]
 macro_rules! round {
@@ -93,73 +129,13 @@ macro_rules! round {
             $off,
             "]\n",
             "xor eax, eax\n",
-            "mulx {hi}, {lo}, qword ptr [{b}]\n",
-            "adcx ",
-            $t0,
-            ", {lo}\n",
-            "adox ",
-            $t1,
-            ", {hi}\n",
-            "mulx {hi}, {lo}, qword ptr [{b} + 8]\n",
-            "adcx ",
-            $t1,
-            ", {lo}\n",
-            "adox ",
-            $t2,
-            ", {hi}\n",
-            "mulx {hi}, {lo}, qword ptr [{b} + 16]\n",
-            "adcx ",
-            $t2,
-            ", {lo}\n",
-            "adox ",
-            $t3,
-            ", {hi}\n",
-            "mulx {hi}, {lo}, qword ptr [{b} + 24]\n",
-            "adcx ",
-            $t3,
-            ", {lo}\n",
-            "adox ",
-            $t4,
-            ", {hi}\n",
-            "adcx ",
-            $t4,
-            ", rax\n",
+            mul_add_row!("{b}", $t0, $t1, $t2, $t3, $t4),
             "mov rdx, {inv}\n",
             "imul rdx, ",
             $t0,
             "\n",
             "xor eax, eax\n",
-            "mulx {hi}, {lo}, qword ptr [{p}]\n",
-            "adcx ",
-            $t0,
-            ", {lo}\n",
-            "adox ",
-            $t1,
-            ", {hi}\n",
-            "mulx {hi}, {lo}, qword ptr [{p} + 8]\n",
-            "adcx ",
-            $t1,
-            ", {lo}\n",
-            "adox ",
-            $t2,
-            ", {hi}\n",
-            "mulx {hi}, {lo}, qword ptr [{p} + 16]\n",
-            "adcx ",
-            $t2,
-            ", {lo}\n",
-            "adox ",
-            $t3,
-            ", {hi}\n",
-            "mulx {hi}, {lo}, qword ptr [{p} + 24]\n",
-            "adcx ",
-            $t3,
-            ", {lo}\n",
-            "adox ",
-            $t4,
-            ", {hi}\n",
-            "adcx ",
-            $t4,
-            ", rax\n",
+            mul_add_row!("{p}", $t0, $t1, $t2, $t3, $t4),
         )
     };
 }
@@ -198,5 +174,5 @@ pub unsafe fn mul_adx(a: &[u64; 4], b: &[u64; 4], m: &'static Modulus) -> [u64; 
     }
     // After four rotations the result sits in (r4, r0, r1, r2); r3 is the cleared low word.
     let _ = r3;
-    reduce_once([r4, r0, r1, r2], &m.limbs)
+    super::addsub::reduce_once([r4, r0, r1, r2], &m.limbs)
 }
