@@ -13,9 +13,9 @@
 //! `Σ_j a_j ω^{−jk} = Σ_j a_j ω^{j(n−k)}`. Twiddles come from the shared layered table.
 
 use ark_ff::FftField;
+use rayon::prelude::*;
 
 use crate::cpu::field::KernelField;
-use rayon::prelude::*;
 
 /// Values per cache block for the small layers (2^13 field elements of 32 bytes = 256 KiB).
 const BLOCK_LOG: u32 = 13;

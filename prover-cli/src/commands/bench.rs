@@ -5,8 +5,9 @@
 //! JSON array of `{"op","size","threads","ours_ms","peer","peer_ms","ratio","cpu_ms"}`
 //! (`cpu_ms`: the CPU backend on the same inputs when `--backend` picked a GPU, else null).
 //! The 1-minute load average before and after the run, and the CPU backend's BN254 field
-//! arithmetic (`mulx-adx` or `portable`), go under the table (to stderr with `--json`), with a warning when it exceeds [`BUSY_LOAD`] at the start: ratios taken on a busy
-//! machine are not comparable (docs/benchmarks.md).
+//! arithmetic (`mulx-adx` or `portable`), go under the table (to stderr with `--json`), with a
+//! warning when the load exceeds [`BUSY_LOAD`] at the start: ratios taken on a busy machine
+//! are not comparable (docs/benchmarks.md).
 
 use clap::{Args, Subcommand};
 use sidecar_benches::kernels::{self, KernelBenchConfig};
