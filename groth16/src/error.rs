@@ -50,6 +50,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// A commit-and-prove circuit's values disagree with the key's layout
+    /// (`1, a_1..a_k, ζ, x`): the committed values or the challenge are not where they
+    /// should be, or the committed values changed with the challenge.
+    #[error("commit-and-prove layout: {reason}")]
+    CommittedLayout {
+        /// What disagrees.
+        reason: String,
+    },
+
     /// The number of public inputs given to `verify` differs from the verifying key's.
     #[error("verify: {given} public inputs given, verifying key expects {expected}")]
     PublicInputCount {

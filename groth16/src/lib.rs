@@ -7,11 +7,13 @@
 //! keyfile.rs  ProvingKey ⇄ versioned, checksummed file, loaded via mmap
 //! prover.rs   ProvingKey → PreparedKey<B>; circuit+witness → z → h (qap.rs, NTT) → A,B,C (MSM)
 //! verifier.rs ark-groth16's pairing check                                → bool
+//! committed.rs commit-and-prove: a committed prefix of the inputs, a challenge drawn after it
 //! ```
 //!
 //! The backend `B` supplies every MSM (G1 and G2) and NTT; [`Groth16`] bundles a backend
 //! with these phases (`Groth16<B = kernels::Cpu>`).
 
+mod committed;
 mod error;
 pub mod evm;
 mod keyfile;
@@ -29,6 +31,10 @@ use ark_relations::gr1cs::ConstraintSynthesizer;
 use rand::{CryptoRng, RngCore};
 use sidecar_kernels::{Msm, Ntt};
 
+pub use committed::{
+    CommittedKey, CommittedProof, CommittedVerifyingKey, PreparedCommittedKey, challenge,
+    prove_committed, verify_committed,
+};
 pub use error::{Error, KeyFileError, Result};
 pub use keyfile::{FORMAT_VERSION, KeyFile, write_key_file};
 pub use keys::{ProvingKey, PublicInputs, VerifyingKey};

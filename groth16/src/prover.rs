@@ -212,6 +212,26 @@ where
     C: ConstraintSynthesizer<Fr>,
     R: RngCore + CryptoRng,
 {
+    if stop.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled { phase: "synthesis" });
+    }
+    let z = assignment(circuit, &pk.r1cs)?;
+    prove_assignment(backend, pk, &z, rng, stop)
+}
+
+/// The proof for the full assignment `z = (1, x, w)` (from [`assignment`]), with
+/// [`prove_until`]'s cancellation points after synthesis.
+pub(crate) fn prove_assignment<B, R>(
+    backend: &B,
+    pk: &PreparedKey<B>,
+    z: &[Fr],
+    rng: &mut R,
+    stop: &AtomicBool,
+) -> Result<Proof>
+where
+    B: Backend,
+    R: RngCore + CryptoRng,
+{
     let check = |phase: &'static str| {
         if stop.load(Ordering::Relaxed) {
             Err(Error::Cancelled { phase })
@@ -219,20 +239,18 @@ where
             Ok(())
         }
     };
-    check("synthesis")?;
-    let z = assignment(circuit, &pk.r1cs)?;
     check("QAP")?;
-    let h = qap::h_coefficients(backend, &pk.r1cs, &z)?;
+    let h = qap::h_coefficients(backend, &pk.r1cs, z)?;
     let r = Fr::rand(rng);
     let s = Fr::rand(rng);
     let l = pk.r1cs.num_instance as usize;
 
     check("MSM A")?;
-    let a_acc: G1Projective = backend.msm_prepared(&pk.a, &z)?;
+    let a_acc: G1Projective = backend.msm_prepared(&pk.a, z)?;
     check("MSM B1")?;
-    let b1_acc: G1Projective = backend.msm_prepared(&pk.b_g1, &z)?;
+    let b1_acc: G1Projective = backend.msm_prepared(&pk.b_g1, z)?;
     check("MSM B2")?;
-    let b2_acc: G2Projective = backend.msm_prepared(&pk.b_g2, &z)?;
+    let b2_acc: G2Projective = backend.msm_prepared(&pk.b_g2, z)?;
     check("MSM H")?;
     let h_acc: G1Projective = backend.msm_prepared(&pk.h, &h)?;
     check("MSM L")?;

@@ -103,3 +103,71 @@ impl ConstraintSynthesizer<Fr> for Synthetic {
         Ok(())
     }
 }
+
+/// A commit-and-prove circuit for tests: instance variables `1, v_0..v_{k-1}, ζ, y` with
+/// `y = Σ v_i·ζ^i` (Horner, one constraint per value) and `v_0·v_1 = t` for a witness `t`,
+/// so the committed values enter a product too. [`Evaluation::shape`] is the same circuit
+/// without values, for key generation.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    values: Vec<Fr>,
+    zeta: Fr,
+}
+
+impl Evaluation {
+    /// The circuit for `values` (at least two) at `zeta`.
+    pub fn new(values: Vec<Fr>, zeta: Fr) -> Self {
+        assert!(values.len() >= 2, "the evaluation circuit needs two values");
+        Self { values, zeta }
+    }
+
+    /// The circuit's shape for `k` values (all zero).
+    pub fn shape(k: usize) -> Self {
+        Self::new(vec![Fr::from(0u64); k], Fr::from(0u64))
+    }
+
+    /// `y = Σ v_i·ζ^i`, its public output.
+    pub fn value(&self) -> Fr {
+        self.values
+            .iter()
+            .rev()
+            .fold(Fr::from(0u64), |acc, v| acc * self.zeta + v)
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for Evaluation {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let v: Vec<Variable> = self
+            .values
+            .iter()
+            .map(|x| cs.new_input_variable(|| Ok(*x)))
+            .collect::<Result<_, _>>()?;
+        let zeta = cs.new_input_variable(|| Ok(self.zeta))?;
+        let y = cs.new_input_variable(|| Ok(self.value()))?;
+        let t = cs.new_witness_variable(|| Ok(self.values[0] * self.values[1]))?;
+        cs.enforce_r1cs_constraint(
+            || LinearCombination::new() + v[0],
+            || LinearCombination::new() + v[1],
+            || LinearCombination::new() + t,
+        )?;
+        // acc_{k-1} = v_{k-1}; acc_i = acc_{i+1}·ζ + v_i; y = acc_0.
+        let mut acc = LinearCombination::new() + v[v.len() - 1];
+        let mut value = self.values[self.values.len() - 1];
+        for (i, vi) in v.iter().enumerate().rev().skip(1) {
+            value = value * self.zeta + self.values[i];
+            let next = if i == 0 {
+                y
+            } else {
+                cs.new_witness_variable(|| Ok(value))?
+            };
+            let prev = acc.clone();
+            cs.enforce_r1cs_constraint(
+                || prev,
+                || LinearCombination::new() + zeta,
+                || LinearCombination::new() + next - *vi,
+            )?;
+            acc = LinearCombination::new() + next;
+        }
+        Ok(())
+    }
+}
