@@ -273,7 +273,7 @@ mod soundness {
     fn soundness_values_changed_after_the_challenge_are_rejected() {
         let mut rng = ChaCha20Rng::seed_from_u64(11);
         let k = 6;
-        let key = CommittedKey::generate(Evaluation::shape(k), k, &mut rng).unwrap();
+        let key = CommittedKey::generate(Evaluation::shape(&[k]), k, &mut rng).unwrap();
         let backend = Cpu::new();
         let prepared = PreparedCommittedKey::new(&backend, &key).unwrap();
         let bind = b"outside commitment";
@@ -283,8 +283,11 @@ mod soundness {
         let mut v = p.clone();
         v[1] += Fr::from(1u64);
         v[0] -= zeta;
-        let circuit = Evaluation::new(v.clone(), zeta);
-        assert_eq!(circuit.value(), Evaluation::new(p, zeta).value());
+        let circuit = Evaluation::new(vec![v.clone()], zeta);
+        assert_eq!(
+            circuit.outputs()[0],
+            Evaluation::new(vec![p], zeta).outputs()[0]
+        );
         let z = assignment(circuit.clone(), &prepared.key.r1cs).unwrap();
         let proof = prove_assignment(
             &backend,
@@ -300,14 +303,14 @@ mod soundness {
             knowledge,
         };
         let vk = prepared.verifying_key();
-        assert!(!verify_committed(vk, bind, &[circuit.value()], &forged).unwrap());
+        assert!(!verify_committed(vk, bind, &circuit.outputs(), &forged).unwrap());
         // The same values under their own commitment verify: the rejection is the swap.
         let (honest, x) = prove_committed(
             &backend,
             &prepared,
             bind,
             &v,
-            |zeta| Evaluation::new(v.clone(), zeta),
+            |zeta| Evaluation::new(vec![v.clone()], zeta),
             &mut rng,
         )
         .unwrap();

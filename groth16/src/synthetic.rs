@@ -104,69 +104,95 @@ impl ConstraintSynthesizer<Fr> for Synthetic {
     }
 }
 
-/// A commit-and-prove circuit for tests: instance variables `1, v_0..v_{k-1}, ζ, y` with
-/// `y = Σ v_i·ζ^i` (Horner, one constraint per value) and `v_0·v_1 = t` for a witness `t`,
-/// so the committed values enter a product too. [`Evaluation::shape`] is the same circuit
-/// without values, for key generation.
+/// A commit-and-prove circuit for tests, shaped like the decider: instance variables
+/// `1, a, ζ, y_1..y_c, s` where the committed values `a` are `c` segments `v_j` laid end to end,
+/// `y_j = Σ_i v_{j,i}·ζ^i` (Horner, one constraint per value) and `s = a_0·a_1` (a statement
+/// output that multiplies committed values). [`Evaluation::shape`] is the same circuit without
+/// values, for key generation.
 #[derive(Clone, Debug)]
 pub struct Evaluation {
-    values: Vec<Fr>,
+    segments: Vec<Vec<Fr>>,
     zeta: Fr,
 }
 
 impl Evaluation {
-    /// The circuit for `values` (at least two) at `zeta`.
-    pub fn new(values: Vec<Fr>, zeta: Fr) -> Self {
-        assert!(values.len() >= 2, "the evaluation circuit needs two values");
-        Self { values, zeta }
+    /// The circuit for `segments` (at least one, each non-empty, two values in all) at `zeta`.
+    pub fn new(segments: Vec<Vec<Fr>>, zeta: Fr) -> Self {
+        assert!(
+            !segments.is_empty() && segments.iter().all(|v| !v.is_empty()),
+            "the evaluation circuit needs non-empty segments"
+        );
+        assert!(segments.iter().map(Vec::len).sum::<usize>() >= 2);
+        Self { segments, zeta }
     }
 
-    /// The circuit's shape for `k` values (all zero).
-    pub fn shape(k: usize) -> Self {
-        Self::new(vec![Fr::from(0u64); k], Fr::from(0u64))
+    /// The circuit's shape for segments of these lengths (all values zero).
+    pub fn shape(lengths: &[usize]) -> Self {
+        let zero = Fr::from(0u64);
+        Self::new(lengths.iter().map(|&n| vec![zero; n]).collect(), zero)
     }
 
-    /// `y = Σ v_i·ζ^i`, its public output.
-    pub fn value(&self) -> Fr {
-        self.values
+    /// The committed values: the segments end to end.
+    pub fn committed(&self) -> Vec<Fr> {
+        self.segments.concat()
+    }
+
+    /// The public inputs after `ζ`: each segment's value at `ζ`, then `a_0·a_1`.
+    pub fn outputs(&self) -> Vec<Fr> {
+        let a = self.committed();
+        let mut out: Vec<Fr> = self
+            .segments
             .iter()
-            .rev()
-            .fold(Fr::from(0u64), |acc, v| acc * self.zeta + v)
+            .map(|v| {
+                v.iter()
+                    .rev()
+                    .fold(Fr::from(0u64), |acc, x| acc * self.zeta + x)
+            })
+            .collect();
+        out.push(a[0] * a[1]);
+        out
     }
 }
 
 impl ConstraintSynthesizer<Fr> for Evaluation {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        let v: Vec<Variable> = self
-            .values
+        let a: Vec<Variable> = self
+            .committed()
             .iter()
             .map(|x| cs.new_input_variable(|| Ok(*x)))
             .collect::<Result<_, _>>()?;
         let zeta = cs.new_input_variable(|| Ok(self.zeta))?;
-        let y = cs.new_input_variable(|| Ok(self.value()))?;
-        let t = cs.new_witness_variable(|| Ok(self.values[0] * self.values[1]))?;
-        cs.enforce_r1cs_constraint(
-            || LinearCombination::new() + v[0],
-            || LinearCombination::new() + v[1],
-            || LinearCombination::new() + t,
-        )?;
-        // acc_{k-1} = v_{k-1}; acc_i = acc_{i+1}·ζ + v_i; y = acc_0.
-        let mut acc = LinearCombination::new() + v[v.len() - 1];
-        let mut value = self.values[self.values.len() - 1];
-        for (i, vi) in v.iter().enumerate().rev().skip(1) {
-            value = value * self.zeta + self.values[i];
-            let next = if i == 0 {
-                y
-            } else {
-                cs.new_witness_variable(|| Ok(value))?
-            };
-            let prev = acc.clone();
-            cs.enforce_r1cs_constraint(
-                || prev,
-                || LinearCombination::new() + zeta,
-                || LinearCombination::new() + next - *vi,
-            )?;
-            acc = LinearCombination::new() + next;
+        let outputs = self.outputs();
+        let out: Vec<Variable> = outputs
+            .iter()
+            .map(|x| cs.new_input_variable(|| Ok(*x)))
+            .collect::<Result<_, _>>()?;
+        let lc = |v: Variable| LinearCombination::new() + v;
+        cs.enforce_r1cs_constraint(|| lc(a[0]), || lc(a[1]), || lc(out[self.segments.len()]))?;
+        let mut start = 0;
+        for (j, segment) in self.segments.iter().enumerate() {
+            let v = &a[start..start + segment.len()];
+            start += segment.len();
+            // acc_{n-1} = v_{n-1}; acc_i = acc_{i+1}·ζ + v_i; y_j = acc_0.
+            let mut acc = v[v.len() - 1];
+            let mut value = segment[segment.len() - 1];
+            for i in (0..v.len() - 1).rev() {
+                value = value * self.zeta + segment[i];
+                let next = if i == 0 {
+                    out[j]
+                } else {
+                    cs.new_witness_variable(|| Ok(value))?
+                };
+                cs.enforce_r1cs_constraint(
+                    || lc(acc),
+                    || lc(zeta),
+                    || LinearCombination::new() + next - v[i],
+                )?;
+                acc = next;
+            }
+            if v.len() == 1 {
+                cs.enforce_r1cs_constraint(|| lc(v[0]), || lc(Variable::One), || lc(out[j]))?;
+            }
         }
         Ok(())
     }

@@ -28,19 +28,35 @@ struct Setup {
     prepared: PreparedCommittedKey<Cpu>,
 }
 
+/// Keys for one segment of `k` values.
 fn setup(k: usize, seed: u64) -> Setup {
-    let key = CommittedKey::generate(Evaluation::shape(k), k, &mut rng(seed)).unwrap();
+    setup_segments(&[k], seed)
+}
+
+fn setup_segments(lengths: &[usize], seed: u64) -> Setup {
+    let k = lengths.iter().sum();
+    let key = CommittedKey::generate(Evaluation::shape(lengths), k, &mut rng(seed)).unwrap();
     let prepared = PreparedCommittedKey::new(&Cpu::new(), &key).unwrap();
     Setup { key, prepared }
 }
 
+/// Proves one segment holding `values`.
 fn prove(s: &Setup, bind: &[u8], values: &[Fr], seed: u64) -> (CommittedProof, Vec<Fr>) {
+    prove_segments(s, bind, &[values.to_vec()], seed)
+}
+
+fn prove_segments(
+    s: &Setup,
+    bind: &[u8],
+    segments: &[Vec<Fr>],
+    seed: u64,
+) -> (CommittedProof, Vec<Fr>) {
     prove_committed(
         &Cpu::new(),
         &s.prepared,
         bind,
-        values,
-        |zeta| Evaluation::new(values.to_vec(), zeta),
+        &segments.concat(),
+        |zeta| Evaluation::new(segments.to_vec(), zeta),
         &mut rng(seed),
     )
     .unwrap()
@@ -48,22 +64,22 @@ fn prove(s: &Setup, bind: &[u8], values: &[Fr], seed: u64) -> (CommittedProof, V
 
 #[test]
 fn committed_proofs_verify_and_are_groth16_proofs_under_ark() {
-    for (i, k) in [2usize, 5, 64, 300].into_iter().enumerate() {
-        let s = setup(k, i as u64);
+    let shapes: [&[usize]; 4] = [&[2], &[3, 2], &[40, 24, 1], &[200, 100]];
+    for (i, lengths) in shapes.into_iter().enumerate() {
+        let s = setup_segments(lengths, i as u64);
         let mut r = rng(100 + i as u64);
-        let values = random(k, &mut r);
+        let segments: Vec<Vec<Fr>> = lengths.iter().map(|&n| random(n, &mut r)).collect();
         let bind = Fr::rand(&mut r).to_string();
-        let (proof, x) = prove(&s, bind.as_bytes(), &values, 7);
+        let (proof, x) = prove_segments(&s, bind.as_bytes(), &segments, 7);
         let vk = s.prepared.verifying_key();
         assert!(
             verify_committed(vk, bind.as_bytes(), &x, &proof).unwrap(),
-            "k = {k}"
+            "{lengths:?}"
         );
         let zeta = challenge(bind.as_bytes(), &proof.commitment);
-        assert_eq!(x, vec![Evaluation::new(values.clone(), zeta).value()]);
+        assert_eq!(x, Evaluation::new(segments.clone(), zeta).outputs());
         // Revealed, the committed values are plain public inputs of a Groth16 proof.
-        let mut revealed = values.clone();
-        revealed.extend([zeta, x[0]]);
+        let revealed = [segments.concat(), vec![zeta], x].concat();
         let g = Groth16::new(Cpu::new());
         assert!(
             g.verify(&s.key.key.verifying_key(), &revealed, &proof.proof)
@@ -131,7 +147,13 @@ fn soundness_tampered_commit_and_prove_proofs_are_rejected() {
     forgeries.push((
         "claimed value changed",
         proof.clone(),
-        vec![x[0] + Fr::one()],
+        vec![x[0] + Fr::one(), x[1]],
+        bind,
+    ));
+    forgeries.push((
+        "statement changed",
+        proof.clone(),
+        vec![x[0], x[1] + Fr::one()],
         bind,
     ));
     forgeries.push((
@@ -170,7 +192,7 @@ fn soundness_a_challenge_not_from_the_transcript_is_rejected() {
         &s.prepared,
         bind,
         &values,
-        |_| Evaluation::new(values.clone(), chosen),
+        |_| Evaluation::new(vec![values.clone()], chosen),
         &mut rng(8),
     );
     assert!(
@@ -180,12 +202,12 @@ fn soundness_a_challenge_not_from_the_transcript_is_rejected() {
     // ...and a plain Groth16 proof for it, under the honest commitment, is rejected.
     let g = Groth16::new(Cpu::new());
     let inner = g.prepare(&s.key.key).unwrap();
-    let circuit = Evaluation::new(values.clone(), chosen);
+    let circuit = Evaluation::new(vec![values.clone()], chosen);
     let forged = CommittedProof {
         proof: g.prove(&inner, circuit.clone(), &mut rng(9)).unwrap(),
         ..honest
     };
-    assert!(!verify_committed(vk, bind, &[circuit.value()], &forged).unwrap());
+    assert!(!verify_committed(vk, bind, &circuit.outputs(), &forged).unwrap());
 }
 
 #[test]
@@ -201,7 +223,7 @@ fn values_outside_the_layout_are_an_error() {
             &s.prepared,
             b"",
             given,
-            |zeta| Evaluation::new(circuit_values, zeta),
+            |zeta| Evaluation::new(vec![circuit_values], zeta),
             &mut rng(12),
         )
     };
@@ -223,12 +245,12 @@ fn values_outside_the_layout_are_an_error() {
     assert!(matches!(
         verify_committed(vk, b"", &wrong, &proof),
         Err(Error::PublicInputCount {
-            expected: 1,
-            given: 2
+            expected: 2,
+            given: 4
         })
     ));
     // A key needs room for the challenge after the committed values.
-    let too_many = CommittedKey::generate(Evaluation::shape(k), k + 2, &mut rng(14));
+    let too_many = CommittedKey::generate(Evaluation::shape(&[k]), k + 3, &mut rng(14));
     assert!(matches!(too_many, Err(Error::CommittedLayout { .. })));
     // The challenge depends on the binding data.
     assert_ne!(
