@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity 0.8.37;
 
+import {CodeStore} from "./CodeStore.sol";
+
 /// @title BatchVerifier
 /// @notice Interim block-proof verifier: derives a block's proof tree from its header's `callsPerTx`, enforces every
 /// linkage rule between the nodes' public inputs, and checks every Groth16 proof of the tree with one pairing check.
@@ -81,14 +83,9 @@ abstract contract BatchVerifier {
         widths = packed;
     }
 
-    /// @dev Deploys a contract whose code is 0x00 (STOP) followed by `data`.
+    /// @dev Stores `data` as a data contract's code (CodeStore).
     function _storeCode(bytes memory data, uint8 kind) private returns (address a) {
-        bytes memory init = abi.encodePacked(
-            hex"63", uint32(data.length + 1), hex"80600e6000396000f3", hex"00", data
-        );
-        assembly ("memory-safe") {
-            a := create(0, add(init, 0x20), mload(init))
-        }
+        a = CodeStore.store(data);
         if (a == address(0)) revert KeyStoreFailed(kind);
     }
 
@@ -102,12 +99,7 @@ abstract contract BatchVerifier {
 
     /// @dev The verifying key in slot `kind` as words (see the storage note).
     function _loadKey(uint8 kind) internal view returns (uint256[] memory w) {
-        address a = _keyAddress(kind);
-        uint256 n = 16 + 2 * numInputs(kind);
-        w = new uint256[](n);
-        assembly ("memory-safe") {
-            extcodecopy(a, add(w, 0x20), 1, mul(n, 0x20))
-        }
+        return CodeStore.load(_keyAddress(kind), 16 + 2 * numInputs(kind));
     }
 
     /// @notice Number of public inputs of the circuit in key slot `kind`.

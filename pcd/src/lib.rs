@@ -32,6 +32,7 @@ mod decider;
 mod error;
 mod fold;
 mod kzg;
+mod l1;
 mod node;
 mod prover;
 mod setup;
@@ -49,6 +50,7 @@ pub use cyclefold::PointRlcCircuit;
 pub use decider::{decide, node_output_hash};
 pub use error::{Error, Result};
 pub use kzg::{KzgKey, KzgVerifierKey, Opening, divide_by_linear, evaluate};
+pub use l1::{L1Proof, batching_challenge, key_words, prove_l1, transcript_prefix};
 pub use node::{
     CYCLEFOLDS_PER_NODE, ChildInput, CycleFoldStep, IncomingFold, MergeFold, NodeCircuit,
     NodeWitness,

@@ -10,7 +10,7 @@ const solc = require('solc');
 const root = path.resolve(__dirname, '..', '..');
 const contractsDir = path.join(root, 'contracts');
 const artifactsDir = path.join(root, 'artifacts');
-const deployable = ['BlockVerifier', 'Inbox', 'KzgVerifier', 'RewardToken', 'RandaoStore', 'SequencerRegistry', 'Rollup'];
+const deployable = ['BlockVerifier', 'DeciderVerifier', 'Inbox', 'KzgVerifier', 'RewardToken', 'RandaoStore', 'SequencerRegistry', 'Rollup'];
 
 const sources = {};
 for (const file of fs.readdirSync(contractsDir).filter((f) => f.endsWith('.sol')).sort()) {

@@ -5,6 +5,8 @@
 //! L1->L2 message `Inbox`), then `SequencerRegistry.bindSlasher(rollup)`. `Poseidon2.sol` is rendered from the
 //! circuits' parameters ([`poseidon`]).
 //! `BlockVerifier` is the rollup's block-proof check alone (same keys and rules), for tools and tests.
+//! `DeciderVerifier` checks a commit-and-prove Groth16 proof tied to KZG openings at its challenge (the on-chain
+//! decider's proof format, docs/pcd.md); `Bn254` and `CodeStore` are its libraries.
 //! `KzgVerifier` checks KZG openings on BN254 against one SRS's `τ·G2` (part of the coming on-chain decider).
 
 pub mod poseidon;
@@ -18,6 +20,11 @@ sol!(
     #[sol(all_derives)]
     BlockVerifier,
     "artifacts/BlockVerifier.json"
+);
+sol!(
+    #[sol(all_derives)]
+    DeciderVerifier,
+    "artifacts/DeciderVerifier.json"
 );
 sol!(
     #[sol(all_derives)]
@@ -51,8 +58,9 @@ sol!(
 );
 
 /// Names of the committed artifacts, one per deployable contract.
-pub const ARTIFACTS: [&str; 7] = [
+pub const ARTIFACTS: [&str; 8] = [
     "BlockVerifier",
+    "DeciderVerifier",
     "Inbox",
     "KzgVerifier",
     "RandaoStore",
@@ -70,6 +78,9 @@ pub fn decode_revert(data: &Bytes) -> String {
         return format!("{e:?}");
     }
     if let Ok(e) = Inbox::InboxErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = DeciderVerifier::DeciderVerifierErrors::abi_decode(data) {
         return format!("{e:?}");
     }
     if let Ok(e) = KzgVerifier::KzgVerifierErrors::abi_decode(data) {

@@ -1,0 +1,391 @@
+//! `DeciderVerifier.sol` against the native `sidecar_pcd::L1Proof::verify` on the embedded L1. The statement is
+//! the decider's shape with a test circuit (`sidecar_groth16::synthetic::Evaluation`): two KZG-committed
+//! polynomials standing for the folded witness `W` and error `E`, committed again in the commit-and-prove Groth16
+//! proof, evaluated in-circuit at the challenge, plus one statement input. Honest proofs are accepted by both
+//! verifiers with constant gas; every forgery is rejected by both, the contract with its named error.
+
+use alloy::primitives::{Address, Bytes, U256};
+use alloy::sol_types::SolConstructor;
+use ark_bn254::{Fr, G1Affine};
+use ark_ec::{AffineRepr, CurveGroup};
+use ark_ff::{BigInteger, One, PrimeField, UniformRand};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use sidecar_groth16::evm::{g1_be, proof_be};
+use sidecar_groth16::synthetic::Evaluation;
+use sidecar_groth16::{CommittedKey, CommittedVerifyingKey, PreparedCommittedKey, challenge};
+use sidecar_kernels::{AnyBackend, Cpu};
+use sidecar_node_shim::contracts::DeciderVerifier::{self, DeciderVerifierErrors};
+use sidecar_node_shim::deploy::{send, view};
+use sidecar_node_shim::proof::field_word;
+use sidecar_node_shim::{Devchain, L1, NodeError};
+use sidecar_pcd::{KzgKey, L1Proof, Srs, key_words, prove_l1, transcript_prefix};
+
+/// Lengths of the two committed polynomials (`W`, `E` of a decider).
+const LENGTHS: [usize; 2] = [40, 24];
+/// Whole-transaction gas bound, about 2% above the measured 405,190-405,214 (the calldata has a fixed shape and the
+/// precompiles' prices do not depend on the points; only calldata zero bytes vary).
+const GAS: u64 = 413_000;
+
+struct Fixture {
+    key: PreparedCommittedKey<Cpu>,
+    vk: CommittedVerifyingKey,
+    kzg: KzgKey,
+}
+
+fn fixture(seed: u64) -> Fixture {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let k = LENGTHS.iter().sum();
+    let key = CommittedKey::generate(Evaluation::shape(&LENGTHS), k, &mut rng).unwrap();
+    let prepared = PreparedCommittedKey::new(&Cpu::new(), &key).unwrap();
+    let kzg = KzgKey::new(&Srs::dev(64).unwrap(), AnyBackend::Cpu(Cpu::new())).unwrap();
+    Fixture {
+        vk: prepared.verifying_key().clone(),
+        key: prepared,
+        kzg,
+    }
+}
+
+fn random_polys(rng: &mut ChaCha20Rng) -> Vec<Vec<Fr>> {
+    LENGTHS
+        .iter()
+        .map(|&n| (0..n).map(|_| Fr::rand(rng)).collect())
+        .collect()
+}
+
+/// An honest proof for `polys`, committed again as the circuit's values.
+fn prove(f: &Fixture, polys: &[Vec<Fr>], seed: u64) -> L1Proof {
+    let committed = polys.concat();
+    let statement = [committed[0] * committed[1]];
+    prove_l1(
+        &Cpu::new(),
+        &f.key,
+        &f.kzg,
+        polys,
+        &committed,
+        &statement,
+        |zeta| Evaluation::new(polys.to_vec(), zeta),
+        &mut ChaCha20Rng::seed_from_u64(seed),
+    )
+    .unwrap()
+}
+
+/// The call's words for `p`.
+struct Call {
+    proof: DeciderVerifier::Proof,
+    commitments: Vec<[U256; 2]>,
+    values: Vec<U256>,
+    statement: Vec<U256>,
+}
+
+fn g1_words(p: &G1Affine) -> [U256; 2] {
+    g1_be(p).map(U256::from_be_bytes)
+}
+
+fn call(p: &L1Proof) -> Call {
+    Call {
+        proof: DeciderVerifier::Proof {
+            groth16: proof_be(&p.proof.proof.0).map(U256::from_be_bytes),
+            commitment: g1_words(&p.proof.commitment),
+            knowledge: g1_words(&p.proof.knowledge),
+            opening: g1_words(&p.opening),
+        },
+        commitments: p.commitments.iter().map(g1_words).collect(),
+        values: p.values.iter().map(|y| field_word(*y)).collect(),
+        statement: p.statement.iter().map(|s| field_word(*s)).collect(),
+    }
+}
+
+struct Contract {
+    l1: Devchain,
+    from: Address,
+    at: Address,
+}
+
+impl Contract {
+    fn deploy(f: &Fixture) -> Self {
+        let mut l1 = Devchain::new(1, 7);
+        let from = l1.accounts()[0].address;
+        let args = DeciderVerifier::constructorCall {
+            words: key_words(&f.vk, &f.kzg.verifier())
+                .into_iter()
+                .map(U256::from_be_bytes)
+                .collect(),
+            c: U256::from(LENGTHS.len()),
+            t: U256::ONE,
+        }
+        .abi_encode();
+        let code = [DeciderVerifier::BYTECODE.as_ref(), &args].concat();
+        let at = l1
+            .deploy(from, Bytes::from(code), U256::ZERO)
+            .expect("deploys")
+            .contract_address
+            .expect("a contract address");
+        Self { l1, from, at }
+    }
+
+    fn verify_call(c: &Call) -> DeciderVerifier::verifyCall {
+        DeciderVerifier::verifyCall {
+            proof: c.proof.clone(),
+            commitments: c.commitments.clone(),
+            values: c.values.clone(),
+            statement: c.statement.clone(),
+        }
+    }
+
+    /// `verify`: `Ok` or the decoded revert.
+    fn verify(&self, c: &Call) -> Result<(), String> {
+        match view(&self.l1, self.at, &Self::verify_call(c)) {
+            Ok(accepted) => {
+                assert!(accepted, "verify returns true or reverts");
+                Ok(())
+            }
+            Err(NodeError::Reverted { reason, .. }) => Err(reason),
+            Err(e) => panic!("L1 failure: {e}"),
+        }
+    }
+
+    /// Gas of a mined `verify` transaction.
+    fn gas(&mut self, c: &Call) -> u64 {
+        send(
+            &mut self.l1,
+            self.from,
+            self.at,
+            &Self::verify_call(c),
+            U256::ZERO,
+        )
+        .expect("accepted")
+        .gas_used
+    }
+
+    fn challenge(&self, c: &Call) -> U256 {
+        let call = DeciderVerifier::challengeCall {
+            commitments: c.commitments.clone(),
+            statement: c.statement.clone(),
+            d: c.proof.commitment,
+        };
+        view(&self.l1, self.at, &call).expect("a view")
+    }
+}
+
+fn rejected() -> String {
+    format!(
+        "{:?}",
+        DeciderVerifierErrors::DeciderProofRejected(DeciderVerifier::DeciderProofRejected {})
+    )
+}
+
+/// Both verifiers accept `p`, or both reject it, the contract with `expect`.
+fn check(what: &str, f: &Fixture, c: &Contract, p: &L1Proof, expect: Option<String>) {
+    assert_eq!(c.verify(&call(p)).err(), expect, "{what}: contract");
+    assert_eq!(
+        p.verify(&f.vk, &f.kzg.verifier()).unwrap(),
+        expect.is_none(),
+        "{what}: native"
+    );
+}
+
+#[test]
+fn honest_decider_proofs_are_accepted_with_constant_gas() {
+    let f = fixture(1);
+    let mut c = Contract::deploy(&f);
+    let mut rng = ChaCha20Rng::seed_from_u64(2);
+    let mut gas = Vec::new();
+    for i in 0..3 {
+        let p = prove(&f, &random_polys(&mut rng), 10 + i);
+        check(&format!("proof {i}"), &f, &c, &p, None);
+        let prefix = transcript_prefix(&p.commitments, &p.statement);
+        assert_eq!(
+            c.challenge(&call(&p)),
+            field_word(challenge(&prefix, &p.proof.commitment)),
+            "the contract's challenge is the native one"
+        );
+        gas.push(c.gas(&call(&p)));
+    }
+    eprintln!(
+        "DeciderVerifier: verify {gas:?} gas (whole transaction, 2 openings, 1 statement input)"
+    );
+    let (lo, hi) = (gas.iter().min().unwrap(), gas.iter().max().unwrap());
+    assert!(hi - lo <= hi / 100, "gas not constant: {gas:?}");
+    assert!(*hi <= GAS, "{hi} gas");
+}
+
+#[test]
+fn soundness_tampered_decider_proofs_are_rejected() {
+    let f = fixture(3);
+    let c = Contract::deploy(&f);
+    let mut rng = ChaCha20Rng::seed_from_u64(4);
+    let honest = prove(&f, &random_polys(&mut rng), 5);
+    let other = prove(&f, &random_polys(&mut rng), 6);
+    check("honest", &f, &c, &honest, None);
+    let g = G1Affine::generator();
+    let shift = |p: G1Affine| (p + g).into_affine();
+    let mut forged: Vec<(&str, L1Proof)> = Vec::new();
+    let mut with = |what, change: &dyn Fn(&mut L1Proof)| {
+        let mut p = honest.clone();
+        change(&mut p);
+        forged.push((what, p));
+    };
+    with("value of W changed", &|p| p.values[0] += Fr::one());
+    with("value of E changed", &|p| p.values[1] += Fr::one());
+    with("values swapped", &|p| p.values.swap(0, 1));
+    with("statement changed", &|p| p.statement[0] += Fr::one());
+    with("KZG commitment of W from another proof", &|p| {
+        p.commitments[0] = other.commitments[0]
+    });
+    with("KZG commitments swapped", &|p| p.commitments.swap(0, 1));
+    with("opening proof changed", &|p| p.opening = shift(p.opening));
+    with("opening proof of another proof", &|p| {
+        p.opening = other.opening
+    });
+    with("Groth16 commitment D of another proof, with its P", &|p| {
+        p.proof.commitment = other.proof.commitment;
+        p.proof.knowledge = other.proof.knowledge;
+    });
+    with("Groth16 commitment D shifted", &|p| {
+        p.proof.commitment = shift(p.proof.commitment)
+    });
+    with("knowledge element P shifted", &|p| {
+        p.proof.knowledge = shift(p.proof.knowledge)
+    });
+    with("Groth16 A shifted", &|p| {
+        p.proof.proof.0.a = shift(p.proof.proof.0.a)
+    });
+    with("Groth16 C shifted", &|p| {
+        p.proof.proof.0.c = shift(p.proof.proof.0.c)
+    });
+    with("Groth16 B of another proof", &|p| {
+        p.proof.proof.0.b = other.proof.proof.0.b
+    });
+    with("everything but the statement from another proof", &|p| {
+        *p = L1Proof {
+            statement: p.statement.clone(),
+            ..other.clone()
+        }
+    });
+    for (what, p) in &forged {
+        check(what, &f, &c, p, Some(rejected()));
+    }
+}
+
+#[test]
+fn soundness_committed_values_other_than_the_kzg_polynomials_are_rejected() {
+    // The prover's circuit values `a` differ from the KZG-committed polynomials in one coefficient. The circuit
+    // outputs a(ζ); an opening can only show p(ζ). Claiming a(ζ) fails the opening; claiming p(ζ) fails Groth16.
+    let f = fixture(7);
+    let c = Contract::deploy(&f);
+    let mut rng = ChaCha20Rng::seed_from_u64(8);
+    let polys = random_polys(&mut rng);
+    let mut values = polys.clone();
+    values[0][3] += Fr::one();
+    let statement = [values[0][0] * values[0][1]];
+    let refused = prove_l1(
+        &Cpu::new(),
+        &f.key,
+        &f.kzg,
+        &polys,
+        &values.concat(),
+        &statement,
+        |zeta| Evaluation::new(values.clone(), zeta),
+        &mut rng,
+    );
+    assert!(refused.is_err(), "the honest prover refuses: {refused:?}");
+    // Build both forgeries by hand from a proof of `values` under the commitments to `polys`.
+    let honest_values = prove(&f, &values, 9);
+    let honest_polys = prove(&f, &polys, 10);
+    let claims_circuit = L1Proof {
+        commitments: honest_polys.commitments.clone(),
+        opening: honest_polys.opening,
+        ..honest_values.clone()
+    };
+    check(
+        "claims a(ζ) under p's commitments",
+        &f,
+        &c,
+        &claims_circuit,
+        Some(rejected()),
+    );
+    let claims_polys = L1Proof {
+        values: honest_polys.values.clone(),
+        ..claims_circuit
+    };
+    check(
+        "claims p(ζ) under a's Groth16 proof",
+        &f,
+        &c,
+        &claims_polys,
+        Some(rejected()),
+    );
+}
+
+#[test]
+fn malformed_calls_are_refused_with_their_reason() {
+    let f = fixture(11);
+    let c = Contract::deploy(&f);
+    let mut rng = ChaCha20Rng::seed_from_u64(12);
+    let p = prove(&f, &random_polys(&mut rng), 13);
+    let honest = call(&p);
+    let r = U256::from_be_slice(&Fr::MODULUS.to_bytes_be());
+    let err = |e: DeciderVerifierErrors| Some(format!("{e:?}"));
+    let out_of_range = |index: usize| {
+        err(DeciderVerifierErrors::DeciderScalarOutOfRange(
+            DeciderVerifier::DeciderScalarOutOfRange {
+                index: U256::from(index),
+            },
+        ))
+    };
+    let shape = |a: usize, b: usize, s: usize| {
+        err(DeciderVerifierErrors::DeciderWrongShape(
+            DeciderVerifier::DeciderWrongShape {
+                commitments: U256::from(a),
+                values: U256::from(b),
+                statement: U256::from(s),
+            },
+        ))
+    };
+    let precompile = err(DeciderVerifierErrors::Bn254PrecompileFailed(
+        DeciderVerifier::Bn254PrecompileFailed {},
+    ));
+    let mut cases: Vec<(&str, Call, Option<String>)> = Vec::new();
+    let mut with = |what, change: &dyn Fn(&mut Call), expect| {
+        let mut c = Call {
+            proof: honest.proof.clone(),
+            commitments: honest.commitments.clone(),
+            values: honest.values.clone(),
+            statement: honest.statement.clone(),
+        };
+        change(&mut c);
+        cases.push((what, c, expect));
+    };
+    with("value plus r", &|c| c.values[1] += r, out_of_range(1));
+    with(
+        "statement plus r",
+        &|c| c.statement[0] += r,
+        out_of_range(2),
+    );
+    with(
+        "one value missing",
+        &|c| {
+            c.values.pop();
+        },
+        shape(2, 1, 1),
+    );
+    with(
+        "extra statement input",
+        &|c| c.statement.push(U256::ONE),
+        shape(2, 2, 2),
+    );
+    with(
+        "A off the curve",
+        &|c| c.proof.groth16[1] += U256::ONE,
+        precompile.clone(),
+    );
+    with(
+        "opening off the curve",
+        &|c| c.proof.opening[1] += U256::ONE,
+        precompile,
+    );
+    for (what, call, expect) in &cases {
+        assert_eq!(c.verify(call).err(), *expect, "{what}");
+    }
+}
