@@ -17,8 +17,9 @@ use sidecar_groth16::{CommittedKey, CommittedVerifyingKey, PreparedCommittedKey,
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_node_shim::contracts::DeciderVerifier::{self, DeciderVerifierErrors};
 use sidecar_node_shim::deploy::{send, view};
+use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
 use sidecar_node_shim::proof::field_word;
-use sidecar_node_shim::{Devchain, L1, NodeError};
+use sidecar_node_shim::{Devchain, L1, NodeError, RpcL1};
 use sidecar_pcd::{KzgKey, L1Proof, Srs, key_words, prove_l1, transcript_prefix};
 
 /// Lengths of the two committed polynomials (`W`, `E` of a decider).
@@ -97,14 +98,18 @@ fn call(p: &L1Proof) -> Call {
 }
 
 struct Contract {
-    l1: Devchain,
+    l1: Box<dyn L1>,
     from: Address,
     at: Address,
 }
 
 impl Contract {
+    /// Deployed on a fresh devchain.
     fn deploy(f: &Fixture) -> Self {
-        let mut l1 = Devchain::new(1, 7);
+        Self::deploy_on(f, Box::new(Devchain::new(1, 7)))
+    }
+
+    fn deploy_on(f: &Fixture, mut l1: Box<dyn L1>) -> Self {
         let from = l1.accounts()[0].address;
         let args = DeciderVerifier::constructorCall {
             words: key_words(&f.vk, &f.kzg.verifier())
@@ -135,7 +140,7 @@ impl Contract {
 
     /// `verify`: `Ok` or the decoded revert.
     fn verify(&self, c: &Call) -> Result<(), String> {
-        match view(&self.l1, self.at, &Self::verify_call(c)) {
+        match view(self.l1.as_ref(), self.at, &Self::verify_call(c)) {
             Ok(accepted) => {
                 assert!(accepted, "verify returns true or reverts");
                 Ok(())
@@ -148,7 +153,7 @@ impl Contract {
     /// Gas of a mined `verify` transaction.
     fn gas(&mut self, c: &Call) -> u64 {
         send(
-            &mut self.l1,
+            self.l1.as_mut(),
             self.from,
             self.at,
             &Self::verify_call(c),
@@ -164,7 +169,7 @@ impl Contract {
             statement: c.statement.clone(),
             d: c.proof.commitment,
         };
-        view(&self.l1, self.at, &call).expect("a view")
+        view(self.l1.as_ref(), self.at, &call).expect("a view")
     }
 }
 
@@ -388,4 +393,32 @@ fn malformed_calls_are_refused_with_their_reason() {
     for (what, call, expect) in &cases {
         assert_eq!(c.verify(call).err(), *expect, "{what}");
     }
+}
+
+#[test]
+fn anvil_accepts_honest_proofs_with_the_devchains_gas_and_rejects_a_forgery() {
+    if anvil_binary().is_none() {
+        eprintln!("SKIPPED: anvil binary missing (run scripts/node-deps.sh)");
+        return;
+    }
+    let f = fixture(14);
+    let anvil = AnvilProcess::start(2).expect("anvil starts");
+    let rpc = RpcL1::connect(&anvil.endpoint(), anvil.signers()).expect("connect to anvil");
+    let mut on_anvil = Contract::deploy_on(&f, Box::new(rpc));
+    let mut on_devchain = Contract::deploy(&f);
+    let mut rng = ChaCha20Rng::seed_from_u64(15);
+    let p = prove(&f, &random_polys(&mut rng), 16);
+    check("honest on anvil", &f, &on_anvil, &p, None);
+    let (anvil_gas, devchain_gas) = (on_anvil.gas(&call(&p)), on_devchain.gas(&call(&p)));
+    eprintln!("DeciderVerifier: verify {anvil_gas} gas on anvil, {devchain_gas} on the devchain");
+    assert_eq!(anvil_gas, devchain_gas);
+    let mut forged = p.clone();
+    forged.values[0] += Fr::one();
+    check(
+        "value changed, on anvil",
+        &f,
+        &on_anvil,
+        &forged,
+        Some(rejected()),
+    );
 }

@@ -20,8 +20,8 @@ use sidecar_pcd::{KzgKey, KzgVerifierKey, Opening, Srs, divide_by_linear};
 
 /// G1 powers of the dev SRS used here.
 const SRS_LEN: usize = 64;
-/// Gas bounds (whole transaction: 21,000 base, calldata, execution), about 2-3% above the measured 166,117
-/// (`verify`, one opening), 151,357 (`verifyOne`) and 213,988 (`verify`, three openings).
+/// Gas bounds (whole transaction: 21,000 base, calldata, execution), about 2-3% above the measured 166,671
+/// (`verify`, one opening), 151,911 (`verifyOne`) and 214,542 (`verify`, three openings).
 const GAS_ONE: u64 = 170_000;
 const GAS_VERIFY_ONE: u64 = 155_000;
 const GAS_THREE: u64 = 220_000;
@@ -170,7 +170,7 @@ fn out_of_range(index: usize) -> KzgVerifierErrors {
 }
 
 fn precompile_failed() -> KzgVerifierErrors {
-    KzgVerifierErrors::KzgPrecompileFailed(KzgVerifier::KzgPrecompileFailed {})
+    KzgVerifierErrors::Bn254PrecompileFailed(KzgVerifier::Bn254PrecompileFailed {})
 }
 
 /// Both verifiers accept `openings` (`expect == None`) or both reject them, the contract with `expect`; a single
