@@ -35,6 +35,7 @@ mod kzg;
 mod l1;
 mod node;
 mod prover;
+mod relaxed;
 mod setup;
 mod srs;
 mod step;
@@ -59,6 +60,7 @@ pub use prover::{
     Children, NodeFolding, NodeProof, finish_node, fold_children, fold_children_with, leaf_folding,
     node_transcript, prove_node,
 };
+pub use relaxed::{RelaxedCheck, relaxed_error};
 pub use setup::{PcdKeys, setup, setup_on_srs};
 pub use srs::{Origin, Srs, read_ptau};
 pub use step::{ChildVar, State, Step};
