@@ -12,15 +12,19 @@ use ark_ff::{BigInteger, One, PrimeField, UniformRand};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_groth16::evm::{g1_be, proof_be};
-use sidecar_groth16::synthetic::Evaluation;
-use sidecar_groth16::{CommittedKey, CommittedVerifyingKey, PreparedCommittedKey, challenge};
+use sidecar_groth16::synthetic::{Evaluation, Synthetic};
+use sidecar_groth16::{
+    CommittedKey, CommittedVerifyingKey, PreparedCommittedKey, challenge, synthesize_matrices,
+};
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_node_shim::contracts::DeciderVerifier::{self, DeciderVerifierErrors};
 use sidecar_node_shim::deploy::{send, view};
 use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
 use sidecar_node_shim::proof::field_word;
 use sidecar_node_shim::{Devchain, L1, NodeError, RpcL1};
-use sidecar_pcd::{KzgKey, L1Proof, Srs, key_words, prove_l1, transcript_prefix};
+use sidecar_pcd::{
+    KzgKey, L1Proof, RelaxedCheck, Srs, key_words, prove_l1, relaxed_error, transcript_prefix,
+};
 
 /// Lengths of the two committed polynomials (`W`, `E` of a decider).
 const LENGTHS: [usize; 2] = [40, 24];
@@ -32,6 +36,8 @@ struct Fixture {
     key: PreparedCommittedKey<Cpu>,
     vk: CommittedVerifyingKey,
     kzg: KzgKey,
+    /// The key's numbers of openings and statement inputs.
+    shape: (usize, usize),
 }
 
 fn fixture(seed: u64) -> Fixture {
@@ -44,6 +50,7 @@ fn fixture(seed: u64) -> Fixture {
         vk: prepared.verifying_key().clone(),
         key: prepared,
         kzg,
+        shape: (LENGTHS.len(), 1),
     }
 }
 
@@ -116,8 +123,8 @@ impl Contract {
                 .into_iter()
                 .map(U256::from_be_bytes)
                 .collect(),
-            c: U256::from(LENGTHS.len()),
-            t: U256::ONE,
+            c: U256::from(f.shape.0),
+            t: U256::from(f.shape.1),
         }
         .abi_encode();
         let code = [DeciderVerifier::BYTECODE.as_ref(), &args].concat();
@@ -181,7 +188,7 @@ fn rejected() -> String {
 }
 
 /// Both verifiers accept `p`, or both reject it, the contract with `expect`.
-fn check(what: &str, f: &Fixture, c: &Contract, p: &L1Proof, expect: Option<String>) {
+fn check_both(what: &str, f: &Fixture, c: &Contract, p: &L1Proof, expect: Option<String>) {
     assert_eq!(c.verify(&call(p)).err(), expect, "{what}: contract");
     assert_eq!(
         p.verify(&f.vk, &f.kzg.verifier()).unwrap(),
@@ -198,7 +205,7 @@ fn honest_decider_proofs_are_accepted_with_constant_gas() {
     let mut gas = Vec::new();
     for i in 0..3 {
         let p = prove(&f, &random_polys(&mut rng), 10 + i);
-        check(&format!("proof {i}"), &f, &c, &p, None);
+        check_both(&format!("proof {i}"), &f, &c, &p, None);
         let prefix = transcript_prefix(&p.commitments, &p.statement);
         assert_eq!(
             c.challenge(&call(&p)),
@@ -222,7 +229,7 @@ fn soundness_tampered_decider_proofs_are_rejected() {
     let mut rng = ChaCha20Rng::seed_from_u64(4);
     let honest = prove(&f, &random_polys(&mut rng), 5);
     let other = prove(&f, &random_polys(&mut rng), 6);
-    check("honest", &f, &c, &honest, None);
+    check_both("honest", &f, &c, &honest, None);
     let g = G1Affine::generator();
     let shift = |p: G1Affine| (p + g).into_affine();
     let mut forged: Vec<(&str, L1Proof)> = Vec::new();
@@ -269,7 +276,7 @@ fn soundness_tampered_decider_proofs_are_rejected() {
         }
     });
     for (what, p) in &forged {
-        check(what, &f, &c, p, Some(rejected()));
+        check_both(what, &f, &c, p, Some(rejected()));
     }
 }
 
@@ -303,7 +310,7 @@ fn soundness_committed_values_other_than_the_kzg_polynomials_are_rejected() {
         opening: honest_polys.opening,
         ..honest_values.clone()
     };
-    check(
+    check_both(
         "claims a(ζ) under p's commitments",
         &f,
         &c,
@@ -314,7 +321,7 @@ fn soundness_committed_values_other_than_the_kzg_polynomials_are_rejected() {
         values: honest_polys.values.clone(),
         ..claims_circuit
     };
-    check(
+    check_both(
         "claims p(ζ) under a's Groth16 proof",
         &f,
         &c,
@@ -408,17 +415,59 @@ fn anvil_accepts_honest_proofs_with_the_devchains_gas_and_rejects_a_forgery() {
     let mut on_devchain = Contract::deploy(&f);
     let mut rng = ChaCha20Rng::seed_from_u64(15);
     let p = prove(&f, &random_polys(&mut rng), 16);
-    check("honest on anvil", &f, &on_anvil, &p, None);
+    check_both("honest on anvil", &f, &on_anvil, &p, None);
     let (anvil_gas, devchain_gas) = (on_anvil.gas(&call(&p)), on_devchain.gas(&call(&p)));
     eprintln!("DeciderVerifier: verify {anvil_gas} gas on anvil, {devchain_gas} on the devchain");
     assert_eq!(anvil_gas, devchain_gas);
     let mut forged = p.clone();
     forged.values[0] += Fr::one();
-    check(
+    check_both(
         "value changed, on anvil",
         &f,
         &on_anvil,
         &forged,
         Some(rejected()),
     );
+}
+
+#[test]
+fn a_relaxed_r1cs_decider_proof_is_accepted_on_l1() {
+    // The decider's primary half (`RelaxedCheck`) on a random relaxed instance of a 60-row R1CS with one public
+    // input: openings of W and E, statement (u, x).
+    let mut rng = ChaCha20Rng::seed_from_u64(17);
+    let r1cs = synthesize_matrices(Synthetic::new(60, 1, 18)).unwrap();
+    let committed = r1cs.num_witness as usize + r1cs.num_constraints();
+    let key = CommittedKey::generate(RelaxedCheck::shape(&r1cs), committed, &mut rng).unwrap();
+    let key = PreparedCommittedKey::new(&Cpu::new(), &key).unwrap();
+    let f = Fixture {
+        vk: key.verifying_key().clone(),
+        key,
+        kzg: KzgKey::new(&Srs::dev(64).unwrap(), AnyBackend::Cpu(Cpu::new())).unwrap(),
+        shape: (2, 2),
+    };
+    let mut c = Contract::deploy(&f);
+    let (u, x) = (Fr::rand(&mut rng), vec![Fr::rand(&mut rng)]);
+    let w: Vec<Fr> = (0..r1cs.num_witness).map(|_| Fr::rand(&mut rng)).collect();
+    let e = relaxed_error(&r1cs, u, &x, &w).unwrap();
+    let check = RelaxedCheck::new(&r1cs, u, x.clone(), w.clone(), e.clone(), Fr::from(0u64));
+    let polys = check.polys();
+    let p = prove_l1(
+        &Cpu::new(),
+        &f.key,
+        &f.kzg,
+        &polys,
+        &polys.concat(),
+        &check.statement(),
+        |zeta| RelaxedCheck::new(&r1cs, u, x.clone(), w.clone(), e.clone(), zeta),
+        &mut rng,
+    )
+    .unwrap();
+    check_both("relaxed instance", &f, &c, &p, None);
+    eprintln!(
+        "DeciderVerifier: verify {} gas (relaxed R1CS check, 2 openings, statement (u, x))",
+        c.gas(&call(&p))
+    );
+    let mut forged = p.clone();
+    forged.statement[0] += Fr::one();
+    check_both("another u", &f, &c, &forged, Some(rejected()));
 }
