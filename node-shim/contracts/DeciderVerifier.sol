@@ -32,6 +32,20 @@ contract DeciderVerifier {
         uint256[2] opening;
     }
 
+    /// @notice A running (relaxed) instance: KZG commitments to its witness and error, u and x.
+    struct Running {
+        uint256[2] witness;
+        uint256[2] error;
+        uint256 u;
+        uint256[] x;
+    }
+
+    /// @notice A fresh instance (u = 1, no error): the KZG commitment to its witness and x.
+    struct Fresh {
+        uint256[2] witness;
+        uint256[] x;
+    }
+
     /// @dev Key words: α(2) β(4) γ(4) δ(4) σ·G2(4) τ·G2(4) IC_0(2) IC_ζ(2) IC_y(2c) IC_s(2t).
     uint256 private constant HEAD = 26;
 
@@ -48,7 +62,9 @@ contract DeciderVerifier {
     error DeciderKeyStoreFailed();
     /// @notice The call's shape differs from the key's (numbers of commitments, values, statement inputs).
     error DeciderWrongShape(uint256 commitments, uint256 values, uint256 statement);
-    /// @notice Value `index` (values first, then statement inputs) is not below r.
+    /// @notice `verifyFolded`: the instances' input counts do not fit each other or the key.
+    error DeciderFoldShape(uint256 runningInputs, uint256 freshInputs);
+    /// @notice Value `index` (values first, then statement inputs; `verifyFolded`: see there) is not below r.
     error DeciderScalarOutOfRange(uint256 index);
     /// @notice The pairing check failed: the proof, a value or a statement input is false.
     error DeciderProofRejected();
@@ -74,15 +90,11 @@ contract DeciderVerifier {
 
     /// @notice ζ for these commitments, statement inputs and Groth16 commitment D.
     function challenge(uint256[2][] calldata commitments, uint256[] calldata statement, uint256[2] calldata d)
-        public
+        external
         pure
         returns (uint256)
     {
-        bytes memory data;
-        for (uint256 j = 0; j < commitments.length; j++) {
-            data = abi.encodePacked(data, commitments[j][0], commitments[j][1]);
-        }
-        return uint256(keccak256(abi.encodePacked(data, statement, d[0], d[1]))) % Bn254.R;
+        return _challenge(commitments, statement, d);
     }
 
     /// @notice Returns true iff `proof` shows `values` are the evaluations of `commitments` at the challenge for
@@ -93,6 +105,75 @@ contract DeciderVerifier {
         uint256[] calldata values,
         uint256[] calldata statement
     ) external view returns (bool) {
+        _verify(proof, commitments, values, statement);
+        return true;
+    }
+
+    /// @notice The fold challenge r for `running`, `fresh` and the cross-term commitment `cross`.
+    function foldChallenge(Running calldata running, Fresh calldata fresh, uint256[2] calldata cross)
+        public
+        pure
+        returns (uint256)
+    {
+        bytes memory data = abi.encodePacked(running.witness, running.error, running.u, running.x);
+        data = abi.encodePacked(data, fresh.witness, fresh.x, cross);
+        return uint256(keccak256(data)) % Bn254.R;
+    }
+
+    /// @notice Folds `fresh` into `running` (Nova, verifier's half: C_W + r·C_w, C_E + r·C_T, u + r, x + r·x_u with
+    /// r = `foldChallenge`) and verifies `proof` for the folded instance: its commitments opened to `values`, the
+    /// statement (u', x'). Needs a key with 2 openings and 1 + x.length statement inputs (`DeciderFoldShape`
+    /// otherwise); a u or an x not below r reverts `DeciderScalarOutOfRange(0)` for u, `(1 + i)` for x_i (running or
+    /// fresh). Returns true or reverts.
+    function verifyFolded(
+        Proof calldata proof,
+        Running calldata running,
+        Fresh calldata fresh,
+        uint256[2] calldata cross,
+        uint256[] calldata values
+    ) external view returns (bool) {
+        uint256 n = running.x.length;
+        if (openings != 2 || fresh.x.length != n || statementLength != n + 1) {
+            revert DeciderFoldShape(n, fresh.x.length);
+        }
+        if (running.u >= Bn254.R) revert DeciderScalarOutOfRange(0);
+        for (uint256 i = 0; i < n; i++) {
+            if (running.x[i] >= Bn254.R || fresh.x[i] >= Bn254.R) revert DeciderScalarOutOfRange(1 + i);
+        }
+        uint256 r = foldChallenge(running, fresh, cross);
+        uint256[2][] memory commitments = new uint256[2][](2);
+        (uint256 x, uint256 y) = Bn254.mul(fresh.witness[0], fresh.witness[1], r);
+        (commitments[0][0], commitments[0][1]) = Bn254.add(running.witness[0], running.witness[1], x, y);
+        (x, y) = Bn254.mul(cross[0], cross[1], r);
+        (commitments[1][0], commitments[1][1]) = Bn254.add(running.error[0], running.error[1], x, y);
+        uint256[] memory statement = new uint256[](n + 1);
+        statement[0] = addmod(running.u, r, Bn254.R);
+        for (uint256 i = 0; i < n; i++) {
+            statement[i + 1] = addmod(running.x[i], mulmod(r, fresh.x[i], Bn254.R), Bn254.R);
+        }
+        _verify(proof, commitments, values, statement);
+        return true;
+    }
+
+    function _challenge(uint256[2][] memory commitments, uint256[] memory statement, uint256[2] memory d)
+        private
+        pure
+        returns (uint256)
+    {
+        bytes memory data;
+        for (uint256 j = 0; j < commitments.length; j++) {
+            data = abi.encodePacked(data, commitments[j][0], commitments[j][1]);
+        }
+        return uint256(keccak256(abi.encodePacked(data, statement, d[0], d[1]))) % Bn254.R;
+    }
+
+    /// @dev Reverts unless the proof holds (see the contract notice).
+    function _verify(
+        Proof calldata proof,
+        uint256[2][] memory commitments,
+        uint256[] calldata values,
+        uint256[] memory statement
+    ) private view {
         uint256 c = openings;
         if (commitments.length != c || values.length != c || statement.length != statementLength) {
             revert DeciderWrongShape(commitments.length, values.length, statement.length);
@@ -103,17 +184,14 @@ contract DeciderVerifier {
         for (uint256 i = 0; i < statement.length; i++) {
             if (statement[i] >= Bn254.R) revert DeciderScalarOutOfRange(c + i);
         }
-        uint256 zeta = challenge(commitments, statement, proof.commitment);
+        uint256 zeta = _challenge(commitments, statement, proof.commitment);
         uint256[] memory k = verifyingKey();
         uint256[] memory pairs = new uint256[](42);
         _groth16(pairs, k, proof, zeta, values, statement);
         uint256 seed = uint256(keccak256(abi.encode(proof, commitments, values, statement)));
-        uint256 w1 = _weight(seed, 1);
-        uint256 w2 = _weight(seed, 2);
-        _knowledge(pairs, k, proof, w1);
-        _opening(pairs, k, proof, commitments, values, zeta, w2);
+        _knowledge(pairs, k, proof, _weight(seed, 1));
+        _opening(pairs, k, proof, commitments, values, zeta, _weight(seed, 2));
         if (!Bn254.pairing(pairs)) revert DeciderProofRejected();
-        return true;
     }
 
     /// @dev Pairs 0-3: (A, B), (-α, β), (-L, γ), (-C, δ).
@@ -123,7 +201,7 @@ contract DeciderVerifier {
         Proof calldata proof,
         uint256 zeta,
         uint256[] calldata values,
-        uint256[] calldata statement
+        uint256[] memory statement
     ) private view {
         uint256[8] calldata g = proof.groth16;
         _pair(pairs, 0, g[0], g[1], [g[2], g[3], g[4], g[5]]);
@@ -159,7 +237,7 @@ contract DeciderVerifier {
         uint256[] memory pairs,
         uint256[] memory k,
         Proof calldata proof,
-        uint256[2][] calldata commitments,
+        uint256[2][] memory commitments,
         uint256[] calldata values,
         uint256 zeta,
         uint256 w2

@@ -23,14 +23,15 @@ use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
 use sidecar_node_shim::proof::field_word;
 use sidecar_node_shim::{Devchain, L1, NodeError, RpcL1};
 use sidecar_pcd::{
-    KzgKey, L1Proof, RelaxedCheck, Srs, key_words, prove_l1, relaxed_error, transcript_prefix,
+    FreshInstance, KzgKey, L1Proof, RelaxedCheck, RunningInstance, Srs, cross_term, fold_challenge,
+    fold_instance, fold_vector, key_words, prove_l1, relaxed_error, transcript_prefix,
 };
 
 /// Lengths of the two committed polynomials (`W`, `E` of a decider).
 const LENGTHS: [usize; 2] = [40, 24];
-/// Whole-transaction gas bound, about 2% above the measured 405,190-405,214 (the calldata has a fixed shape and the
+/// Whole-transaction gas bound, about 1% above the measured 409,413-409,437 (the calldata has a fixed shape and the
 /// precompiles' prices do not depend on the points; only calldata zero bytes vary).
-const GAS: u64 = 413_000;
+const GAS: u64 = 414_000;
 
 struct Fixture {
     key: PreparedCommittedKey<Cpu>,
@@ -436,15 +437,7 @@ fn a_relaxed_r1cs_decider_proof_is_accepted_on_l1() {
     // input: openings of W and E, statement (u, x).
     let mut rng = ChaCha20Rng::seed_from_u64(17);
     let r1cs = synthesize_matrices(Synthetic::new(60, 1, 18)).unwrap();
-    let committed = r1cs.num_witness as usize + r1cs.num_constraints();
-    let key = CommittedKey::generate(RelaxedCheck::shape(&r1cs), committed, &mut rng).unwrap();
-    let key = PreparedCommittedKey::new(&Cpu::new(), &key).unwrap();
-    let f = Fixture {
-        vk: key.verifying_key().clone(),
-        key,
-        kzg: KzgKey::new(&Srs::dev(64).unwrap(), AnyBackend::Cpu(Cpu::new())).unwrap(),
-        shape: (2, 2),
-    };
+    let f = relaxed_fixture(&r1cs, &mut rng);
     let mut c = Contract::deploy(&f);
     let (u, x) = (Fr::rand(&mut rng), vec![Fr::rand(&mut rng)]);
     let w: Vec<Fr> = (0..r1cs.num_witness).map(|_| Fr::rand(&mut rng)).collect();
@@ -470,4 +463,166 @@ fn a_relaxed_r1cs_decider_proof_is_accepted_on_l1() {
     let mut forged = p.clone();
     forged.statement[0] += Fr::one();
     check_both("another u", &f, &c, &forged, Some(rejected()));
+}
+
+/// The relaxed-R1CS fixture of `a_relaxed_r1cs_decider_proof_is_accepted_on_l1` and the fold test: keys for
+/// `RelaxedCheck` over `r1cs` (2 openings, statement (u, x)).
+fn relaxed_fixture(r1cs: &sidecar_groth16::R1cs, rng: &mut ChaCha20Rng) -> Fixture {
+    let committed = r1cs.num_witness as usize + r1cs.num_constraints();
+    let key = CommittedKey::generate(RelaxedCheck::shape(r1cs), committed, rng).unwrap();
+    let key = PreparedCommittedKey::new(&Cpu::new(), &key).unwrap();
+    Fixture {
+        vk: key.verifying_key().clone(),
+        key,
+        kzg: KzgKey::new(&Srs::dev(64).unwrap(), AnyBackend::Cpu(Cpu::new())).unwrap(),
+        shape: (2, r1cs.num_instance as usize),
+    }
+}
+
+#[test]
+fn a_fresh_instance_folded_on_l1_is_decided() {
+    let mut rng = ChaCha20Rng::seed_from_u64(19);
+    let circuit = Synthetic::new(60, 1, 20);
+    let r1cs = synthesize_matrices(circuit.clone()).unwrap();
+    let f = relaxed_fixture(&r1cs, &mut rng);
+    let mut c = Contract::deploy(&f);
+    let l = r1cs.num_instance as usize;
+    // Fresh: the circuit's own satisfying assignment. Running: a random relaxed instance.
+    let z = sidecar_groth16::assignment(circuit, &r1cs).unwrap();
+    let (x_u, w) = (z[1..l].to_vec(), z[l..].to_vec());
+    let u = Fr::rand(&mut rng);
+    let x = vec![Fr::rand(&mut rng)];
+    let w_run: Vec<Fr> = (0..r1cs.num_witness).map(|_| Fr::rand(&mut rng)).collect();
+    let e_run = relaxed_error(&r1cs, u, &x, &w_run).unwrap();
+    let running = RunningInstance {
+        witness: f.kzg.commit(&w_run).unwrap(),
+        error: f.kzg.commit(&e_run).unwrap(),
+        u,
+        x: x.clone(),
+    };
+    let fresh = FreshInstance {
+        witness: f.kzg.commit(&w).unwrap(),
+        x: x_u.clone(),
+    };
+    let decide = |fresh_w: &[Fr], rng: &mut ChaCha20Rng| {
+        let t = cross_term(&r1cs, (u, &x, &w_run), (&x_u, fresh_w)).unwrap();
+        let cross = f.kzg.commit(&t).unwrap();
+        let r = fold_challenge(&running, &fresh, &cross);
+        let folded = fold_instance(&running, &fresh, &cross, r);
+        let (w2, e2) = (fold_vector(&w_run, fresh_w, r), fold_vector(&e_run, &t, r));
+        let proof = prove_l1(
+            &Cpu::new(),
+            &f.key,
+            &f.kzg,
+            &[w2.clone(), e2.clone()],
+            &[w2.as_slice(), &e2].concat(),
+            &[&[folded.u], folded.x.as_slice()].concat(),
+            |zeta| {
+                RelaxedCheck::new(
+                    &r1cs,
+                    folded.u,
+                    folded.x.clone(),
+                    w2.clone(),
+                    e2.clone(),
+                    zeta,
+                )
+            },
+            rng,
+        );
+        (cross, folded, proof)
+    };
+    let (cross, folded, proof) = decide(&w, &mut rng);
+    let proof = proof.unwrap();
+    assert_eq!(
+        proof.commitments,
+        vec![folded.witness, folded.error],
+        "KZG is homomorphic"
+    );
+    assert!(proof.verify(&f.vk, &f.kzg.verifier()).unwrap());
+    let words = |r: &RunningInstance, fr: &FreshInstance| {
+        (
+            DeciderVerifier::Running {
+                witness: g1_words(&r.witness),
+                error: g1_words(&r.error),
+                u: field_word(r.u),
+                x: r.x.iter().map(|v| field_word(*v)).collect(),
+            },
+            DeciderVerifier::Fresh {
+                witness: g1_words(&fr.witness),
+                x: fr.x.iter().map(|v| field_word(*v)).collect(),
+            },
+        )
+    };
+    let folded_call = |r: &RunningInstance, fr: &FreshInstance, cross: &G1Affine| {
+        let (running, fresh) = words(r, fr);
+        DeciderVerifier::verifyFoldedCall {
+            proof: call(&proof).proof,
+            running,
+            fresh,
+            cross: g1_words(cross),
+            values: call(&proof).values,
+        }
+    };
+    let outcome = |call: &DeciderVerifier::verifyFoldedCall| match view(c.l1.as_ref(), c.at, call) {
+        Ok(accepted) => {
+            assert!(accepted);
+            Ok(())
+        }
+        Err(NodeError::Reverted { reason, .. }) => Err(reason),
+        Err(e) => panic!("L1 failure: {e}"),
+    };
+    assert_eq!(outcome(&folded_call(&running, &fresh, &cross)), Ok(()));
+    let (rw, fw) = words(&running, &fresh);
+    let r_l1: U256 = view(
+        c.l1.as_ref(),
+        c.at,
+        &DeciderVerifier::foldChallengeCall {
+            running: rw,
+            fresh: fw,
+            cross: g1_words(&cross),
+        },
+    )
+    .unwrap();
+    assert_eq!(r_l1, field_word(fold_challenge(&running, &fresh, &cross)));
+    // Tampered fold inputs: the contract folds to another instance, which the proof does not decide.
+    let g = G1Affine::generator();
+    let shifted = (cross + g).into_affine();
+    let mut other_fresh = fresh.clone();
+    other_fresh.x[0] += Fr::one();
+    let mut other_running = running.clone();
+    other_running.u += Fr::one();
+    let mut other_error = running.clone();
+    other_error.error = (other_error.error + g).into_affine();
+    for (what, call) in [
+        (
+            "cross term shifted",
+            folded_call(&running, &fresh, &shifted),
+        ),
+        (
+            "fresh x changed",
+            folded_call(&running, &other_fresh, &cross),
+        ),
+        (
+            "running u changed",
+            folded_call(&other_running, &fresh, &cross),
+        ),
+        (
+            "running error commitment shifted",
+            folded_call(&other_error, &fresh, &cross),
+        ),
+    ] {
+        assert_eq!(outcome(&call).err(), Some(rejected()), "{what}");
+    }
+    let honest = folded_call(&running, &fresh, &cross);
+    let gas = send(c.l1.as_mut(), c.from, c.at, &honest, U256::ZERO)
+        .expect("accepted")
+        .gas_used;
+    eprintln!(
+        "DeciderVerifier: verifyFolded {gas} gas (fold on L1, then 2 openings, statement (u', x'))"
+    );
+    // An unsatisfied fresh instance folds into an unsatisfied one: the prover refuses.
+    let mut bad_w = w.clone();
+    bad_w[5] += Fr::one();
+    let (_, _, refused) = decide(&bad_w, &mut rng);
+    assert!(refused.is_err(), "an unsatisfied fold was proven");
 }

@@ -33,6 +33,7 @@ mod error;
 mod fold;
 mod kzg;
 mod l1;
+mod nifs;
 mod node;
 mod prover;
 mod relaxed;
@@ -59,6 +60,9 @@ pub use node::{
 pub use prover::{
     Children, NodeFolding, NodeProof, finish_node, fold_children, fold_children_with, leaf_folding,
     node_transcript, prove_node,
+};
+pub use nifs::{
+    FreshInstance, RunningInstance, cross_term, fold_challenge, fold_instance, fold_vector,
 };
 pub use relaxed::{RelaxedCheck, relaxed_error};
 pub use setup::{PcdKeys, setup, setup_on_srs};
