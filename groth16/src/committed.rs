@@ -229,7 +229,14 @@ pub fn verify_committed(
     proof: &CommittedProof,
 ) -> Result<bool> {
     let k = vk.committed;
-    let expected = vk.key.num_public_inputs() - k - 1;
+    let Some(expected) = vk.key.num_public_inputs().checked_sub(k + 1) else {
+        return Err(Error::CommittedLayout {
+            reason: format!(
+                "the key has {} public inputs, fewer than {k} committed values and the challenge",
+                vk.key.num_public_inputs()
+            ),
+        });
+    };
     if x.len() != expected {
         return Err(Error::PublicInputCount {
             expected,

@@ -69,7 +69,7 @@ contract DeciderVerifier {
     /// @notice The pairing check failed: the proof, a value or a statement input is false.
     error DeciderProofRejected();
 
-    /// @param words the key in the layout above (`sidecar_node_shim::decider::key_words`); `c` >= 1 commitments
+    /// @param words the key in the layout above (`sidecar_pcd::key_words`); `c` >= 1 commitments
     /// opened, `t` statement inputs. γ, δ, σ·G2, τ·G2 must come from a checked setup and SRS.
     constructor(uint256[] memory words, uint256 c, uint256 t) {
         if (c == 0 || words.length != HEAD + 2 * (c + t)) revert DeciderBadKey();

@@ -19,6 +19,9 @@
 //! the CycleFold Nova verifier gadget, Poseidon transcripts, emulated fields) come from sonobe
 //! 0.1.0-alpha.1; the arity-2 node circuit, the in-circuit folding verifiers with explicit
 //! hints, the CycleFold point circuit, the kernel-backed commitments and the decider are here.
+//! For the L1 decider: the SRS and KZG (`srs`, `kzg`), the proof format (`l1`: commit-and-prove
+//! Groth16 tied to KZG openings at its challenge), the relaxed R1CS check (`relaxed`) and the fold
+//! whose verifier half runs on L1 (`nifs`).
 //! It is its own crate so that the engine does not pull sonobe in. `docs/pcd.md` has the
 //! soundness argument.
 
@@ -53,6 +56,9 @@ pub use decider::{decide, node_output_hash};
 pub use error::{Error, Result};
 pub use kzg::{KzgKey, KzgVerifierKey, Opening, divide_by_linear, evaluate};
 pub use l1::{L1Proof, batching_challenge, key_words, prove_l1, transcript_prefix};
+pub use nifs::{
+    FreshInstance, RunningInstance, cross_term, fold_challenge, fold_instance, fold_vector,
+};
 pub use node::{
     CYCLEFOLDS_PER_NODE, ChildInput, CycleFoldStep, IncomingFold, MergeFold, NodeCircuit,
     NodeWitness,
@@ -60,9 +66,6 @@ pub use node::{
 pub use prover::{
     Children, NodeFolding, NodeProof, finish_node, fold_children, fold_children_with, leaf_folding,
     node_transcript, prove_node,
-};
-pub use nifs::{
-    FreshInstance, RunningInstance, cross_term, fold_challenge, fold_instance, fold_vector,
 };
 pub use relaxed::{RelaxedCheck, relaxed_error};
 pub use setup::{PcdKeys, setup, setup_on_srs};

@@ -93,7 +93,7 @@ pub fn fold_instance(
         witness: (running.witness + fresh.witness * r).into_affine(),
         error: (running.error + *cross * r).into_affine(),
         u: running.u + r,
-        x: running.x.iter().zip(&fresh.x).map(|(a, b)| *a + r * b).collect(),
+        x: fold_vector(&running.x, &fresh.x, r),
     }
 }
 
@@ -129,7 +129,10 @@ mod tests {
             let t = cross_term(&r1cs, (u, &x, &w_run), (x_u, w)).unwrap();
             let x2: Vec<Fr> = fold_vector(&x, x_u, r);
             let w2 = fold_vector(&w_run, w, r);
-            (relaxed_error(&r1cs, u + r, &x2, &w2).unwrap(), fold_vector(&e_run, &t, r))
+            (
+                relaxed_error(&r1cs, u + r, &x2, &w2).unwrap(),
+                fold_vector(&e_run, &t, r),
+            )
         };
         let (needed, folded) = fold(w);
         assert_eq!(needed, folded);
