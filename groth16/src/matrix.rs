@@ -125,6 +125,34 @@ impl R1cs {
         })
     }
 
+    /// The R1CS of matrices given row by row as `(coefficient, column)` pairs (arkworks'
+    /// `Matrix` layout), over `num_instance` instance variables (the constant one included)
+    /// and `num_witness` witness variables; [`Error::UnsupportedCircuit`] if they disagree.
+    pub fn from_rows(
+        num_instance: usize,
+        num_witness: usize,
+        rows: [&[Vec<(Fr, usize)>]; 3],
+    ) -> Result<Self> {
+        if num_instance + num_witness > u32::MAX as usize {
+            return Err(Error::UnsupportedCircuit {
+                reason: format!("{} variables exceed 2^32", num_instance + num_witness),
+            });
+        }
+        let r1cs = R1cs {
+            num_instance: num_instance as u64,
+            num_witness: num_witness as u64,
+            matrices: rows.map(SparseMatrix::from_rows),
+        };
+        if rows.iter().any(|m| m.len() != rows[0].len()) {
+            return Err(Error::UnsupportedCircuit {
+                reason: "the three matrices have different row counts".into(),
+            });
+        }
+        r1cs.validate()
+            .map_err(|reason| Error::UnsupportedCircuit { reason })?;
+        Ok(r1cs)
+    }
+
     /// Number of constraints.
     pub fn num_constraints(&self) -> usize {
         self.matrices[0].rows()

@@ -31,17 +31,20 @@ mod chain;
 mod codec;
 mod commit;
 mod cyclefold;
+mod cyclefold_check;
 mod decider;
 mod error;
 mod fold;
 mod kzg;
 mod l1;
+mod l1_decider;
 mod nifs;
 mod node;
 mod prover;
 mod relaxed;
 mod setup;
 mod srs;
+mod statement;
 mod step;
 mod tree;
 mod types;
@@ -56,6 +59,7 @@ pub use decider::{decide, node_output_hash};
 pub use error::{Error, Result};
 pub use kzg::{KzgKey, KzgVerifierKey, Opening, divide_by_linear, evaluate};
 pub use l1::{L1Proof, batching_challenge, key_words, prove_l1, transcript_prefix};
+pub use l1_decider::{DeciderCircuit, L1Decider, RootFold, RootProof};
 pub use nifs::{
     FreshInstance, RunningInstance, cross_term, fold_challenge, fold_instance, fold_vector,
 };
@@ -70,6 +74,7 @@ pub use prover::{
 pub use relaxed::{RelaxedCheck, relaxed_error};
 pub use setup::{PcdKeys, setup, setup_on_srs};
 pub use srs::{Origin, Srs, read_ptau};
+pub use statement::DeciderStatement;
 pub use step::{ChildVar, State, Step};
 pub use tree::{prove_leaf, prove_pair, prove_tree};
 pub use types::*;

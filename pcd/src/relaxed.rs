@@ -43,7 +43,7 @@ pub fn relaxed_error(r1cs: &R1cs, u: Fr, x: &[Fr], w: &[Fr]) -> Option<Vec<Fr>> 
     )
 }
 
-fn assignment(r1cs: &R1cs, u: Fr, x: &[Fr], w: &[Fr]) -> Option<Vec<Fr>> {
+pub(crate) fn assignment(r1cs: &R1cs, u: Fr, x: &[Fr], w: &[Fr]) -> Option<Vec<Fr>> {
     (x.len() + 1 == r1cs.num_instance as usize && w.len() == r1cs.num_witness as usize)
         .then(|| [&[u], x, w].concat())
 }
@@ -98,7 +98,10 @@ impl<'a> RelaxedCheck<'a> {
 }
 
 /// Allocates `values` as instance variables.
-fn inputs(cs: &ConstraintSystemRef<Fr>, values: &[Fr]) -> Result<Vec<Variable>, SynthesisError> {
+pub(crate) fn inputs(
+    cs: &ConstraintSystemRef<Fr>,
+    values: &[Fr],
+) -> Result<Vec<Variable>, SynthesisError> {
     values
         .iter()
         .map(|v| cs.new_input_variable(|| Ok(*v)))
@@ -106,7 +109,7 @@ fn inputs(cs: &ConstraintSystemRef<Fr>, values: &[Fr]) -> Result<Vec<Variable>, 
 }
 
 /// Enforces `out = Σ c_i ζ^i` over `coeffs` by Horner's rule; `out` is allocated by the caller.
-fn horner(
+pub(crate) fn horner(
     cs: &ConstraintSystemRef<Fr>,
     coeffs: &[Variable],
     values: &[Fr],
@@ -143,6 +146,50 @@ fn horner(
     Ok(())
 }
 
+/// Enforces `(A z)_i·(B z)_i = u·(C z)_i + E_i` for every row `i` of `r1cs`, with
+/// `z = (u, x, w)` given as variables and `z_value` its assignment (zeros in setup): two
+/// constraints per row.
+pub(crate) fn enforce_relaxed_rows(
+    cs: &ConstraintSystemRef<Fr>,
+    r1cs: &R1cs,
+    (u, x, w): (Variable, &[Variable], &[Variable]),
+    e: &[Variable],
+    z_value: &[Fr],
+) -> Result<(), SynthesisError> {
+    if x.len() + 1 != r1cs.num_instance as usize
+        || w.len() != r1cs.num_witness as usize
+        || e.len() != r1cs.num_constraints()
+        || z_value.len() != 1 + x.len() + w.len()
+    {
+        return Err(SynthesisError::Unsatisfiable);
+    }
+    let column = |j: usize| match j {
+        0 => u,
+        j if j <= x.len() => x[j - 1],
+        j => w[j - 1 - x.len()],
+    };
+    let [ma, mb, mc] = &r1cs.matrices;
+    let row = |m: &sidecar_groth16::SparseMatrix, i: usize| {
+        m.row(i)
+            .fold(LinearCombination::new(), |lc, (c, j)| lc + (c, column(j)))
+    };
+    for (i, &e_i) in e.iter().enumerate() {
+        let t_value = z_value[0] * mc.row_dot(i, z_value);
+        let t = cs.new_witness_variable(|| Ok(t_value))?;
+        cs.enforce_r1cs_constraint(
+            || LinearCombination::new() + u,
+            || row(mc, i),
+            || LinearCombination::new() + t,
+        )?;
+        cs.enforce_r1cs_constraint(
+            || row(ma, i),
+            || row(mb, i),
+            || LinearCombination::new() + t + e_i,
+        )?;
+    }
+    Ok(())
+}
+
 impl ConstraintSynthesizer<Fr> for RelaxedCheck<'_> {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
         let w = inputs(&cs, &self.w)?;
@@ -150,33 +197,9 @@ impl ConstraintSynthesizer<Fr> for RelaxedCheck<'_> {
         let zeta = cs.new_input_variable(|| Ok(self.zeta))?;
         let outputs = self.outputs();
         let out = inputs(&cs, &outputs)?;
-        let (u, x) = (out[2], &out[3..]);
         let z_value = assignment(self.r1cs, self.u, &self.x, &self.w)
             .ok_or(SynthesisError::AssignmentMissing)?;
-        let column = |j: usize| match j {
-            0 => u,
-            j if j <= x.len() => x[j - 1],
-            j => w[j - 1 - x.len()],
-        };
-        let [ma, mb, mc] = &self.r1cs.matrices;
-        let row = |m: &sidecar_groth16::SparseMatrix, i: usize| {
-            m.row(i)
-                .fold(LinearCombination::new(), |lc, (c, j)| lc + (c, column(j)))
-        };
-        for (i, &e_i) in e.iter().enumerate() {
-            let t_value = self.u * mc.row_dot(i, &z_value);
-            let t = cs.new_witness_variable(|| Ok(t_value))?;
-            cs.enforce_r1cs_constraint(
-                || LinearCombination::new() + u,
-                || row(mc, i),
-                || LinearCombination::new() + t,
-            )?;
-            cs.enforce_r1cs_constraint(
-                || row(ma, i),
-                || row(mb, i),
-                || LinearCombination::new() + t + e_i,
-            )?;
-        }
+        enforce_relaxed_rows(&cs, self.r1cs, (out[2], &out[3..], &w), &e, &z_value)?;
         horner(&cs, &w, &self.w, (zeta, self.zeta), out[0])?;
         horner(&cs, &e, &self.e, (zeta, self.zeta), out[1])?;
         Ok(())

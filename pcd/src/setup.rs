@@ -6,6 +6,8 @@
 //! string ([`setup_on_srs`]: every primary commitment is then a KZG commitment to the vector's
 //! polynomial, which the L1 can open). The CycleFold (Grumpkin) generators are always hashed.
 
+use std::sync::Arc;
+
 use ark_crypto_primitives::sponge::poseidon::PoseidonConfig;
 use ark_ff::PrimeField;
 use ark_serialize::CanonicalSerialize;
@@ -44,6 +46,12 @@ pub struct PcdKeys<S> {
     pub poseidon: PoseidonConfig<Fr>,
     /// `pp_hash`: SHA-256 of both keys and the step's parameters, reduced into `Fr`.
     pub pp_hash: Fr,
+    /// The node circuit's R1CS (the L1 decider checks the folded accumulator against it).
+    pub(crate) node_r1cs: Arc<R1CS<Fr>>,
+    /// The CycleFold circuit's R1CS and commitment key (the L1 decider checks the CycleFold
+    /// accumulator in-circuit).
+    pub(crate) cf_r1cs: Arc<R1CS<Fq>>,
+    pub(crate) cf_key: KernelPedersenKey<ark_grumpkin::GrumpkinConfig>,
 }
 
 impl<S: Step> PcdKeys<S> {
@@ -126,6 +134,11 @@ fn keys<S: Step>(
         Some(srs) => KernelPedersenKey::new(srs.powers_g1()[..len1].to_vec(), backend.clone())?,
     };
     let ck2 = KernelPedersenKey::sample(len2, &mut rng)?.with_backend(backend)?;
+    let (node_r1cs, cf_r1cs, cf_key) = (
+        Arc::new(r1cs1.clone()),
+        Arc::new(r1cs2.clone()),
+        ck2.clone(),
+    );
     let key1 = Fs1::generate_keys(ck1, r1cs1)?;
     let key2 = Fs2::generate_keys(ck2, r1cs2)?;
 
@@ -140,5 +153,8 @@ fn keys<S: Step>(
         step,
         poseidon,
         pp_hash,
+        node_r1cs,
+        cf_r1cs,
+        cf_key,
     })
 }
