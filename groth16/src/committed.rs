@@ -49,7 +49,7 @@ pub fn challenge(bind: &[u8], commitment: &G1Affine) -> Fr {
 /// A proving key whose first `committed` public-input wires are committed, not revealed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommittedKey {
-    /// The Groth16 key (ark-groth16's CRS): its `IC_1..IC_k` are the commitment bases.
+    /// The Groth16 key (ark-groth16's CRS format): its `IC_1..IC_k` are the commitment bases.
     pub key: ProvingKey,
     /// `k`, the number of committed values.
     pub committed: usize,

@@ -3,7 +3,7 @@
 //! Groth16 over BN254 with our own prover, one file per phase:
 //!
 //! ```text
-//! setup.rs    circuit → matrices (R1cs) + CRS (ark-groth16 generator)   → ProvingKey
+//! setup.rs    circuit → matrices (R1cs) → CRS (ark-groth16's, from R1cs) → ProvingKey
 //! keyfile.rs  ProvingKey ⇄ versioned, checksummed file, loaded via mmap
 //! prover.rs   ProvingKey → PreparedKey<B>; circuit+witness → z → h (qap.rs, NTT) → A,B,C (MSM)
 //! verifier.rs ark-groth16's pairing check                                → bool

@@ -7,7 +7,8 @@
 //! ```text
 //! cargo run -p sidecar-pcd --release --example l1_root_decider
 //! ```
-//! Minutes and about twenty gigabytes on two cores: not a test.
+//! The key generation needs more than 24 GB at 8.5M constraints (the matrix extraction;
+//! docs/pcd.md), more than the 2-core CI VM has. Not a test.
 
 use std::time::Instant;
 

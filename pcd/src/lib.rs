@@ -20,8 +20,9 @@
 //! 0.1.0-alpha.1; the arity-2 node circuit, the in-circuit folding verifiers with explicit
 //! hints, the CycleFold point circuit, the kernel-backed commitments and the decider are here.
 //! For the L1 decider: the SRS and KZG (`srs`, `kzg`), the proof format (`l1`: commit-and-prove
-//! Groth16 tied to KZG openings at its challenge), the relaxed R1CS check (`relaxed`) and the fold
-//! whose verifier half runs on L1 (`nifs`).
+//! Groth16 tied to KZG openings at its challenge), the relaxed R1CS check (`relaxed`), the fold
+//! whose verifier half runs on L1 (`nifs`), and the decider circuit (`l1_decider`, with the L1's
+//! statement hash in `statement` and the CycleFold accumulator check in `cyclefold_check`).
 //! It is its own crate so that the engine does not pull sonobe in. `docs/pcd.md` has the
 //! soundness argument.
 
