@@ -5,7 +5,9 @@
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
-use ark_relations::gr1cs::{ConstraintSystemRef, R1CS_PREDICATE_LABEL};
+use ark_relations::gr1cs::{
+    ConstraintSystem, ConstraintSystemRef, LinearCombination, R1CS_PREDICATE_LABEL, Variable,
+};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -97,31 +99,65 @@ pub struct R1cs {
 }
 
 impl R1cs {
-    /// Extracts the matrices of a finalized constraint system synthesized with matrices on.
+    /// Extracts the matrices of a constraint system synthesized with matrices on, finalized or
+    /// not. The rows equal ark-relations' (`finalize`, then `to_matrices`), but linear
+    /// combinations are inlined in one pass that frees each after its last use: ark keeps every
+    /// inlined combination, and a chain of `k` nested sums (a bit decomposition) costs `k²/2`
+    /// terms there, `k` here.
     pub fn from_cs(cs: &ConstraintSystemRef<Fr>) -> Result<Self> {
-        let all = cs.to_matrices()?;
-        if let Some(other) = all.keys().find(|k| k.as_str() != R1CS_PREDICATE_LABEL) {
+        let cs = cs.borrow().ok_or(Error::UnsupportedCircuit {
+            reason: "no constraint system".into(),
+        })?;
+        if let Some(other) = cs
+            .predicate_constraint_systems
+            .keys()
+            .find(|k| k.as_str() != R1CS_PREDICATE_LABEL)
+        {
             return Err(Error::UnsupportedCircuit {
                 reason: format!("predicate {other} is not R1CS; Groth16 proves R1CS only"),
             });
         }
-        let empty = vec![Vec::new(), Vec::new(), Vec::new()];
-        let m = all.get(R1CS_PREDICATE_LABEL).unwrap_or(&empty);
-        if m.len() != 3 {
-            return Err(Error::UnsupportedCircuit {
-                reason: format!("R1CS predicate of arity {}", m.len()),
-            });
-        }
-        let num_vars = cs.num_instance_variables() + cs.num_witness_variables();
+        let num_vars = cs.num_instance_variables + cs.num_witness_variables;
         if num_vars > u32::MAX as usize {
             return Err(Error::UnsupportedCircuit {
                 reason: format!("{num_vars} variables exceed 2^32"),
             });
         }
+        let no_args = [Vec::new(), Vec::new(), Vec::new()];
+        let args = match cs.predicate_constraint_systems.get(R1CS_PREDICATE_LABEL) {
+            Some(p) => p.get_constraints().as_slice(),
+            None => &no_args[..],
+        };
+        if args.len() != 3 {
+            return Err(Error::UnsupportedCircuit {
+                reason: format!("R1CS predicate of arity {}", args.len()),
+            });
+        }
+        let lcs = Inliner::new(&cs, args);
+        let inputs = cs.num_instance_variables;
+        let matrices = [0, 1, 2].map(|k| {
+            let mut m = SparseMatrix {
+                row_ptr: vec![0],
+                cols: Vec::new(),
+                coeffs: Vec::new(),
+            };
+            for &v in &args[k] {
+                for &(c, var) in lcs.row(v).iter() {
+                    if let (false, false, Some(j)) =
+                        (c.is_zero(), var.is_zero(), var.get_variable_index(inputs))
+                    {
+                        m.cols.push(j as u32);
+                        m.coeffs.push(c);
+                    }
+                }
+                m.row_ptr.push(m.cols.len() as u64);
+            }
+            m
+        });
         Ok(R1cs {
-            num_instance: cs.num_instance_variables() as u64,
-            num_witness: cs.num_witness_variables() as u64,
-            matrices: [0, 1, 2].map(|i| SparseMatrix::from_rows(&m[i])),
+            num_instance: inputs as u64,
+            num_witness: cs.num_witness_variables as u64,
+            matrices,
         })
     }
 
@@ -213,5 +249,170 @@ impl R1cs {
             Some(index) => Err(Error::Unsatisfied { index, total: n }),
             None => Ok(out),
         }
+    }
+}
+
+/// The constraints' linear combinations with every symbolic combination inlined, computed in
+/// index order (a combination only refers to earlier ones) and kept only while a later
+/// combination or a constraint still needs it.
+struct Inliner {
+    kept: Vec<Option<Vec<(Fr, Variable)>>>,
+}
+
+impl Inliner {
+    fn new(cs: &ConstraintSystem<Fr>, constraints: &[Vec<Variable>]) -> Self {
+        let n = cs.num_linear_combinations;
+        let lc = |i: usize| cs.get_lc(Variable::symbolic_lc(i));
+        let mut uses = vec![0u32; n];
+        for i in 0..n {
+            for (_, v) in lc(i).iter() {
+                if let Some(j) = v.get_lc_index() {
+                    uses[j] += 1;
+                }
+            }
+        }
+        let mut wanted = vec![false; n];
+        for v in constraints.iter().flatten() {
+            if let Some(j) = v.get_lc_index() {
+                wanted[j] = true;
+            }
+        }
+        // Like ark-relations, leave the combinations as written when none refers to another.
+        let nested = uses.iter().any(|&u| u > 0);
+        let mut kept: Vec<Option<Vec<(Fr, Variable)>>> = vec![None; n];
+        for i in 0..n {
+            let mut out = LinearCombination(Vec::new());
+            for (coeff, var) in lc(i).0 {
+                let Some(j) = var.get_lc_index().filter(|_| nested) else {
+                    out.0.push((coeff, var));
+                    continue;
+                };
+                let inlined = kept[j]
+                    .as_ref()
+                    .expect("a combination refers to earlier ones");
+                if coeff.is_one() {
+                    out.0.extend_from_slice(inlined);
+                } else {
+                    out.0.extend(
+                        inlined
+                            .iter()
+                            .filter(|(c, v)| !v.is_zero() && !c.is_zero())
+                            .map(|(c, v)| (coeff * c, *v)),
+                    );
+                }
+                uses[j] -= 1;
+                if uses[j] == 0 && !wanted[j] {
+                    kept[j] = None;
+                }
+            }
+            if nested {
+                out.compactify();
+            }
+            if uses[i] > 0 || wanted[i] {
+                kept[i] = Some(out.0);
+            }
+        }
+        Self { kept }
+    }
+
+    /// The inlined combination behind a constraint's argument.
+    fn row(&self, v: Variable) -> std::borrow::Cow<'_, [(Fr, Variable)]> {
+        match v.get_lc_index() {
+            Some(i) => std::borrow::Cow::Borrowed(self.kept[i].as_deref().unwrap_or(&[])),
+            None => std::borrow::Cow::Owned(vec![(Fr::one(), v)]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ark_ff::UniformRand;
+    use ark_relations::gr1cs::{ConstraintSynthesizer, OptimizationGoal, SynthesisMode};
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha20Rng;
+
+    use super::*;
+    use crate::synthetic::Synthetic;
+
+    /// Random nested combinations: chains of sums, repeated variables, scaled references, and
+    /// constraints over combinations, variables and constants.
+    struct Nested(u64);
+
+    impl ConstraintSynthesizer<Fr> for Nested {
+        fn generate_constraints(
+            self,
+            cs: ConstraintSystemRef<Fr>,
+        ) -> ark_relations::gr1cs::Result<()> {
+            let mut rng = ChaCha20Rng::seed_from_u64(self.0);
+            let mut vars = vec![Variable::One, cs.new_input_variable(|| Ok(Fr::from(3u64)))?];
+            for _ in 0..20 {
+                vars.push(cs.new_witness_variable(|| Ok(Fr::rand(&mut rng)))?);
+            }
+            let mut lcs = vec![];
+            for _ in 0..60 {
+                let pick = |rng: &mut ChaCha20Rng, lcs: &Vec<Variable>| {
+                    if !lcs.is_empty() && rng.gen_bool(0.5) {
+                        lcs[rng.gen_range(0..lcs.len())]
+                    } else {
+                        vars[rng.gen_range(0..vars.len())]
+                    }
+                };
+                let terms: Vec<(Fr, Variable)> = (0..rng.gen_range(1..5))
+                    .map(|_| {
+                        let c = if rng.gen_bool(0.5) {
+                            Fr::one()
+                        } else {
+                            Fr::rand(&mut rng)
+                        };
+                        (c, pick(&mut rng, &lcs))
+                    })
+                    .collect();
+                lcs.push(cs.new_lc(|| LinearCombination(terms))?);
+            }
+            for _ in 0..40 {
+                let [a, b, c] = [0; 3].map(|_| {
+                    if rng.gen_bool(0.7) {
+                        lcs[rng.gen_range(0..lcs.len())]
+                    } else {
+                        vars[rng.gen_range(0..vars.len())]
+                    }
+                });
+                cs.enforce_r1cs_constraint(
+                    || LinearCombination::from(a),
+                    || LinearCombination::from(b),
+                    || LinearCombination::from(c),
+                )?;
+            }
+            Ok(())
+        }
+    }
+
+    /// ark-relations' own extraction: inline everything, then its matrices.
+    fn arks<C: ConstraintSynthesizer<Fr>>(circuit: C) -> R1cs {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Setup);
+        circuit.generate_constraints(cs.clone()).unwrap();
+        cs.finalize();
+        let m = &cs.to_matrices().unwrap()[R1CS_PREDICATE_LABEL];
+        R1cs::from_rows(
+            cs.num_instance_variables(),
+            cs.num_witness_variables(),
+            [&m[0], &m[1], &m[2]],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn streaming_extraction_equals_arks() {
+        for seed in 0..8 {
+            assert_eq!(
+                crate::synthesize_matrices(Nested(seed)).unwrap(),
+                arks(Nested(seed)),
+                "nested combinations, seed {seed}"
+            );
+        }
+        let s = Synthetic::new(300, 4, 9);
+        assert_eq!(crate::synthesize_matrices(s.clone()).unwrap(), arks(s));
     }
 }

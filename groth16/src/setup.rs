@@ -20,7 +20,6 @@ pub fn synthesize_matrices<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<R
     cs.set_optimization_goal(OptimizationGoal::Constraints);
     cs.set_mode(SynthesisMode::Setup);
     circuit.generate_constraints(cs.clone())?;
-    cs.finalize();
     R1cs::from_cs(&cs)
 }
 

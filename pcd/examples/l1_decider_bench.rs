@@ -9,6 +9,9 @@
 //! Prints one markdown table row per `m`. Peak memory is the process high-water mark, so run one
 //! `m` per process when comparing sizes.
 
+#[path = "common/rss.rs"]
+mod rss;
+
 use std::time::Instant;
 
 use ark_bn254::Fr;
@@ -20,17 +23,6 @@ use sidecar_groth16::synthetic::Synthetic;
 use sidecar_groth16::{CommittedKey, PreparedCommittedKey, synthesize_matrices};
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_pcd::{KzgKey, RelaxedCheck, Srs, prove_l1, relaxed_error};
-
-fn peak_rss_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kib| kib / 1024)
-}
 
 fn main() {
     println!(
@@ -84,7 +76,7 @@ fn main() {
         let verify_s = t.elapsed().as_secs_f64();
         println!(
             "| {m} | {constraints} | {committed} | {keys_s:.1} | {prepare_s:.1} | {prove_s:.1} | {verify_s:.2} | {key_mib:.0} | {} |",
-            peak_rss_mib()
+            rss::peak_rss_mib()
         );
     }
 }

@@ -7,8 +7,11 @@
 //! ```text
 //! cargo run -p sidecar-pcd --release --example l1_root_decider
 //! ```
-//! The key generation needs more than 24 GB at 8.5M constraints (the matrix extraction;
+//! The key generation needs more than 24 GB at 8.5M constraints (the inlined matrices;
 //! docs/pcd.md), more than the 2-core CI VM has. Not a test.
+
+#[path = "common/rss.rs"]
+mod rss;
 
 use std::time::Instant;
 
@@ -21,17 +24,6 @@ use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_pcd::{
     ChainStep, Fr, KzgKey, L1Decider, Srs, fold_instance, prove_leaf, prove_pair, setup_on_srs,
 };
-
-fn peak_rss_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kib| kib / 1024)
-}
 
 fn main() {
     let mut rng = ChaCha20Rng::seed_from_u64(7);
@@ -80,6 +72,6 @@ fn main() {
     assert!(ok, "the decider proof verifies");
     println!(
         "prepare {prepare_s:.1} s; prove {prove_s:.1} s; verify {verify_s:.3} s; peak RSS {} MiB",
-        peak_rss_mib()
+        rss::peak_rss_mib()
     );
 }

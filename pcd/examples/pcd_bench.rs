@@ -8,6 +8,9 @@
 //! Prints one markdown table row per `k`. Peak memory is the process high-water mark, so run
 //! one `k` per process when comparing sizes.
 
+#[path = "common/rss.rs"]
+mod rss;
+
 use std::time::Instant;
 
 use ark_ff::UniformRand;
@@ -81,18 +84,6 @@ fn witness_bytes(keys: &PcdKeys<ChainStep>) -> [usize; 3] {
         32 * c1.n_witnesses,
         32 * (c2.n_witnesses + c2.n_constraints),
     ]
-}
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
-        })
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// Constraints per phase of the node circuit (placeholder assignment, setup mode).
@@ -194,7 +185,7 @@ fn main() {
         let t = Instant::now();
         decide(&keys, &node).expect("decider accepts");
         let decide_s = t.elapsed().as_secs_f64();
-        let peak = peak_rss_mib();
+        let peak = rss::peak_rss_mib();
         let leaves: Vec<Fr> = (0..8).map(|_| Fr::rand(&mut rng)).collect();
         let t = Instant::now();
         let root = prove_tree(&keys, &leaves, &mut rng).expect("tree");
@@ -213,7 +204,7 @@ fn main() {
         println!(
             "| {k} | {hashes} | {} | {} | {} | {setup_s:.1} | {leaf_s:.2} | {fold_s:.2} | \
              {circuit_s:.2} | {decide_s:.2} | {ru} / {cu} / {fu} / {z} | {rw} / {fw} / {cw} | \
-             {peak:.0} | {tree_s:.1} |",
+             {peak} | {tree_s:.1} |",
             hashes * per_hash,
             c1.n_constraints,
             c2.n_constraints,

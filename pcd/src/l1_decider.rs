@@ -160,35 +160,18 @@ impl<'a, S: Step> L1Decider<'a, S> {
             .map_err(|e| Error::rejected(format!("decider key: {e}")))
     }
 
-    /// The fold the L1 will do for `proof` and the decider circuit for it at `zeta`; the proof
-    /// must pass the native decider first ([`Error::Rejected`] otherwise).
+    /// The fold the L1 will do for `proof` and the decider circuit for it at `zeta`. The proof
+    /// must pass the native decider ([`Error::Rejected`] otherwise) and its commitments must be
+    /// KZG commitments under `kzg` (an [`Error::Srs`] if the PCD keys were made on another SRS).
     pub fn circuit(
         &'a self,
         kzg: &KzgKey,
         proof: &NodeProof,
         zeta: Fr,
     ) -> Result<(RootFold, DeciderCircuit<'a, S>)> {
-        let (fold, witness) = self.fold(kzg, proof)?;
-        Ok((
-            fold,
-            DeciderCircuit {
-                decider: self,
-                witness,
-                zeta,
-            },
-        ))
-    }
-
-    fn fold(&self, kzg: &KzgKey, proof: &NodeProof) -> Result<(RootFold, DeciderWitness)> {
         decide(self.keys, proof)?;
         let (big, small) = (&proof.running_u, &proof.fresh_u);
         let (x, x_u) = (big.x[0], small.x[0]);
-        let t = cross_term(
-            &self.r1cs,
-            (big.u, &big.x, &proof.running_w.w),
-            (&small.x, &proof.fresh_w.w),
-        )
-        .ok_or_else(|| Error::shape("root vectors do not fit the node circuit"))?;
         let running = RunningInstance {
             witness: big.cm_w.into_affine(),
             error: big.cm_e.into_affine(),
@@ -199,6 +182,17 @@ impl<'a, S: Step> L1Decider<'a, S> {
             witness: small.cm_w.into_affine(),
             x: vec![x_u],
         };
+        if kzg.commit(&proof.fresh_w.w)? != fresh.witness {
+            return Err(Error::srs(
+                "the PCD keys' generators are not this SRS's powers of τ",
+            ));
+        }
+        let t = cross_term(
+            &self.r1cs,
+            (big.u, &big.x, &proof.running_w.w),
+            (&small.x, &proof.fresh_w.w),
+        )
+        .ok_or_else(|| Error::shape("root vectors do not fit the node circuit"))?;
         let cross = kzg.commit(&t)?;
         let r = fold_challenge(&running, &fresh, &cross);
         let statement = DeciderStatement {
@@ -227,7 +221,14 @@ impl<'a, S: Step> L1Decider<'a, S> {
             cross,
             statement,
         };
-        Ok((fold, witness))
+        Ok((
+            fold,
+            DeciderCircuit {
+                decider: self,
+                witness,
+                zeta,
+            },
+        ))
     }
 
     /// Decides the root `proof` for the L1: folds, then proves the decider circuit in the L1
@@ -256,7 +257,7 @@ impl<'a, S: Step> L1Decider<'a, S> {
     }
 }
 
-/// The variable behind a field variable (allocating one for a constant or a combination).
+/// A fresh variable equal to `f` (one constraint): the relaxed rows are written over variables.
 fn variable(cs: &ConstraintSystemRef<Fr>, f: &FpVar<Fr>) -> Result<Variable, SynthesisError> {
     let fresh = FpVar::new_witness(cs.clone(), || f.value())?;
     fresh.enforce_equal(f)?;
@@ -332,7 +333,7 @@ mod tests {
     use sidecar_kernels::{AnyBackend, Cpu};
 
     use super::*;
-    use crate::{ChainStep, Srs, prove_leaf, prove_pair, setup_on_srs};
+    use crate::{ChainStep, Srs, prove_leaf, prove_pair, setup, setup_on_srs};
 
     fn satisfied<S: Step>(circuit: DeciderCircuit<'_, S>) -> bool {
         let cs = ConstraintSystem::<Fr>::new_ref();
@@ -362,6 +363,18 @@ mod tests {
                 Err(Error::Rejected { .. })
             ),
             "an unsatisfied accumulator is refused before proving"
+        );
+
+        let hashed = setup(ChainStep::new(1), cpu(), &mut rng).unwrap();
+        let leaf = prove_leaf(&hashed, Fr::rand(&mut rng), &mut rng).unwrap();
+        assert!(
+            matches!(
+                L1Decider::new(&hashed)
+                    .unwrap()
+                    .circuit(&kzg, &leaf, Fr::one()),
+                Err(Error::Srs { .. })
+            ),
+            "PCD keys with hashed generators cannot be decided for the L1"
         );
 
         let zeta = Fr::rand(&mut rng);
