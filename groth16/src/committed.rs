@@ -136,6 +136,23 @@ pub struct PreparedCommittedKey<B: Backend> {
 }
 
 impl<B: Backend> PreparedCommittedKey<B> {
+    /// [`Self::new`] consuming the key ([`PreparedKey::from_key`]: its matrices are moved, not
+    /// copied).
+    pub fn from_key(backend: &B, key: CommittedKey) -> Result<Self> {
+        let k = key.committed;
+        let verifying_key = key.verifying_key();
+        Ok(Self {
+            commitment_bases: Msm::<g1::Config>::prepare(
+                backend,
+                &key.key.crs.vk.gamma_abc_g1[1..=k],
+            )?,
+            knowledge_bases: Msm::<g1::Config>::prepare(backend, &key.knowledge_bases)?,
+            key: PreparedKey::from_key(backend, key.key)?,
+            committed: k,
+            verifying_key,
+        })
+    }
+
     /// Prepares the Groth16 key and both commitment bases with `backend`.
     pub fn new(backend: &B, key: &CommittedKey) -> Result<Self> {
         let k = key.committed;

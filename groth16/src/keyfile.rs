@@ -29,7 +29,7 @@ use crate::{Error, KeyFileError, Result};
 
 const MAGIC: &[u8; 8] = b"SIDECARK";
 /// Key file format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const CURVE_BN254: u32 = 1;
 const NUM_SECTIONS: usize = 7;
 const SECTION_NAMES: [&str; NUM_SECTIONS] = ["params", "r1cs", "A", "B_G1", "B_G2", "H", "L"];

@@ -38,7 +38,7 @@ pub use committed::{
 pub use error::{Error, KeyFileError, Result};
 pub use keyfile::{FORMAT_VERSION, KeyFile, write_key_file};
 pub use keys::{ProvingKey, PublicInputs, VerifyingKey};
-pub use matrix::{R1cs, SparseMatrix};
+pub use matrix::{OUTLINE_MIN_TERMS, R1cs, SparseMatrix};
 pub use proof::{EVM_PROOF_LEN, Proof};
 pub use prover::{PreparedKey, assignment, prove_until};
 pub use qap::h_coefficients;

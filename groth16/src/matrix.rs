@@ -1,7 +1,10 @@
 //! R1CS constraint matrices in compressed-sparse-row form, as stored in proving keys.
 //!
 //! Variables are indexed as ark-relations does: `z = (1, x_1..x_{l-1}, w_0..w_{m-1})`, the
-//! `num_instance` instance variables (the constant one first) followed by the witness.
+//! `num_instance` instance variables (the constant one first) followed by the witness. The last
+//! [`R1cs::outlined`] witness variables are not the circuit's own: extraction introduces them for
+//! long linear combinations used more than once ([`R1cs::from_cs`]), each defined by one of the
+//! last rows, and [`R1cs::extend_outlined`] computes their values from the circuit's.
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
@@ -92,18 +95,28 @@ impl SparseMatrix {
 pub struct R1cs {
     /// Instance variables, including the constant one.
     pub num_instance: u64,
-    /// Witness variables.
+    /// Witness variables, the outlined ones included.
     pub num_witness: u64,
+    /// Outlined combinations: witness variable `num_instance + num_witness − outlined + k` is
+    /// defined by row `num_constraints − outlined + k`, `(A row)·1 = v`, over earlier variables.
+    pub outlined: u64,
     /// `A`, `B`, `C`.
     pub matrices: [SparseMatrix; 3],
 }
 
+/// Extraction outlines an inlined combination with at least this many terms that constraints or
+/// other combinations refer to more than once: one new variable and one row, instead of a copy
+/// of every term at every use. Emulated-field limbs in a decider circuit are such combinations,
+/// and inlined they make its matrices larger than memory.
+pub const OUTLINE_MIN_TERMS: usize = 64;
+
 impl R1cs {
     /// Extracts the matrices of a constraint system synthesized with matrices on, finalized or
-    /// not. The rows equal ark-relations' (`finalize`, then `to_matrices`), but linear
-    /// combinations are inlined in one pass that frees each after its last use: ark keeps every
-    /// inlined combination, and a chain of `k` nested sums (a bit decomposition) costs `k²/2`
-    /// terms there, `k` here.
+    /// not. Linear combinations are inlined in one pass that frees each after its last use (ark
+    /// keeps every inlined combination, and a chain of `k` nested sums, a bit decomposition,
+    /// costs `k²/2` terms there, `k` here). A combination of [`OUTLINE_MIN_TERMS`] or more terms
+    /// used more than once becomes a new witness variable with its defining row appended;
+    /// without such combinations the rows equal ark-relations' (`finalize`, `to_matrices`).
     pub fn from_cs(cs: &ConstraintSystemRef<Fr>) -> Result<Self> {
         let cs = cs.borrow().ok_or(Error::UnsupportedCircuit {
             reason: "no constraint system".into(),
@@ -135,14 +148,22 @@ impl R1cs {
         }
         let lcs = Inliner::new(&cs, args);
         let inputs = cs.num_instance_variables;
+        let witness = cs.num_witness_variables;
+        let outlined = lcs.outlined.len();
+        if num_vars + outlined > u32::MAX as usize {
+            return Err(Error::UnsupportedCircuit {
+                reason: format!("{num_vars} variables and {outlined} outlined exceed 2^32"),
+            });
+        }
+        let one = [(Fr::one(), Variable::One)];
         let matrices = [0, 1, 2].map(|k| {
             let mut m = SparseMatrix {
                 row_ptr: vec![0],
                 cols: Vec::new(),
                 coeffs: Vec::new(),
             };
-            for &v in &args[k] {
-                for &(c, var) in lcs.row(v).iter() {
+            let mut push = |row: &[(Fr, Variable)]| {
+                for &(c, var) in row {
                     if let (false, false, Some(j)) =
                         (c.is_zero(), var.is_zero(), var.get_variable_index(inputs))
                     {
@@ -151,14 +172,36 @@ impl R1cs {
                     }
                 }
                 m.row_ptr.push(m.cols.len() as u64);
+            };
+            for &v in &args[k] {
+                push(&lcs.row(v));
+            }
+            for (j, def) in lcs.outlined.iter().enumerate() {
+                match k {
+                    0 => push(def),
+                    1 => push(&one),
+                    _ => push(&[(Fr::one(), Variable::witness(witness + j))]),
+                }
             }
             m
         });
         Ok(R1cs {
             num_instance: inputs as u64,
-            num_witness: cs.num_witness_variables as u64,
+            num_witness: (witness + outlined) as u64,
+            outlined: outlined as u64,
             matrices,
         })
+    }
+
+    /// Appends the outlined variables' values to `z`, the circuit's own assignment
+    /// `(1, x, w)` (of length `num_instance + num_witness − outlined`).
+    pub fn extend_outlined(&self, z: &mut Vec<Fr>) {
+        let first = self.num_constraints() - self.outlined as usize;
+        z.reserve(self.outlined as usize);
+        for row in first..self.num_constraints() {
+            let v = self.matrices[0].row_dot(row, z);
+            z.push(v);
+        }
     }
 
     /// The R1CS of matrices given row by row as `(coefficient, column)` pairs (arkworks'
@@ -177,6 +220,7 @@ impl R1cs {
         let r1cs = R1cs {
             num_instance: num_instance as u64,
             num_witness: num_witness as u64,
+            outlined: 0,
             matrices: rows.map(SparseMatrix::from_rows),
         };
         if rows.iter().any(|m| m.len() != rows[0].len()) {
@@ -209,7 +253,25 @@ impl R1cs {
         }
         self.matrices
             .iter()
-            .try_for_each(|m| m.validate(rows, vars))
+            .try_for_each(|m| m.validate(rows, vars))?;
+        let outlined = self.outlined as usize;
+        if outlined as u64 > self.num_witness || outlined > rows {
+            return Err(format!(
+                "{outlined} outlined variables for {} witness variables and {rows} rows",
+                self.num_witness
+            ));
+        }
+        for k in 0..outlined {
+            let (row, var) = (rows - outlined + k, vars - outlined + k);
+            let one = Fr::one();
+            let defines = self.matrices[1].row(row).eq([(one, 0)])
+                && self.matrices[2].row(row).eq([(one, var)])
+                && self.matrices[0].row(row).all(|(_, j)| j < var);
+            if !defines {
+                return Err(format!("row {row} does not define outlined variable {var}"));
+            }
+        }
+        Ok(())
     }
 
     /// SHA-256 digest identifying the constraint system (shape and every coefficient).
@@ -254,9 +316,11 @@ impl R1cs {
 
 /// The constraints' linear combinations with every symbolic combination inlined, computed in
 /// index order (a combination only refers to earlier ones) and kept only while a later
-/// combination or a constraint still needs it.
+/// combination or a constraint still needs it; long ones used more than once are outlined.
 struct Inliner {
     kept: Vec<Option<Vec<(Fr, Variable)>>>,
+    /// The outlined combinations' terms, in the order of their new witness variables.
+    outlined: Vec<Vec<(Fr, Variable)>>,
 }
 
 impl Inliner {
@@ -271,15 +335,16 @@ impl Inliner {
                 }
             }
         }
-        let mut wanted = vec![false; n];
+        let mut in_rows = vec![0u32; n];
         for v in constraints.iter().flatten() {
             if let Some(j) = v.get_lc_index() {
-                wanted[j] = true;
+                in_rows[j] += 1;
             }
         }
         // Like ark-relations, leave the combinations as written when none refers to another.
         let nested = uses.iter().any(|&u| u > 0);
         let mut kept: Vec<Option<Vec<(Fr, Variable)>>> = vec![None; n];
+        let mut outlined = Vec::new();
         for i in 0..n {
             let mut out = LinearCombination(Vec::new());
             for (coeff, var) in lc(i).0 {
@@ -301,18 +366,23 @@ impl Inliner {
                     );
                 }
                 uses[j] -= 1;
-                if uses[j] == 0 && !wanted[j] {
+                if uses[j] == 0 && in_rows[j] == 0 {
                     kept[j] = None;
                 }
             }
             if nested {
                 out.compactify();
             }
-            if uses[i] > 0 || wanted[i] {
+            let refs = uses[i] + in_rows[i];
+            if refs > 1 && out.0.len() >= OUTLINE_MIN_TERMS {
+                let v = Variable::witness(cs.num_witness_variables + outlined.len());
+                outlined.push(out.0);
+                kept[i] = Some(vec![(Fr::one(), v)]);
+            } else if refs > 0 {
                 kept[i] = Some(out.0);
             }
         }
-        Self { kept }
+        Self { kept, outlined }
     }
 
     /// The inlined combination behind a constraint's argument.

@@ -16,6 +16,7 @@ use ark_relations::gr1cs::{
 };
 use rand::{CryptoRng, RngCore};
 use sidecar_kernels::Msm;
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Backend, keys::ProvingKey, matrix::R1cs, proof::Proof, qap};
@@ -75,6 +76,24 @@ impl QueryLoader for ark_groth16::ProvingKey<ark_bn254::Bn254> {
     }
 }
 
+/// Hands out an owned key's queries by moving them out, each once.
+struct Taken(RefCell<ark_groth16::ProvingKey<ark_bn254::Bn254>>);
+
+impl QueryLoader for Taken {
+    fn g1(&self, which: G1Query) -> Result<Vec<G1Affine>> {
+        let mut k = self.0.borrow_mut();
+        Ok(std::mem::take(match which {
+            G1Query::A => &mut k.a_query,
+            G1Query::BG1 => &mut k.b_g1_query,
+            G1Query::H => &mut k.h_query,
+            G1Query::L => &mut k.l_query,
+        }))
+    }
+    fn b_g2(&self) -> Result<Vec<G2Affine>> {
+        Ok(std::mem::take(&mut self.0.borrow_mut().b_g2_query))
+    }
+}
+
 impl<B: Backend> PreparedKey<B> {
     /// Prepares every query of `pk` with `backend`.
     pub fn new(backend: &B, pk: &ProvingKey) -> Result<Self> {
@@ -86,6 +105,21 @@ impl<B: Backend> PreparedKey<B> {
             delta_g1: pk.crs.delta_g1,
         };
         Self::from_parts(backend, parts, &pk.crs)
+    }
+
+    /// [`Self::new`] consuming the key: its matrices move into the prepared key instead of being
+    /// copied (at millions of constraints they are gigabytes), and each query is freed as soon as
+    /// it is prepared.
+    pub fn from_key(backend: &B, pk: ProvingKey) -> Result<Self> {
+        let ProvingKey { crs, r1cs, digest } = pk;
+        let parts = KeyParts {
+            r1cs,
+            digest,
+            vk: crs.vk.clone(),
+            beta_g1: crs.beta_g1,
+            delta_g1: crs.delta_g1,
+        };
+        Self::from_parts(backend, parts, &Taken(RefCell::new(crs)))
     }
 
     pub(crate) fn from_parts(
@@ -159,7 +193,8 @@ fn shape(expected: String, found: usize) -> Error {
 }
 
 /// Synthesizes `circuit` with its witness and returns the full assignment
-/// `z = (1, x, w)`, checking its shape against the key's matrices.
+/// `z = (1, x, w)`, checking its shape against the key's matrices; `w` ends with the values of
+/// the matrices' outlined variables.
 pub fn assignment<C: ConstraintSynthesizer<Fr>>(circuit: C, r1cs: &R1cs) -> Result<Vec<Fr>> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_optimization_goal(OptimizationGoal::Constraints);
@@ -171,7 +206,7 @@ pub fn assignment<C: ConstraintSynthesizer<Fr>>(circuit: C, r1cs: &R1cs) -> Resu
     cs.finalize();
     let (ni, nw) = (
         cs.num_instance_variables() as u64,
-        cs.num_witness_variables() as u64,
+        cs.num_witness_variables() as u64 + r1cs.outlined,
     );
     if (ni, nw) != (r1cs.num_instance, r1cs.num_witness) {
         return Err(Error::ShapeMismatch {
@@ -184,6 +219,8 @@ pub fn assignment<C: ConstraintSynthesizer<Fr>>(circuit: C, r1cs: &R1cs) -> Resu
     }
     let mut z = cs.instance_assignment()?;
     z.extend(cs.witness_assignment()?);
+    drop(cs);
+    r1cs.extend_outlined(&mut z);
     Ok(z)
 }
 

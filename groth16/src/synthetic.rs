@@ -106,13 +106,15 @@ impl ConstraintSynthesizer<Fr> for Synthetic {
 
 /// A commit-and-prove circuit for tests, shaped like the decider: instance variables
 /// `1, a, ζ, y_1..y_c, s` where the committed values `a` are `c` segments `v_j` laid end to end,
-/// `y_j = Σ_i v_{j,i}·ζ^i` (Horner, one constraint per value) and `s = a_0·a_1` (a statement
-/// output that multiplies committed values). [`Evaluation::shape`] is the same circuit without
+/// `y_j = Σ_i v_{j,i}·ζ^i` (Horner, one constraint per value) and `s = a_0·a_1 + c` (a statement
+/// output that multiplies committed values, shifted by a witness `c`, zero unless
+/// [`Evaluation::with_statement`] sets `s`). [`Evaluation::shape`] is the same circuit without
 /// values, for key generation.
 #[derive(Clone, Debug)]
 pub struct Evaluation {
     segments: Vec<Vec<Fr>>,
     zeta: Fr,
+    shift: Fr,
 }
 
 impl Evaluation {
@@ -123,7 +125,18 @@ impl Evaluation {
             "the evaluation circuit needs non-empty segments"
         );
         assert!(segments.iter().map(Vec::len).sum::<usize>() >= 2);
-        Self { segments, zeta }
+        Self {
+            segments,
+            zeta,
+            shift: Fr::from(0u64),
+        }
+    }
+
+    /// The same circuit with statement output `s` (the witness `c` set to `s − a_0·a_1`).
+    pub fn with_statement(mut self, s: Fr) -> Self {
+        let a = self.committed();
+        self.shift = s - a[0] * a[1];
+        self
     }
 
     /// The circuit's shape for segments of these lengths (all values zero).
@@ -137,7 +150,7 @@ impl Evaluation {
         self.segments.concat()
     }
 
-    /// The public inputs after `ζ`: each segment's value at `ζ`, then `a_0·a_1`.
+    /// The public inputs after `ζ`: each segment's value at `ζ`, then `s = a_0·a_1 + c`.
     pub fn outputs(&self) -> Vec<Fr> {
         let a = self.committed();
         let mut out: Vec<Fr> = self
@@ -149,7 +162,7 @@ impl Evaluation {
                     .fold(Fr::from(0u64), |acc, x| acc * self.zeta + x)
             })
             .collect();
-        out.push(a[0] * a[1]);
+        out.push(a[0] * a[1] + self.shift);
         out
     }
 }
@@ -167,8 +180,13 @@ impl ConstraintSynthesizer<Fr> for Evaluation {
             .iter()
             .map(|x| cs.new_input_variable(|| Ok(*x)))
             .collect::<Result<_, _>>()?;
+        let shift = cs.new_witness_variable(|| Ok(self.shift))?;
         let lc = |v: Variable| LinearCombination::new() + v;
-        cs.enforce_r1cs_constraint(|| lc(a[0]), || lc(a[1]), || lc(out[self.segments.len()]))?;
+        cs.enforce_r1cs_constraint(
+            || lc(a[0]),
+            || lc(a[1]),
+            || lc(out[self.segments.len()]) - shift,
+        )?;
         let mut start = 0;
         for (j, segment) in self.segments.iter().enumerate() {
             let v = &a[start..start + segment.len()];

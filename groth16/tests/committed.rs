@@ -258,3 +258,17 @@ fn values_outside_the_layout_are_an_error() {
         challenge(b"", &proof.commitment)
     );
 }
+
+#[test]
+fn a_committed_key_prepared_by_move_proves_like_one_prepared_by_reference() {
+    let s = setup(5, 40);
+    let moved = Setup {
+        prepared: PreparedCommittedKey::from_key(&Cpu::new(), s.key.clone()).unwrap(),
+        key: s.key.clone(),
+    };
+    let values = random(5, &mut rng(41));
+    assert_eq!(
+        prove(&s, b"bind", &values, 42),
+        prove(&moved, b"bind", &values, 42)
+    );
+}

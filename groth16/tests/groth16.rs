@@ -121,3 +121,25 @@ fn proof_encodings_round_trip_and_reject_garbage() {
     assert!(Proof::from_bytes_256(&bad).is_err());
     assert!(Proof::from_bytes_256(&evm[..255]).is_err());
 }
+
+#[test]
+fn a_key_prepared_by_move_proves_like_one_prepared_by_reference() {
+    let g = Groth16::new(sidecar_kernels::Cpu::new());
+    let circuit = Synthetic::new(200, 2, 31);
+    let pk = g.setup(circuit.clone(), &mut rng(32)).unwrap();
+    let by_ref = g.prepare(&pk).unwrap();
+    let moved = sidecar_groth16::PreparedKey::from_key(g.backend(), pk).unwrap();
+    assert_eq!(moved.circuit_digest(), by_ref.circuit_digest());
+    assert_eq!(
+        moved.verifying_key().inner(),
+        by_ref.verifying_key().inner()
+    );
+    // The same randomness gives the same proof under both.
+    let a = g.prove(&moved, circuit.clone(), &mut rng(33)).unwrap();
+    let b = g.prove(&by_ref, circuit.clone(), &mut rng(33)).unwrap();
+    assert_eq!(a, b);
+    assert!(
+        g.verify(&moved.verifying_key(), &circuit.public_inputs(), &a)
+            .unwrap()
+    );
+}

@@ -96,7 +96,7 @@ fn each_corruption_is_named() {
         open(&path),
         Some(KeyFileError::UnsupportedVersion {
             found: 9,
-            supported: 1
+            supported: sidecar_groth16::FORMAT_VERSION
         })
     );
     std::fs::write(&path, b"hello, this is not a key file at all......").unwrap();

@@ -136,16 +136,7 @@ contract DeciderVerifier {
         if (openings != 2 || fresh.x.length != n || statementLength != n + 1) {
             revert DeciderFoldShape(n, fresh.x.length);
         }
-        if (running.u >= Bn254.R) revert DeciderScalarOutOfRange(0);
-        for (uint256 i = 0; i < n; i++) {
-            if (running.x[i] >= Bn254.R || fresh.x[i] >= Bn254.R) revert DeciderScalarOutOfRange(1 + i);
-        }
-        uint256 r = foldChallenge(running, fresh, cross);
-        uint256[2][] memory commitments = new uint256[2][](2);
-        (uint256 x, uint256 y) = Bn254.mul(fresh.witness[0], fresh.witness[1], r);
-        (commitments[0][0], commitments[0][1]) = Bn254.add(running.witness[0], running.witness[1], x, y);
-        (x, y) = Bn254.mul(cross[0], cross[1], r);
-        (commitments[1][0], commitments[1][1]) = Bn254.add(running.error[0], running.error[1], x, y);
+        (uint256 r, uint256[2][] memory commitments) = _fold(running, fresh, cross);
         uint256[] memory statement = new uint256[](n + 1);
         statement[0] = addmod(running.u, r, Bn254.R);
         for (uint256 i = 0; i < n; i++) {
@@ -153,6 +144,64 @@ contract DeciderVerifier {
         }
         _verify(proof, commitments, values, statement);
         return true;
+    }
+
+    /// @notice The root decider's one statement input for this fold and the root's state `state`:
+    /// h = sha256(r ‖ u ‖ x ‖ x_u ‖ C_W.x ‖ C_W.y ‖ C_E.x ‖ C_E.y ‖ state) mod r in 32-byte words, r =
+    /// `foldChallenge` (`sidecar_pcd::DeciderStatement::hash`). Instances with one input each (`DeciderFoldShape`).
+    function rootStatement(
+        Running calldata running,
+        Fresh calldata fresh,
+        uint256[2] calldata cross,
+        uint256[] calldata state
+    ) public pure returns (uint256) {
+        if (running.x.length != 1 || fresh.x.length != 1) revert DeciderFoldShape(running.x.length, fresh.x.length);
+        uint256 r = foldChallenge(running, fresh, cross);
+        bytes memory data = abi.encodePacked(r, running.u, running.x[0], fresh.x[0], running.witness, running.error);
+        return uint256(sha256(abi.encodePacked(data, state))) % Bn254.R;
+    }
+
+    /// @notice Decides a PCD root (`sidecar_pcd::L1Decider`): folds `fresh` into `running` as `verifyFolded` does and
+    /// verifies `proof` for the folded commitments, opened to `values`, with the one statement input h =
+    /// `rootStatement`, which binds the circuit to this fold and to `state`. Needs a key with 2 openings and 1
+    /// statement input and instances with one input each (`DeciderFoldShape` otherwise); u, x, x_u not below r
+    /// (`DeciderScalarOutOfRange(0)`, `(1)`), nor state word i (`(2 + i)`). Returns true or reverts.
+    function verifyRoot(
+        Proof calldata proof,
+        Running calldata running,
+        Fresh calldata fresh,
+        uint256[2] calldata cross,
+        uint256[] calldata state,
+        uint256[] calldata values
+    ) external view returns (bool) {
+        if (openings != 2 || statementLength != 1) revert DeciderFoldShape(running.x.length, fresh.x.length);
+        for (uint256 i = 0; i < state.length; i++) {
+            if (state[i] >= Bn254.R) revert DeciderScalarOutOfRange(2 + i);
+        }
+        uint256[] memory statement = new uint256[](1);
+        statement[0] = rootStatement(running, fresh, cross, state);
+        (, uint256[2][] memory commitments) = _fold(running, fresh, cross);
+        _verify(proof, commitments, values, statement);
+        return true;
+    }
+
+    /// @dev Range-checks u and the inputs (`DeciderScalarOutOfRange(0)`, `(1 + i)`), draws r and folds the
+    /// commitments: [C_W + r·C_w, C_E + r·C_T].
+    function _fold(Running calldata running, Fresh calldata fresh, uint256[2] calldata cross)
+        private
+        view
+        returns (uint256 r, uint256[2][] memory commitments)
+    {
+        if (running.u >= Bn254.R) revert DeciderScalarOutOfRange(0);
+        for (uint256 i = 0; i < running.x.length; i++) {
+            if (running.x[i] >= Bn254.R || fresh.x[i] >= Bn254.R) revert DeciderScalarOutOfRange(1 + i);
+        }
+        r = foldChallenge(running, fresh, cross);
+        commitments = new uint256[2][](2);
+        (uint256 x, uint256 y) = Bn254.mul(fresh.witness[0], fresh.witness[1], r);
+        (commitments[0][0], commitments[0][1]) = Bn254.add(running.witness[0], running.witness[1], x, y);
+        (x, y) = Bn254.mul(cross[0], cross[1], r);
+        (commitments[1][0], commitments[1][1]) = Bn254.add(running.error[0], running.error[1], x, y);
     }
 
     function _challenge(uint256[2][] memory commitments, uint256[] memory statement, uint256[2] memory d)

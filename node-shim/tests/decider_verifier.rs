@@ -23,8 +23,9 @@ use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
 use sidecar_node_shim::proof::field_word;
 use sidecar_node_shim::{Devchain, L1, NodeError, RpcL1};
 use sidecar_pcd::{
-    FreshInstance, KzgKey, L1Proof, RelaxedCheck, RunningInstance, Srs, cross_term, fold_challenge,
-    fold_instance, fold_vector, key_words, prove_l1, relaxed_error, transcript_prefix,
+    DeciderStatement, FreshInstance, KzgKey, L1Proof, RelaxedCheck, RunningInstance, Srs,
+    cross_term, fold_challenge, fold_instance, fold_vector, key_words, prove_l1, relaxed_error,
+    transcript_prefix,
 };
 
 /// Lengths of the two committed polynomials (`W`, `E` of a decider).
@@ -117,15 +118,21 @@ impl Contract {
         Self::deploy_on(f, Box::new(Devchain::new(1, 7)))
     }
 
-    fn deploy_on(f: &Fixture, mut l1: Box<dyn L1>) -> Self {
+    fn deploy_on(f: &Fixture, l1: Box<dyn L1>) -> Self {
+        let words = key_words(&f.vk, &f.kzg.verifier())
+            .into_iter()
+            .map(U256::from_be_bytes)
+            .collect();
+        Self::deploy_words(words, f.shape, l1)
+    }
+
+    /// Deployed with key `words` for `(openings, statement inputs)`.
+    fn deploy_words(words: Vec<U256>, shape: (usize, usize), mut l1: Box<dyn L1>) -> Self {
         let from = l1.accounts()[0].address;
         let args = DeciderVerifier::constructorCall {
-            words: key_words(&f.vk, &f.kzg.verifier())
-                .into_iter()
-                .map(U256::from_be_bytes)
-                .collect(),
-            c: U256::from(f.shape.0),
-            t: U256::from(f.shape.1),
+            words,
+            c: U256::from(shape.0),
+            t: U256::from(shape.1),
         }
         .abi_encode();
         let code = [DeciderVerifier::BYTECODE.as_ref(), &args].concat();
@@ -169,6 +176,36 @@ impl Contract {
         )
         .expect("accepted")
         .gas_used
+    }
+
+    /// `verifyRoot`: `Ok` or the decoded revert.
+    fn verify_root(&self, call: &DeciderVerifier::verifyRootCall) -> Result<(), String> {
+        match view(self.l1.as_ref(), self.at, call) {
+            Ok(accepted) => {
+                assert!(accepted, "verifyRoot returns true or reverts");
+                Ok(())
+            }
+            Err(NodeError::Reverted { reason, .. }) => Err(reason),
+            Err(e) => panic!("L1 failure: {e}"),
+        }
+    }
+
+    /// Gas of a mined `verifyRoot` transaction.
+    fn root_gas(&mut self, call: &DeciderVerifier::verifyRootCall) -> u64 {
+        send(self.l1.as_mut(), self.from, self.at, call, U256::ZERO)
+            .expect("accepted")
+            .gas_used
+    }
+
+    /// The contract's `rootStatement` for `call`'s fold and state.
+    fn root_statement(&self, call: &DeciderVerifier::verifyRootCall) -> U256 {
+        let statement = DeciderVerifier::rootStatementCall {
+            running: call.running.clone(),
+            fresh: call.fresh.clone(),
+            cross: call.cross,
+            state: call.state.clone(),
+        };
+        view(self.l1.as_ref(), self.at, &statement).expect("a view")
     }
 
     fn challenge(&self, c: &Call) -> U256 {
@@ -625,4 +662,310 @@ fn a_fresh_instance_folded_on_l1_is_decided() {
     bad_w[5] += Fr::one();
     let (_, _, refused) = decide(&bad_w, &mut rng);
     assert!(refused.is_err(), "an unsatisfied fold was proven");
+}
+
+/// A root's fold data with an honest proof for the folded polynomials and statement `h` (`Evaluation` stands for the
+/// decider circuit: it opens the folded `W'`, `E'` at ζ and outputs the given `h`).
+struct Root {
+    running: RunningInstance,
+    fresh: FreshInstance,
+    cross: G1Affine,
+    state: Vec<Fr>,
+    proof: L1Proof,
+}
+
+fn root(f: &Fixture, rng: &mut ChaCha20Rng) -> Root {
+    let vector =
+        |n: usize, rng: &mut ChaCha20Rng| (0..n).map(|_| Fr::rand(rng)).collect::<Vec<_>>();
+    let [nw, ne] = LENGTHS;
+    let (w_run, w_new, e_run, t) = (
+        vector(nw, rng),
+        vector(nw, rng),
+        vector(ne, rng),
+        vector(ne, rng),
+    );
+    let running = RunningInstance {
+        witness: f.kzg.commit(&w_run).unwrap(),
+        error: f.kzg.commit(&e_run).unwrap(),
+        u: Fr::rand(rng),
+        x: vec![Fr::rand(rng)],
+    };
+    let fresh = FreshInstance {
+        witness: f.kzg.commit(&w_new).unwrap(),
+        x: vec![Fr::rand(rng)],
+    };
+    let cross = f.kzg.commit(&t).unwrap();
+    let state = vector(3, rng);
+    let r = fold_challenge(&running, &fresh, &cross);
+    let h = DeciderStatement {
+        r,
+        u: running.u,
+        x: running.x[0],
+        x_u: fresh.x[0],
+        witness: running.witness,
+        error: running.error,
+        state: state.clone(),
+    }
+    .hash();
+    let polys = vec![fold_vector(&w_run, &w_new, r), fold_vector(&e_run, &t, r)];
+    let proof = prove_l1(
+        &Cpu::new(),
+        &f.key,
+        &f.kzg,
+        &polys,
+        &polys.concat(),
+        &[h],
+        |zeta| Evaluation::new(polys.clone(), zeta).with_statement(h),
+        rng,
+    )
+    .unwrap();
+    Root {
+        running,
+        fresh,
+        cross,
+        state,
+        proof,
+    }
+}
+
+fn root_call(p: &Root) -> DeciderVerifier::verifyRootCall {
+    let c = call(&p.proof);
+    DeciderVerifier::verifyRootCall {
+        proof: c.proof,
+        running: DeciderVerifier::Running {
+            witness: g1_words(&p.running.witness),
+            error: g1_words(&p.running.error),
+            u: field_word(p.running.u),
+            x: p.running.x.iter().map(|v| field_word(*v)).collect(),
+        },
+        fresh: DeciderVerifier::Fresh {
+            witness: g1_words(&p.fresh.witness),
+            x: p.fresh.x.iter().map(|v| field_word(*v)).collect(),
+        },
+        cross: g1_words(&p.cross),
+        state: p.state.iter().map(|v| field_word(*v)).collect(),
+        values: c.values,
+    }
+}
+
+#[test]
+fn a_root_is_decided_on_l1_with_one_hashed_statement_input() {
+    let mut rng = ChaCha20Rng::seed_from_u64(23);
+    let f = fixture(24);
+    let mut c = Contract::deploy(&f);
+    let honest = root(&f, &mut rng);
+    assert!(honest.proof.verify(&f.vk, &f.kzg.verifier()).unwrap());
+    let good = root_call(&honest);
+    assert_eq!(c.verify_root(&good), Ok(()));
+    // The contract's h is the native statement hash, which the proof carries as its one statement input.
+    assert_eq!(
+        c.root_statement(&good),
+        field_word(honest.proof.statement[0])
+    );
+
+    let g = G1Affine::generator();
+    let shift = |p: &G1Affine| g1_words(&(*p + g).into_affine());
+    let out_of_range = |i: u64| {
+        format!(
+            "{:?}",
+            DeciderVerifierErrors::DeciderScalarOutOfRange(
+                DeciderVerifier::DeciderScalarOutOfRange {
+                    index: U256::from(i)
+                }
+            )
+        )
+    };
+    let r_word = U256::from_be_slice(&Fr::MODULUS.to_bytes_be());
+    let mut cases: Vec<(&str, DeciderVerifier::verifyRootCall, String)> = Vec::new();
+    let mut case = |what, edit: &dyn Fn(&mut DeciderVerifier::verifyRootCall), expect: String| {
+        let mut call = good.clone();
+        edit(&mut call);
+        cases.push((what, call, expect));
+    };
+    case(
+        "a state word changed",
+        &|c| c.state[1] += U256::from(1),
+        rejected(),
+    );
+    case(
+        "a state word appended",
+        &|c| c.state.push(U256::from(5)),
+        rejected(),
+    );
+    case("the state emptied", &|c| c.state.clear(), rejected());
+    case(
+        "cross term shifted",
+        &|c| c.cross = shift(&honest.cross),
+        rejected(),
+    );
+    case(
+        "fresh x_u changed",
+        &|c| c.fresh.x[0] += U256::from(1),
+        rejected(),
+    );
+    case(
+        "running u changed",
+        &|c| c.running.u += U256::from(1),
+        rejected(),
+    );
+    case(
+        "running x changed",
+        &|c| c.running.x[0] += U256::from(1),
+        rejected(),
+    );
+    case(
+        "running witness commitment shifted",
+        &|c| c.running.witness = shift(&honest.running.witness),
+        rejected(),
+    );
+    case(
+        "running error commitment shifted",
+        &|c| c.running.error = shift(&honest.running.error),
+        rejected(),
+    );
+    case(
+        "a value changed",
+        &|c| c.values[0] += U256::from(1),
+        rejected(),
+    );
+    case(
+        "a state word not below r",
+        &|c| c.state[2] = r_word + c.state[2],
+        out_of_range(4),
+    );
+    case("u not below r", &|c| c.running.u = r_word, out_of_range(0));
+    case(
+        "two running inputs",
+        &|c| c.running.x.push(U256::from(1)),
+        format!(
+            "{:?}",
+            DeciderVerifierErrors::DeciderFoldShape(DeciderVerifier::DeciderFoldShape {
+                runningInputs: U256::from(2),
+                freshInputs: U256::from(1)
+            })
+        ),
+    );
+    for (what, call, expect) in &cases {
+        assert_eq!(c.verify_root(call).err().as_ref(), Some(expect), "{what}");
+    }
+    // Another honest root's proof does not decide this one.
+    let other = root(&f, &mut rng);
+    let mut swapped = good.clone();
+    swapped.proof = root_call(&other).proof;
+    swapped.values = root_call(&other).values;
+    assert_eq!(
+        c.verify_root(&swapped).err(),
+        Some(rejected()),
+        "another root's proof"
+    );
+
+    let gas = c.root_gas(&good);
+    eprintln!(
+        "DeciderVerifier: verifyRoot {gas} gas (fold on L1, SHA-256 statement of a 3-element state, 2 openings)"
+    );
+    assert!(gas < 460_000, "verifyRoot took {gas} gas");
+}
+
+/// The root of `pcd/examples/l1_root_decider.rs --write`: a two-leaf tree of the synthetic step decided by the real
+/// decider circuit (`sidecar_pcd::L1Decider`, 8.5M constraints): its key words, the call and the statement hash.
+/// The key and proof take 18 GB and 8 minutes to make, so the proof is a committed fixture; regenerate it after
+/// changing the decider circuit (the fixture stays valid until then: it carries its own key).
+fn real_root() -> (Vec<U256>, DeciderVerifier::verifyRootCall, U256) {
+    use serde_json::Value;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/decider-root.json"
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let word = |v: &Value| v.as_str().unwrap().parse::<U256>().unwrap();
+    let words = |v: &Value| v.as_array().unwrap().iter().map(word).collect::<Vec<_>>();
+    let pair = |v: &Value| <[U256; 2]>::try_from(words(v)).unwrap();
+    let call = DeciderVerifier::verifyRootCall {
+        proof: DeciderVerifier::Proof {
+            groth16: words(&v["proof"]["groth16"]).try_into().unwrap(),
+            commitment: pair(&v["proof"]["commitment"]),
+            knowledge: pair(&v["proof"]["knowledge"]),
+            opening: pair(&v["proof"]["opening"]),
+        },
+        running: DeciderVerifier::Running {
+            witness: pair(&v["running"]["witness"]),
+            error: pair(&v["running"]["error"]),
+            u: word(&v["running"]["u"]),
+            x: words(&v["running"]["x"]),
+        },
+        fresh: DeciderVerifier::Fresh {
+            witness: pair(&v["fresh"]["witness"]),
+            x: words(&v["fresh"]["x"]),
+        },
+        cross: pair(&v["cross"]),
+        state: words(&v["state"]),
+        values: words(&v["values"]),
+    };
+    (words(&v["key"]), call, word(&v["statement"]))
+}
+
+#[test]
+fn a_real_root_decider_proof_is_accepted_on_l1() {
+    let (key, good, h) = real_root();
+    let mut l1s: Vec<(&str, Box<dyn L1>)> = vec![("devchain", Box::new(Devchain::new(1, 7)))];
+    let anvil = anvil_binary().map(|_| AnvilProcess::start(2).expect("anvil starts"));
+    match &anvil {
+        Some(a) => l1s.push((
+            "anvil",
+            Box::new(RpcL1::connect(&a.endpoint(), a.signers()).expect("connect to anvil")),
+        )),
+        None => eprintln!("SKIPPED on anvil: anvil binary missing (run scripts/node-deps.sh)"),
+    }
+    let g = G1Affine::generator();
+    let shift = |p: [U256; 2]| {
+        let q = G1Affine::new(
+            ark_bn254::Fq::from_be_bytes_mod_order(&p[0].to_be_bytes::<32>()),
+            ark_bn254::Fq::from_be_bytes_mod_order(&p[1].to_be_bytes::<32>()),
+        );
+        g1_words(&(q + g).into_affine())
+    };
+    let mut forgeries: Vec<(&str, DeciderVerifier::verifyRootCall)> = Vec::new();
+    let mut forge = |what, edit: &dyn Fn(&mut DeciderVerifier::verifyRootCall)| {
+        let mut call = good.clone();
+        edit(&mut call);
+        forgeries.push((what, call));
+    };
+    forge("the state changed", &|c| c.state[0] += U256::from(1));
+    forge("a state element appended", &|c| c.state.push(U256::from(1)));
+    forge("the fresh input changed", &|c| {
+        c.fresh.x[0] += U256::from(1)
+    });
+    forge("the running u changed", &|c| c.running.u += U256::from(1));
+    forge("the cross term shifted", &|c| c.cross = shift(c.cross));
+    forge("the running witness shifted", &|c| {
+        c.running.witness = shift(c.running.witness)
+    });
+    forge("the Groth16 A shifted", &|c| {
+        let a = shift([c.proof.groth16[0], c.proof.groth16[1]]);
+        c.proof.groth16[..2].copy_from_slice(&a);
+    });
+    forge("a value changed", &|c| c.values[1] += U256::from(1));
+    for (name, l1) in l1s {
+        let mut c = Contract::deploy_words(key.clone(), (2, 1), l1);
+        assert_eq!(
+            c.root_statement(&good),
+            h,
+            "{name}: the L1's h is the prover's"
+        );
+        assert_eq!(
+            c.verify_root(&good),
+            Ok(()),
+            "{name}: the real root is decided"
+        );
+        for (what, call) in &forgeries {
+            assert_eq!(
+                c.verify_root(call).err(),
+                Some(rejected()),
+                "{name}: {what}"
+            );
+        }
+        let gas = c.root_gas(&good);
+        eprintln!("DeciderVerifier: verifyRoot of a real decider proof, {gas} gas on the {name}");
+        assert!(gas < 460_000, "{name}: verifyRoot took {gas} gas");
+    }
 }
