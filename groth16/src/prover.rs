@@ -46,6 +46,19 @@ pub(crate) struct KeyParts {
     pub delta_g1: G1Affine,
 }
 
+impl KeyParts {
+    /// The parts of a key with matrices `r1cs`, digest `digest` and CRS `crs`.
+    fn of(r1cs: R1cs, digest: [u8; 32], crs: &ark_groth16::ProvingKey<ark_bn254::Bn254>) -> Self {
+        Self {
+            r1cs,
+            digest,
+            vk: crs.vk.clone(),
+            beta_g1: crs.beta_g1,
+            delta_g1: crs.delta_g1,
+        }
+    }
+}
+
 /// The G1 queries of a proving key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum G1Query {
@@ -97,13 +110,7 @@ impl QueryLoader for Taken {
 impl<B: Backend> PreparedKey<B> {
     /// Prepares every query of `pk` with `backend`.
     pub fn new(backend: &B, pk: &ProvingKey) -> Result<Self> {
-        let parts = KeyParts {
-            r1cs: pk.r1cs.clone(),
-            digest: pk.digest,
-            vk: pk.crs.vk.clone(),
-            beta_g1: pk.crs.beta_g1,
-            delta_g1: pk.crs.delta_g1,
-        };
+        let parts = KeyParts::of(pk.r1cs.clone(), pk.digest, &pk.crs);
         Self::from_parts(backend, parts, &pk.crs)
     }
 
@@ -112,13 +119,7 @@ impl<B: Backend> PreparedKey<B> {
     /// it is prepared.
     pub fn from_key(backend: &B, pk: ProvingKey) -> Result<Self> {
         let ProvingKey { crs, r1cs, digest } = pk;
-        let parts = KeyParts {
-            r1cs,
-            digest,
-            vk: crs.vk.clone(),
-            beta_g1: crs.beta_g1,
-            delta_g1: crs.delta_g1,
-        };
+        let parts = KeyParts::of(r1cs, digest, &crs);
         Self::from_parts(backend, parts, &Taken(RefCell::new(crs)))
     }
 

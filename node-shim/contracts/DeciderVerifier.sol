@@ -154,11 +154,9 @@ contract DeciderVerifier {
         Fresh calldata fresh,
         uint256[2] calldata cross,
         uint256[] calldata state
-    ) public pure returns (uint256) {
-        if (running.x.length != 1 || fresh.x.length != 1) revert DeciderFoldShape(running.x.length, fresh.x.length);
-        uint256 r = foldChallenge(running, fresh, cross);
-        bytes memory data = abi.encodePacked(r, running.u, running.x[0], fresh.x[0], running.witness, running.error);
-        return uint256(sha256(abi.encodePacked(data, state))) % Bn254.R;
+    ) external pure returns (uint256) {
+        _rootShape(running, fresh);
+        return _rootHash(foldChallenge(running, fresh, cross), running, fresh, state);
     }
 
     /// @notice Decides a PCD root (`sidecar_pcd::L1Decider`): folds `fresh` into `running` as `verifyFolded` does and
@@ -175,14 +173,30 @@ contract DeciderVerifier {
         uint256[] calldata values
     ) external view returns (bool) {
         if (openings != 2 || statementLength != 1) revert DeciderFoldShape(running.x.length, fresh.x.length);
+        _rootShape(running, fresh);
         for (uint256 i = 0; i < state.length; i++) {
             if (state[i] >= Bn254.R) revert DeciderScalarOutOfRange(2 + i);
         }
+        (uint256 r, uint256[2][] memory commitments) = _fold(running, fresh, cross);
         uint256[] memory statement = new uint256[](1);
-        statement[0] = rootStatement(running, fresh, cross, state);
-        (, uint256[2][] memory commitments) = _fold(running, fresh, cross);
+        statement[0] = _rootHash(r, running, fresh, state);
         _verify(proof, commitments, values, statement);
         return true;
+    }
+
+    /// @dev A root's instances have one input each.
+    function _rootShape(Running calldata running, Fresh calldata fresh) private pure {
+        if (running.x.length != 1 || fresh.x.length != 1) revert DeciderFoldShape(running.x.length, fresh.x.length);
+    }
+
+    /// @dev `rootStatement` for the fold challenge `r`.
+    function _rootHash(uint256 r, Running calldata running, Fresh calldata fresh, uint256[] calldata state)
+        private
+        pure
+        returns (uint256)
+    {
+        bytes memory data = abi.encodePacked(r, running.u, running.x[0], fresh.x[0], running.witness, running.error);
+        return uint256(sha256(abi.encodePacked(data, state))) % Bn254.R;
     }
 
     /// @dev Range-checks u and the inputs (`DeciderScalarOutOfRange(0)`, `(1 + i)`), draws r and folds the
