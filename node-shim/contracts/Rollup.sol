@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {BatchVerifier} from "./BatchVerifier.sol";
+import {DeciderVerifier} from "./DeciderVerifier.sol";
 import {Inbox} from "./Inbox.sol";
 import {RandaoStore} from "./RandaoStore.sol";
 import {RewardToken} from "./RewardToken.sol";
@@ -13,10 +14,12 @@ import {SequencerRegistry} from "./SequencerRegistry.sol";
 ///   proposal  - active sequencers propose a data hash; score = keccak(randao(start - lag), key); highest wins
 ///   commit    - a prover posts the bond with the canonical proposer's signature naming it (one per slot)
 ///   reveal    - anyone posts the block data as calldata; its keccak must equal the proposal's data hash
-///   proving   - the committed prover's block proof is verified (BatchVerifier) against the revealed header: the
-///               root's previous archive, prover id, chain id and block number must be the contract's, its out hash,
-///               in hash, timestamp and coinbase the header's, and its in hash the root of the L1->L2 message batch
-///               the block consumes from the Inbox; its new archive becomes the contract's
+///   proving   - the committed prover's block proof is verified against the revealed header: the root's previous
+///               archive, prover id, chain id and block number must be the contract's, its out hash, in hash,
+///               timestamp and coinbase the header's, and its in hash the root of the L1->L2 message batch the block
+///               consumes from the Inbox; its new archive becomes the contract's. The proof is either the forest of
+///               Groth16 proofs (`submitProof`, BatchVerifier: gas grows with the block) or one folded proof of the
+///               whole tree (`submitFoldedProof`, DeciderVerifier: constant gas), where the deployment has a decider
 ///   backup    - after the deadline anyone may submit block data + proof; first wins
 /// After the proving deadline a missed slot is penalized once (`slash`, or the backup submission): if the data was
 /// revealed, the committed prover's bond is slashed; if it was never revealed the prover could not prove it, so its
@@ -39,6 +42,18 @@ contract Rollup is BatchVerifier {
         uint256 inHash;
         uint256 outHash;
         uint256[] callsPerTx;
+    }
+
+    /// @notice A folded block proof (`sidecar_pcd::L1Decider`): the root's running accumulator, its last fresh
+    /// instance and cross term, its state `(tag, calls, root inputs, zero padding)` and the decider's proof with the
+    /// openings of the folded commitments (see `DeciderVerifier.verifyRoot`).
+    struct FoldedProof {
+        DeciderVerifier.Proof proof;
+        DeciderVerifier.Running running;
+        DeciderVerifier.Fresh fresh;
+        uint256[2] cross;
+        uint256[] state;
+        uint256[] values;
     }
 
     struct Params {
@@ -85,6 +100,8 @@ contract Rollup is BatchVerifier {
     uint256 public immutable slotLength;
     /// @notice L2 chain id every root proof must carry.
     uint256 public immutable l2ChainId;
+    /// @notice Verifier of folded block proofs; the zero address where the deployment takes Groth16 forests only.
+    DeciderVerifier public immutable decider;
     Params internal params;
 
     /// @notice Archive root of the latest proven block.
@@ -124,6 +141,14 @@ contract Rollup is BatchVerifier {
     error InHashMismatch(uint256 proven, uint256 inbox);
     error HeaderMismatch(bytes32 got, bytes32 expected);
     error TransferFailed(address to);
+    error FoldedProofsDisabled();
+    error NotRootState(uint256 length, uint256 tag);
+
+    /// State words before a folded root's public inputs (`sidecar_engine::folding` `TAG`, `CALLS`); the root's tag
+    /// is its key slot + 1.
+    uint256 private constant STATE_INPUTS = 2;
+    /// Root inputs checked against L1 truth (`_checkRoot`).
+    uint256 private constant CHECKED = 10;
 
     constructor(
         SequencerRegistry registry_,
@@ -133,7 +158,8 @@ contract Rollup is BatchVerifier {
         uint256 genesisBlockNumber,
         uint256 chainId_,
         uint256 messagesPerBlock,
-        uint256[][5] memory keys
+        uint256[][5] memory keys,
+        DeciderVerifier decider_
     ) BatchVerifier(keys) {
         if (
             params_.proposalWindow == 0 || params_.commitWindow == 0 || params_.revealWindow == 0
@@ -150,6 +176,7 @@ contract Rollup is BatchVerifier {
         archive = genesisArchive;
         nextBlockNumber = genesisBlockNumber;
         l2ChainId = chainId_;
+        decider = decider_;
         token = new RewardToken(address(this));
         inbox = new Inbox(messagesPerBlock, genesisBlockNumber);
     }
@@ -264,24 +291,55 @@ contract Rollup is BatchVerifier {
         uint256[] calldata proofs,
         uint256[] calldata inputs
     ) external {
+        Slot storage s = _provingSlot(slot, header);
+        uint256[] calldata root = _batchRoot(header.callsPerTx.length, inputs);
+        _checkRoot(header, root, s.prover);
+        _verifyBlock(header.callsPerTx, proofs, inputs);
+        _accept(slot, s, s.prover, s.proposer, root[1], false);
+    }
+
+    /// @notice `submitProof` with one folded proof of the block's whole tree, decided by `decider` at a gas cost
+    /// independent of the block's size. `FoldedProofsDisabled` where the deployment has no decider; `NotRootState`
+    /// for a state too short for the root's inputs or not tagged as a root rollup's.
+    function submitFoldedProof(uint256 slot, BlockHeader calldata header, FoldedProof calldata proof) external {
+        uint256[] calldata root = _foldedRoot(proof);
+        Slot storage s = _provingSlot(slot, header);
+        _checkRoot(header, root, s.prover);
+        _decide(proof);
+        _accept(slot, s, s.prover, s.proposer, root[1], false);
+    }
+
+    /// @dev The slot of a proving-phase submission for `header`, which must be the revealed one.
+    function _provingSlot(uint256 slot, BlockHeader calldata header) private view returns (Slot storage s) {
         uint256[5] memory w = windows(slot);
         _inWindow(slot, w[2], w[3]);
-        Slot storage s = slots[slot];
+        s = slots[slot];
         if (!s.revealed) revert NotRevealed(slot);
         if (s.prover == address(0)) revert NotCommitted(slot);
         if (s.proven) revert AlreadyProven(slot);
         bytes32 hh = keccak256(abi.encode(header));
         if (hh != s.headerHash) revert HeaderMismatch(hh, s.headerHash);
-        uint256 root = _checkRoot(header, inputs, s.prover);
-        _consumeMessages(inputs, root);
-        _verifyBlock(header.callsPerTx, proofs, inputs);
-        _accept(slot, s, s.prover, s.proposer, inputs[root + 1], false);
     }
 
-    /// @dev Consumes the block's L1->L2 message batch; the root's in hash must be its root.
-    function _consumeMessages(uint256[] calldata inputs, uint256 root) private {
-        uint256 expected = inbox.consume(nextBlockNumber);
-        if (inputs[root + 5] != expected) revert InHashMismatch(inputs[root + 5], expected);
+    /// @dev The root's public inputs in a Groth16 forest's `inputs` (its last node).
+    function _batchRoot(uint256 txs, uint256[] calldata inputs) private view returns (uint256[] calldata) {
+        uint256 width = numInputs(ROOT);
+        if (inputs.length < width) revert BadTreeShape(txs, 0, inputs.length);
+        return inputs[inputs.length - width:];
+    }
+
+    /// @dev The root's public inputs in a folded proof's state.
+    function _foldedRoot(FoldedProof calldata proof) private view returns (uint256[] calldata) {
+        if (address(decider) == address(0)) revert FoldedProofsDisabled();
+        uint256[] calldata state = proof.state;
+        uint256 tag = state.length == 0 ? 0 : state[0];
+        if (state.length < STATE_INPUTS + CHECKED || tag != uint256(ROOT) + 1) revert NotRootState(state.length, tag);
+        return state[STATE_INPUTS:];
+    }
+
+    /// @dev Decides a folded proof (reverts with the decider's error).
+    function _decide(FoldedProof calldata p) private view {
+        decider.verifyRoot(p.proof, p.running, p.fresh, p.cross, p.state, p.values);
     }
 
     /// @notice Anyone's block data and proof once the proving deadline has passed; the first verified one wins.
@@ -289,27 +347,55 @@ contract Rollup is BatchVerifier {
     function submitBackup(uint256 slot, bytes calldata data, uint256[] calldata proofs, uint256[] calldata inputs)
         external
     {
+        BlockHeader memory header = _backupHeader(slot, data);
+        uint256[] calldata root = _batchRoot(header.callsPerTx.length, inputs);
+        address prover = _backupProver(header, root);
+        _verifyBlock(header.callsPerTx, proofs, inputs);
+        _acceptBackup(slot, data, header, prover, root[1]);
+    }
+
+    /// @notice `submitBackup` with a folded proof (see `submitFoldedProof`).
+    function submitFoldedBackup(uint256 slot, bytes calldata data, FoldedProof calldata proof) external {
+        BlockHeader memory header = _backupHeader(slot, data);
+        uint256[] calldata root = _foldedRoot(proof);
+        address prover = _backupProver(header, root);
+        _decide(proof);
+        _acceptBackup(slot, data, header, prover, root[1]);
+    }
+
+    /// @dev The header of a backup submission's `data`, which must be the revealed data if any was revealed.
+    function _backupHeader(uint256 slot, bytes calldata data) private view returns (BlockHeader memory header) {
         uint256[5] memory w = windows(slot);
         _inWindow(slot, w[3], w[4]);
         Slot storage s = slots[slot];
         if (s.proven) revert AlreadyProven(slot);
         bytes32 h = keccak256(data);
         if (s.revealed && h != s.dataHash) revert DataMismatch(h, s.dataHash);
-        (BlockHeader memory header,) = abi.decode(data, (BlockHeader, bytes));
-        uint256 width = numInputs(ROOT);
-        if (inputs.length < width) revert BadTreeShape(header.callsPerTx.length, proofs.length, inputs.length);
-        uint256 proverId = inputs[inputs.length - width + 4];
+        (header,) = abi.decode(data, (BlockHeader, bytes));
+    }
+
+    /// @dev The prover a backup proof pays (its root's prover id, an address), after checking the root.
+    function _backupProver(BlockHeader memory header, uint256[] calldata root) private returns (address prover) {
+        uint256 proverId = root[4];
         if (proverId >> 160 != 0) revert PublicInputMismatch(4, proverId, uint256(uint160(proverId)));
-        address prover = address(uint160(proverId));
-        uint256 root = _checkRoot(header, inputs, prover);
-        _consumeMessages(inputs, root);
-        _verifyBlock(header.callsPerTx, proofs, inputs);
+        prover = address(uint160(proverId));
+        _checkRoot(header, root, prover);
+    }
+
+    function _acceptBackup(
+        uint256 slot,
+        bytes calldata data,
+        BlockHeader memory header,
+        address prover,
+        uint256 newArchive
+    ) private {
+        Slot storage s = slots[slot];
         _penalize(slot, s);
         address sequencer = s.revealed ? s.proposer : prover;
-        s.dataHash = h;
+        s.dataHash = keccak256(data);
         s.headerHash = keccak256(abi.encode(header));
         s.revealed = true;
-        _accept(slot, s, prover, sequencer, inputs[root + 1], true);
+        _accept(slot, s, prover, sequencer, newArchive, true);
     }
 
     /// @notice Penalizes a slot whose proving deadline passed without a proof: the committed prover's bond if the
@@ -342,20 +428,14 @@ contract Rollup is BatchVerifier {
         emit Finalized(slot, s.sequencerPaid, s.provenBy, s.submitter);
     }
 
-    /// @dev Checks the root's inputs against L1 truth and `header`; returns the root's offset in `inputs`.
-    function _checkRoot(BlockHeader memory header, uint256[] calldata inputs, address prover)
-        private
-        view
-        returns (uint256 root)
-    {
-        uint256 width = numInputs(ROOT);
-        if (inputs.length < width) revert BadTreeShape(header.callsPerTx.length, 0, inputs.length);
-        root = inputs.length - width;
-        uint256[10] memory expected = [
+    /// @dev Checks the root's public inputs against L1 truth and `header`, and consumes the block's L1->L2 message
+    /// batch, whose root the in hash must be.
+    function _checkRoot(BlockHeader memory header, uint256[] calldata root, address prover) private {
+        uint256[CHECKED] memory expected = [
             archive,
-            inputs[root + 1],
+            root[1],
             header.outHash,
-            inputs[root + 3],
+            root[3],
             uint256(uint160(prover)),
             header.inHash,
             l2ChainId,
@@ -363,11 +443,13 @@ contract Rollup is BatchVerifier {
             header.timestamp,
             header.coinbase
         ];
-        for (uint256 i = 0; i < 10; i++) {
-            if (inputs[root + i] != expected[i]) revert PublicInputMismatch(i, inputs[root + i], expected[i]);
+        for (uint256 i = 0; i < CHECKED; i++) {
+            if (root[i] != expected[i]) revert PublicInputMismatch(i, root[i], expected[i]);
         }
         if (header.chainId != l2ChainId) revert PublicInputMismatch(6, header.chainId, l2ChainId);
         if (header.blockNumber != nextBlockNumber) revert PublicInputMismatch(7, header.blockNumber, nextBlockNumber);
+        uint256 batch = inbox.consume(nextBlockNumber);
+        if (root[5] != batch) revert InHashMismatch(root[5], batch);
     }
 
     /// @dev The penalty of a missed proving deadline, once: see `slash`.

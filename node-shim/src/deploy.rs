@@ -1,6 +1,8 @@
 //! Protocol parameters, deployment of the contracts, and typed call helpers over any [`L1`].
 
-use crate::contracts::{BlockVerifier, RandaoStore, Rollup, SequencerRegistry, decode_revert};
+use crate::contracts::{
+    BlockVerifier, DeciderVerifier, RandaoStore, Rollup, SequencerRegistry, decode_revert,
+};
 use crate::error::{L1Error, NodeError, Result};
 use crate::l1::{L1, Receipt};
 use crate::proof::{BlockVerifyingKeys, field_word};
@@ -101,6 +103,8 @@ pub struct Deployment {
     pub token: Address,
     /// The rollup's L1->L2 message inbox.
     pub inbox: Address,
+    /// The verifier of folded block proofs, where the rollup takes them.
+    pub decider: Option<Address>,
     pub genesis_block: u64,
     pub params: ProtocolParams,
 }
@@ -163,17 +167,21 @@ pub struct L2Genesis {
     pub messages_per_block: u64,
 }
 
-/// Deploys registry, RANDAO store and rollup (which creates the reward token and the inbox) with the five verifying
-/// keys, then makes the rollup the registry's slasher. Genesis (slot 0, epoch 0) starts `randao_lag + 4` L1 blocks
-/// after the current head.
+/// Deploys registry, RANDAO store, the decider's verifier where `decider` is given, and the rollup (which creates the
+/// reward token and the inbox) with the five verifying keys, then makes the rollup the registry's slasher. Genesis
+/// (slot 0, epoch 0) starts `randao_lag + 4` L1 blocks after the current head.
 pub fn deploy(
     l1: &mut dyn L1,
     deployer: Address,
     params: &ProtocolParams,
     vks: &BlockVerifyingKeys,
     genesis: L2Genesis,
+    decider: Option<&DeciderKeyWords>,
 ) -> Result<Deployment> {
     params.validate()?;
+    let decider = decider
+        .map(|key| deploy_decider_verifier(l1, deployer, key))
+        .transpose()?;
     let genesis_block = l1.block_number()? + params.randao_lag + 4;
     let epoch_length = params.epoch_slots * params.slot_length();
     let registry_args = SequencerRegistry::constructorCall {
@@ -218,6 +226,7 @@ pub fn deploy(
         chainId_: field_word(genesis.chain_id),
         messagesPerBlock: U256::from(genesis.messages_per_block),
         keys: vks.encode(),
+        decider_: decider.unwrap_or(Address::ZERO),
     };
     let rollup = deploy_code(l1, deployer, &Rollup::BYTECODE, rollup_args.abi_encode())?;
     let token = view(l1, rollup, &Rollup::tokenCall {})?;
@@ -235,6 +244,7 @@ pub fn deploy(
         rollup,
         token,
         inbox,
+        decider,
         genesis_block,
         params: params.clone(),
     })
@@ -248,4 +258,31 @@ pub fn deploy_block_verifier(
 ) -> Result<Address> {
     let args = BlockVerifier::constructorCall { keys: vks.encode() };
     deploy_code(l1, deployer, &BlockVerifier::BYTECODE, args.abi_encode())
+}
+
+/// Key words of the decider that proves folded block roots (`sidecar_pcd::key_words` of its verifying key and the
+/// SRS's KZG verifier): a key with two openings (the folded witness and error) and one statement input (the hash
+/// `DeciderVerifier.rootStatement`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeciderKeyWords(pub Vec<U256>);
+
+impl DeciderKeyWords {
+    /// From the big-endian words of `sidecar_pcd::key_words`.
+    pub fn from_be(words: &[[u8; 32]]) -> Self {
+        Self(words.iter().map(|w| U256::from_be_bytes(*w)).collect())
+    }
+}
+
+/// Deploys `DeciderVerifier` with a root decider's key (two openings, one statement input).
+pub fn deploy_decider_verifier(
+    l1: &mut dyn L1,
+    deployer: Address,
+    key: &DeciderKeyWords,
+) -> Result<Address> {
+    let args = DeciderVerifier::constructorCall {
+        words: key.0.clone(),
+        c: U256::from(2u64),
+        t: U256::from(1u64),
+    };
+    deploy_code(l1, deployer, &DeciderVerifier::BYTECODE, args.abi_encode())
 }

@@ -7,6 +7,7 @@
 //! leaves no trace. Bundles are written under the work directory, one per proven block.
 
 use crate::block_data::{BlockData, BlockHeader};
+use crate::deploy::DeciderKeyWords;
 use crate::error::{NodeError, Result};
 use crate::proof::{
     BlockProof, BlockVerifyingKeys, RootPublicInputs as R, field_word, fr_from_address,
@@ -48,6 +49,7 @@ pub struct EngineBlockProver<B: Backend> {
     states: Mutex<VecDeque<(Fr, WorldState)>>,
     bundles: AtomicU64,
     last_summary: Mutex<Option<Summary>>,
+    decider: Option<DeciderKeyWords>,
 }
 
 fn verifying_key<B: Backend>(
@@ -114,12 +116,50 @@ where
             states: Mutex::new(states),
             bundles: AtomicU64::new(0),
             last_summary: Mutex::new(None),
+            decider: None,
         })
+    }
+
+    /// This prover with the key of a decider of folded block proofs, deployed with the rollup
+    /// ([`BlockProver::decider_key`]).
+    pub fn with_decider_key(self, key: DeciderKeyWords) -> Self {
+        Self {
+            decider: Some(key),
+            ..self
+        }
+    }
+
+    /// The engine this prover runs on.
+    pub fn engine(&self) -> &Engine<B> {
+        &self.engine
     }
 
     /// Summary of the last block proven (per-circuit counts, times, peak memory).
     pub fn last_summary(&self) -> Option<Summary> {
         self.last_summary.lock().expect("not poisoned").clone()
+    }
+
+    /// The tree of `request`'s block with every witness, and its tx count: the block executed on the world state at
+    /// its previous archive, with the request's prover id in the root. What either proof system proves (the Groth16
+    /// forest of [`BlockProver::prove_block`], or a folded tree, `sidecar_engine::folding`). The state after the
+    /// block is not kept (only a proven block's is).
+    pub fn block_tree(&self, request: &BlockRequest) -> Result<(BlockTree, usize)> {
+        self.execute(request).map(|(tree, txs, _)| (tree, txs))
+    }
+
+    /// [`Self::block_tree`] and the world state after the block.
+    fn execute(&self, request: &BlockRequest) -> Result<(BlockTree, usize, WorldState)> {
+        let data = BlockData::decode(&request.data)?;
+        let block = self.block_file(&data)?;
+        let mut state = self.state_at(request.prev_archive)?;
+        let tree = build_tree(&mut state, &block, fr_from_address(request.prover))
+            .map_err(|e| NodeError::Prover(e.to_string()))?;
+        if header_of(&tree) != data.header {
+            return Err(NodeError::Prover(
+                "the block's header does not match what its body executes to".into(),
+            ));
+        }
+        Ok((tree, block.txs.len(), state))
     }
 
     fn state_at(&self, archive: Fr) -> Result<WorldState> {
@@ -165,6 +205,10 @@ where
         &self.keys
     }
 
+    fn decider_key(&self) -> Option<DeciderKeyWords> {
+        self.decider.clone()
+    }
+
     fn genesis_archive(&self) -> Fr {
         self.genesis.archive_snapshot().root
     }
@@ -207,16 +251,7 @@ where
     }
 
     fn prove_block(&self, request: &BlockRequest) -> Result<BlockProof> {
-        let data = BlockData::decode(&request.data)?;
-        let block = self.block_file(&data)?;
-        let mut state = self.state_at(request.prev_archive)?;
-        let tree = build_tree(&mut state, &block, fr_from_address(request.prover))
-            .map_err(|e| NodeError::Prover(e.to_string()))?;
-        if header_of(&tree) != data.header {
-            return Err(NodeError::Prover(
-                "the block's header does not match what its body executes to".into(),
-            ));
-        }
+        let (tree, txs, state) = self.execute(request)?;
         let out = loop {
             let n = self.bundles.fetch_add(1, Ordering::Relaxed);
             let dir = self.work_dir.join(format!(
@@ -231,7 +266,7 @@ where
         let req = EngineRequest {
             preset: &self.preset,
             tree,
-            txs: block.txs.len(),
+            txs,
         };
         let (proven, summary) = prove_block(
             &self.engine,

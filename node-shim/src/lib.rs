@@ -18,6 +18,7 @@ pub mod driver;
 pub mod engine_prover;
 pub mod error;
 pub mod faults;
+pub mod folded;
 pub mod l1;
 pub mod proof;
 pub mod prover;
@@ -25,7 +26,7 @@ pub mod report;
 pub mod verifier;
 
 pub use block_data::{BlockData, BlockHeader};
-pub use deploy::{Deployment, L2Genesis, ProtocolParams};
+pub use deploy::{DeciderKeyWords, Deployment, L2Genesis, ProtocolParams};
 pub use driver::{Node, NodeConfig};
 pub use engine_prover::EngineBlockProver;
 pub use error::{L1Error, L1Result, NodeError, Result};

@@ -1,6 +1,7 @@
 //! The block-prover interface the node shim drives. The engine implements it over prove-block; the driver only
 //! sees block data (bytes) and proof trees.
 
+use crate::deploy::DeciderKeyWords;
 use crate::error::Result;
 use crate::proof::{BlockProof, BlockVerifyingKeys};
 use alloy::primitives::Address;
@@ -21,6 +22,11 @@ pub struct BlockRequest {
 pub trait BlockProver {
     /// Verifying keys of all five circuits (deployed into the rollup contract).
     fn verifying_keys(&self) -> &BlockVerifyingKeys;
+    /// Key of the decider of folded block proofs, where this prover makes them (the rollup is then deployed with a
+    /// `DeciderVerifier` and takes `submitFoldedProof`); none by default.
+    fn decider_key(&self) -> Option<DeciderKeyWords> {
+        None
+    }
     /// Archive root the rollup starts from.
     fn genesis_archive(&self) -> Fr;
     /// Block number of the first block proven on L1.

@@ -4,57 +4,35 @@
 //! proof, evaluated in-circuit at the challenge, plus one statement input. Honest proofs are accepted by both
 //! verifiers with constant gas; every forgery is rejected by both, the contract with its named error.
 
+mod common;
+
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::sol_types::SolConstructor;
 use ark_bn254::{Fr, G1Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, One, PrimeField, UniformRand};
+use common::decider::{Fixture, LENGTHS, fixture, root};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_groth16::evm::{g1_be, proof_be};
 use sidecar_groth16::synthetic::{Evaluation, Synthetic};
-use sidecar_groth16::{
-    CommittedKey, CommittedVerifyingKey, PreparedCommittedKey, challenge, synthesize_matrices,
-};
+use sidecar_groth16::{CommittedKey, PreparedCommittedKey, challenge, synthesize_matrices};
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_node_shim::contracts::DeciderVerifier::{self, DeciderVerifierErrors};
 use sidecar_node_shim::deploy::{send, view};
+use sidecar_node_shim::folded::read_root_json;
 use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
 use sidecar_node_shim::proof::field_word;
 use sidecar_node_shim::{Devchain, L1, NodeError, RpcL1};
 use sidecar_pcd::{
-    DeciderStatement, FreshInstance, KzgKey, L1Proof, RelaxedCheck, RunningInstance, Srs,
-    cross_term, fold_challenge, fold_instance, fold_vector, key_words, prove_l1, relaxed_error,
+    FreshInstance, KzgKey, L1Proof, RelaxedCheck, RootProof, RunningInstance, Srs, cross_term,
+    fold_challenge, fold_instance, fold_vector, key_words, prove_l1, relaxed_error,
     transcript_prefix,
 };
 
-/// Lengths of the two committed polynomials (`W`, `E` of a decider).
-const LENGTHS: [usize; 2] = [40, 24];
 /// Whole-transaction gas bound, about 1% above the measured 409,413-409,437 (the calldata has a fixed shape and the
 /// precompiles' prices do not depend on the points; only calldata zero bytes vary).
 const GAS: u64 = 414_000;
-
-struct Fixture {
-    key: PreparedCommittedKey<Cpu>,
-    vk: CommittedVerifyingKey,
-    kzg: KzgKey,
-    /// The key's numbers of openings and statement inputs.
-    shape: (usize, usize),
-}
-
-fn fixture(seed: u64) -> Fixture {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let k = LENGTHS.iter().sum();
-    let key = CommittedKey::generate(Evaluation::shape(&LENGTHS), k, &mut rng).unwrap();
-    let prepared = PreparedCommittedKey::new(&Cpu::new(), &key).unwrap();
-    let kzg = KzgKey::new(&Srs::dev(64).unwrap(), AnyBackend::Cpu(Cpu::new())).unwrap();
-    Fixture {
-        vk: prepared.verifying_key().clone(),
-        key: prepared,
-        kzg,
-        shape: (LENGTHS.len(), 1),
-    }
-}
 
 fn random_polys(rng: &mut ChaCha20Rng) -> Vec<Vec<Fr>> {
     LENGTHS
@@ -664,72 +642,14 @@ fn a_fresh_instance_folded_on_l1_is_decided() {
     assert!(refused.is_err(), "an unsatisfied fold was proven");
 }
 
-/// A root's fold data with an honest proof for the folded polynomials and statement `h` (`Evaluation` stands for the
-/// decider circuit: it opens the folded `W'`, `E'` at ζ and outputs the given `h`).
-struct Root {
-    running: RunningInstance,
-    fresh: FreshInstance,
-    cross: G1Affine,
-    state: Vec<Fr>,
-    proof: L1Proof,
+/// A random root with a random 3-word state (see `common::decider::root`).
+fn random_root(f: &Fixture, rng: &mut ChaCha20Rng) -> RootProof {
+    let state = (0..3).map(|_| Fr::rand(rng)).collect();
+    root(f, state, rng)
 }
 
-fn root(f: &Fixture, rng: &mut ChaCha20Rng) -> Root {
-    let vector =
-        |n: usize, rng: &mut ChaCha20Rng| (0..n).map(|_| Fr::rand(rng)).collect::<Vec<_>>();
-    let [nw, ne] = LENGTHS;
-    let (w_run, w_new, e_run, t) = (
-        vector(nw, rng),
-        vector(nw, rng),
-        vector(ne, rng),
-        vector(ne, rng),
-    );
-    let running = RunningInstance {
-        witness: f.kzg.commit(&w_run).unwrap(),
-        error: f.kzg.commit(&e_run).unwrap(),
-        u: Fr::rand(rng),
-        x: vec![Fr::rand(rng)],
-    };
-    let fresh = FreshInstance {
-        witness: f.kzg.commit(&w_new).unwrap(),
-        x: vec![Fr::rand(rng)],
-    };
-    let cross = f.kzg.commit(&t).unwrap();
-    let state = vector(3, rng);
-    let r = fold_challenge(&running, &fresh, &cross);
-    let h = DeciderStatement {
-        r,
-        u: running.u,
-        x: running.x[0],
-        x_u: fresh.x[0],
-        witness: running.witness,
-        error: running.error,
-        state: state.clone(),
-    }
-    .hash();
-    let polys = vec![fold_vector(&w_run, &w_new, r), fold_vector(&e_run, &t, r)];
-    let proof = prove_l1(
-        &Cpu::new(),
-        &f.key,
-        &f.kzg,
-        &polys,
-        &polys.concat(),
-        &[h],
-        |zeta| Evaluation::new(polys.clone(), zeta).with_statement(h),
-        rng,
-    )
-    .unwrap();
-    Root {
-        running,
-        fresh,
-        cross,
-        state,
-        proof,
-    }
-}
-
-fn root_call(p: &Root) -> DeciderVerifier::verifyRootCall {
-    let c = call(&p.proof);
+fn root_call(root: &RootProof) -> DeciderVerifier::verifyRootCall {
+    let (p, c) = (&root.fold, call(&root.proof));
     DeciderVerifier::verifyRootCall {
         proof: c.proof,
         running: DeciderVerifier::Running {
@@ -743,7 +663,7 @@ fn root_call(p: &Root) -> DeciderVerifier::verifyRootCall {
             x: p.fresh.x.iter().map(|v| field_word(*v)).collect(),
         },
         cross: g1_words(&p.cross),
-        state: p.state.iter().map(|v| field_word(*v)).collect(),
+        state: p.statement.state.iter().map(|v| field_word(*v)).collect(),
         values: c.values,
     }
 }
@@ -753,7 +673,7 @@ fn a_root_is_decided_on_l1_with_one_hashed_statement_input() {
     let mut rng = ChaCha20Rng::seed_from_u64(23);
     let f = fixture(24);
     let mut c = Contract::deploy(&f);
-    let honest = root(&f, &mut rng);
+    let honest = random_root(&f, &mut rng);
     assert!(honest.proof.verify(&f.vk, &f.kzg.verifier()).unwrap());
     let good = root_call(&honest);
     assert_eq!(c.verify_root(&good), Ok(()));
@@ -795,7 +715,7 @@ fn a_root_is_decided_on_l1_with_one_hashed_statement_input() {
     case("the state emptied", &|c| c.state.clear(), rejected());
     case(
         "cross term shifted",
-        &|c| c.cross = shift(&honest.cross),
+        &|c| c.cross = shift(&honest.fold.cross),
         rejected(),
     );
     case(
@@ -815,12 +735,12 @@ fn a_root_is_decided_on_l1_with_one_hashed_statement_input() {
     );
     case(
         "running witness commitment shifted",
-        &|c| c.running.witness = shift(&honest.running.witness),
+        &|c| c.running.witness = shift(&honest.fold.running.witness),
         rejected(),
     );
     case(
         "running error commitment shifted",
-        &|c| c.running.error = shift(&honest.running.error),
+        &|c| c.running.error = shift(&honest.fold.running.error),
         rejected(),
     );
     case(
@@ -849,7 +769,7 @@ fn a_root_is_decided_on_l1_with_one_hashed_statement_input() {
         assert_eq!(c.verify_root(call).err().as_ref(), Some(expect), "{what}");
     }
     // Another honest root's proof does not decide this one.
-    let other = root(&f, &mut rng);
+    let other = random_root(&f, &mut rng);
     let mut swapped = good.clone();
     swapped.proof = root_call(&other).proof;
     swapped.values = root_call(&other).values;
@@ -866,42 +786,39 @@ fn a_root_is_decided_on_l1_with_one_hashed_statement_input() {
     assert!(gas < 460_000, "verifyRoot took {gas} gas");
 }
 
-/// The root of `pcd/examples/l1_root_decider.rs --write`: a two-leaf tree of the synthetic step decided by the real
+/// The root of `node-shim/examples/l1_root_decider.rs --write`: a two-leaf tree of the synthetic step decided by the real
 /// decider circuit (`sidecar_pcd::L1Decider`, 8.5M constraints): its key words, the call and the statement hash.
 /// The key and proof take 18 GB and 8 minutes to make, so the proof is a committed fixture; regenerate it after
 /// changing the decider circuit (the fixture stays valid until then: it carries its own key).
 fn real_root() -> (Vec<U256>, DeciderVerifier::verifyRootCall, U256) {
-    use serde_json::Value;
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/decider-root.json"
     );
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let word = |v: &Value| v.as_str().unwrap().parse::<U256>().unwrap();
-    let words = |v: &Value| v.as_array().unwrap().iter().map(word).collect::<Vec<_>>();
-    let pair = |v: &Value| <[U256; 2]>::try_from(words(v)).unwrap();
+    let v = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (key, p, h) = read_root_json(&v).unwrap();
     let call = DeciderVerifier::verifyRootCall {
         proof: DeciderVerifier::Proof {
-            groth16: words(&v["proof"]["groth16"]).try_into().unwrap(),
-            commitment: pair(&v["proof"]["commitment"]),
-            knowledge: pair(&v["proof"]["knowledge"]),
-            opening: pair(&v["proof"]["opening"]),
+            groth16: p.proof.groth16,
+            commitment: p.proof.commitment,
+            knowledge: p.proof.knowledge,
+            opening: p.proof.opening,
         },
         running: DeciderVerifier::Running {
-            witness: pair(&v["running"]["witness"]),
-            error: pair(&v["running"]["error"]),
-            u: word(&v["running"]["u"]),
-            x: words(&v["running"]["x"]),
+            witness: p.running.witness,
+            error: p.running.error,
+            u: p.running.u,
+            x: p.running.x,
         },
         fresh: DeciderVerifier::Fresh {
-            witness: pair(&v["fresh"]["witness"]),
-            x: words(&v["fresh"]["x"]),
+            witness: p.fresh.witness,
+            x: p.fresh.x,
         },
-        cross: pair(&v["cross"]),
-        state: words(&v["state"]),
-        values: words(&v["values"]),
+        cross: p.cross,
+        state: p.state,
+        values: p.values,
     };
-    (words(&v["key"]), call, word(&v["statement"]))
+    (key.0, call, h)
 }
 
 #[test]

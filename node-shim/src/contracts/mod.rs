@@ -46,11 +46,16 @@ sol!(
     RandaoStore,
     "artifacts/RandaoStore.json"
 );
-sol!(
-    #[sol(all_derives)]
-    Rollup,
-    "artifacts/Rollup.json"
-);
+/// `Rollup` in a module of its own: its ABI names `DeciderVerifier`'s structs (`FoldedProof`), which `sol!`
+/// generates beside it as a second `DeciderVerifier` module (`rollup::DeciderVerifier::Proof`, ...).
+pub mod rollup {
+    alloy::sol!(
+        #[sol(all_derives)]
+        Rollup,
+        "artifacts/Rollup.json"
+    );
+}
+pub use rollup::Rollup;
 sol!(
     #[sol(all_derives)]
     RewardToken,

@@ -106,6 +106,7 @@ impl<'a> Node<'a> {
                 chain_id: prover.chain_id(),
                 messages_per_block: prover.messages_per_block() as u64,
             },
+            prover.decider_key().as_ref(),
         )?;
         for s in &sequencers {
             let key = keccak256(s.address);

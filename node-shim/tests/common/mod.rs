@@ -2,6 +2,8 @@
 //! once per test binary in a temp dir) and blocks proven with prove-block (in memory, and equal to their bundles).
 #![allow(dead_code)]
 
+pub mod decider;
+
 use alloy::primitives::U256;
 use ark_bn254::Fr;
 use sidecar_circuits::Preset;

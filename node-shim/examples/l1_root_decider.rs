@@ -5,30 +5,28 @@
 //! Prints constraints, times, the proving key's size and the peak memory.
 //!
 //! ```text
-//! cargo run -p sidecar-pcd --release --example l1_root_decider [-- --write FILE]
+//! cargo run -p sidecar-node-shim --release --example l1_root_decider [-- --write FILE]
 //! ```
 //! With `--write`, also writes what the L1 is given (the decider's key words, the fold data, the
 //! state, the proof) as JSON of 32-byte big-endian hex words: `node-shim/tests/decider_verifier.rs`
 //! checks that fixture on the EVM. About 8 minutes and 18 GB on the 2-core VM (docs/pcd.md).
 //! Not a test.
 
-#[path = "common/rss.rs"]
+#[path = "../../pcd/examples/common/rss.rs"]
 mod rss;
 
 use std::time::Instant;
 
-use ark_bn254::G1Affine;
 use ark_ff::UniformRand;
 use ark_serialize::{CanonicalSerialize, Compress};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::json;
 use sidecar_groth16::PreparedCommittedKey;
-use sidecar_groth16::evm::{field_be, g1_be, proof_be};
 use sidecar_kernels::{AnyBackend, Cpu};
+use sidecar_node_shim::folded::{decider_key_words, root_json};
 use sidecar_pcd::{
-    ChainStep, Fr, KzgKey, L1Decider, RootProof, Srs, fold_instance, key_words, prove_leaf,
-    prove_pair, setup_on_srs,
+    ChainStep, Fr, KzgKey, L1Decider, Srs, fold_instance, prove_leaf, prove_pair, setup_on_srs,
 };
 
 fn main() {
@@ -82,46 +80,15 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--write") {
         let path = args.get(i + 1).expect("--write FILE");
-        let words = key_words(prepared.verifying_key(), &kzg.verifier());
-        std::fs::write(path, fixture(&words, &proof)).expect("fixture written");
+        let mut value = root_json(
+            &decider_key_words(prepared.verifying_key(), &kzg.verifier()),
+            &proof,
+        );
+        value["about"] = json!(
+            "A root decided for the L1 by sidecar_pcd::L1Decider (node-shim/examples/l1_root_decider.rs --write)"
+        );
+        let text = serde_json::to_string_pretty(&value).expect("JSON") + "\n";
+        std::fs::write(path, text).expect("fixture written");
         println!("wrote {path}");
     }
-}
-
-/// The L1's inputs for `root` under the key `words`, as JSON.
-fn fixture(words: &[[u8; 32]], root: &RootProof) -> String {
-    let hex = |w: &[u8; 32]| {
-        json!(format!(
-            "0x{}",
-            w.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        ))
-    };
-    let fr = |x: &Fr| hex(&field_be(*x));
-    let point = |p: &G1Affine| json!(g1_be(p).iter().map(hex).collect::<Vec<_>>());
-    let (f, p) = (&root.fold, &root.proof);
-    let value = json!({
-        "about": "A root decided for the L1 by sidecar_pcd::L1Decider (pcd/examples/l1_root_decider.rs --write)",
-        "key": words.iter().map(hex).collect::<Vec<_>>(),
-        "running": {
-            "witness": point(&f.running.witness),
-            "error": point(&f.running.error),
-            "u": fr(&f.running.u),
-            "x": f.running.x.iter().map(fr).collect::<Vec<_>>(),
-        },
-        "fresh": {
-            "witness": point(&f.fresh.witness),
-            "x": f.fresh.x.iter().map(fr).collect::<Vec<_>>(),
-        },
-        "cross": point(&f.cross),
-        "state": f.statement.state.iter().map(fr).collect::<Vec<_>>(),
-        "proof": {
-            "groth16": proof_be(&p.proof.proof.0).iter().map(hex).collect::<Vec<_>>(),
-            "commitment": point(&p.proof.commitment),
-            "knowledge": point(&p.proof.knowledge),
-            "opening": point(&p.opening),
-        },
-        "values": p.values.iter().map(fr).collect::<Vec<_>>(),
-        "statement": fr(&f.statement.hash()),
-    });
-    serde_json::to_string_pretty(&value).expect("JSON") + "\n"
 }

@@ -1,0 +1,273 @@
+//! `Rollup.submitFoldedProof` / `submitFoldedBackup`: a folded block proof is bound to L1 truth exactly as a Groth16
+//! forest is, then decided by the deployment's `DeciderVerifier`. The root inputs are a real block's (proven by the
+//! engine at `tiny`, so the L1 state, the revealed header and the inbox agree with them); the decider is the stand-in
+//! of `common::decider` (the real decider's proof is checked against `DeciderVerifier` on its own fixture, in
+//! `decider_verifier.rs`). Each root input that differs from the contract's state or the header, a state that is not
+//! a root's, a state word the proof does not hash, a tampered proof and a deployment without a decider each revert
+//! with their own error; the honest proof is accepted once, in the proving phase and in the backup phase. Last, a
+//! block folded and decided for real (`examples/folded_block.rs`'s fixture) lands, and its tamperings do not.
+
+mod common;
+
+use alloy::primitives::{Address, U256};
+use ark_bn254::Fr;
+use ark_ff::{Field, One};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use sidecar_circuits::{Preset, public_input_len};
+use sidecar_engine::folding::{CALLS, INPUTS, TAG, tag};
+use sidecar_kernels::Cpu;
+use sidecar_node_shim::contracts::Rollup;
+use sidecar_node_shim::deploy::{send, view};
+use sidecar_node_shim::folded::{decider_key_words, folded_proof, submit_folded_call};
+use sidecar_node_shim::proof::{RootPublicInputs as R, field_word, fr_from_word};
+use sidecar_node_shim::{
+    BlockData, BlockProver, BlockRequest, CircuitKind, Devchain, EngineBlockProver, Node,
+    NodeConfig,
+};
+use sidecar_pcd::RootProof;
+
+/// A folded root's state for the root rollup inputs `inputs`: tag, kernel-chain length, the inputs, zero padding
+/// to the block step's width.
+fn root_state(inputs: &[Fr]) -> Vec<Fr> {
+    let width = INPUTS
+        + CircuitKind::ALL
+            .map(public_input_len)
+            .into_iter()
+            .max()
+            .unwrap();
+    let mut state = vec![Fr::from(0u64); width];
+    state[TAG] = tag(CircuitKind::RootRollup);
+    state[CALLS] = Fr::from(0u64);
+    state[INPUTS..INPUTS + inputs.len()].copy_from_slice(inputs);
+    state
+}
+
+/// The engine's prover at `tiny`, its keys from the binary's shared cache.
+fn prover(bundles: &std::path::Path) -> EngineBlockProver<Cpu> {
+    EngineBlockProver::new(
+        common::engine(),
+        Preset::tiny(),
+        common::keys().dir.path(),
+        bundles,
+    )
+    .unwrap()
+}
+
+/// The root rollup's inputs of `request`'s block, from its Groth16 proof.
+fn honest_inputs(prover: &EngineBlockProver<Cpu>, request: &BlockRequest) -> Vec<Fr> {
+    let proof = prover.prove_block(request).unwrap();
+    proof.verify_native(prover.verifying_keys()).unwrap();
+    proof.root_inputs().unwrap().to_vec()
+}
+
+#[test]
+fn a_folded_block_proof_is_bound_to_l1_truth_and_decided() {
+    let tmp = tempfile::tempdir().unwrap();
+    let prover = prover(tmp.path());
+    let f = common::decider::fixture(41);
+    let mut rng = ChaCha20Rng::seed_from_u64(42);
+    let prover = prover.with_decider_key(decider_key_words(&f.vk, &f.kzg.verifier()));
+    let mut chain = Devchain::new(6, 9);
+    let mut config = NodeConfig::new(2, 1, 2);
+    config.txs_per_block = 2;
+    let mut node = Node::setup(&mut chain, &prover, config).unwrap();
+    let (rollup, watcher) = (node.deployment.rollup, node.watcher.address);
+    assert!(node.deployment.decider.is_some());
+    let slot = node.first_slot;
+    let (report, data) = node.open_slot(slot).unwrap();
+    let (data, committed) = (data.unwrap(), report.prover.unwrap());
+    let header = BlockData::decode(&data).unwrap().header;
+    let request = BlockRequest {
+        slot,
+        prev_archive: node.archive().unwrap(),
+        data: data.clone(),
+        prover: committed,
+    };
+    let inputs = honest_inputs(&prover, &request);
+    let good = common::decider::root(&f, root_state(&inputs), &mut rng);
+
+    let submit = |node: &mut Node<'_>, root: &RootProof| {
+        send(
+            node.l1(),
+            committed,
+            rollup,
+            &submit_folded_call(slot, &header, root),
+            U256::ZERO,
+        )
+    };
+    // A root input other than L1 truth: refused before the decider runs (the stand-in would accept the proof).
+    for i in [
+        R::PREVIOUS_ARCHIVE,
+        R::OUT_HASH,
+        R::PROVER_ID,
+        R::IN_HASH,
+        R::CHAIN_ID,
+        R::BLOCK_NUMBER,
+        R::TIMESTAMP,
+        R::COINBASE,
+    ] {
+        let mut bad = inputs.clone();
+        bad[i] += Fr::one();
+        let r = common::reason(submit(
+            &mut node,
+            &common::decider::root(&f, root_state(&bad), &mut rng),
+        ));
+        assert!(
+            r.starts_with("PublicInputMismatch") && r.contains(&format!("index: {i},")),
+            "root input {i}: {r}"
+        );
+    }
+    // A state that is not a root rollup's.
+    let mut base = root_state(&inputs);
+    base[TAG] = tag(CircuitKind::BaseRollup);
+    let r = common::reason(submit(
+        &mut node,
+        &common::decider::root(&f, base, &mut rng),
+    ));
+    assert!(r.starts_with("NotRootState"), "{r}");
+    let short = root_state(&inputs)[..INPUTS + 9].to_vec();
+    let r = common::reason(submit(
+        &mut node,
+        &common::decider::root(&f, short, &mut rng),
+    ));
+    assert!(r.starts_with("NotRootState"), "{r}");
+    // Words the proof does not hash: the decider rejects (its revert comes through the rollup).
+    let call = |root: &RootProof| submit_folded_call(slot, &header, root);
+    let mut edits: Vec<(&str, Rollup::submitFoldedProofCall)> = Vec::new();
+    let mut c = call(&good);
+    c.proof.state[INPUTS + R::LEN - 1] += U256::from(1u64);
+    edits.push(("a root output beyond the checked inputs", c));
+    let mut c = call(&good);
+    c.proof.state[CALLS] += U256::from(1u64);
+    edits.push(("the kernel-chain length", c));
+    let mut c = call(&good);
+    c.proof.values[0] += U256::from(1u64);
+    edits.push(("an opened value", c));
+    let mut c = call(&good);
+    c.proof.running.u += U256::from(1u64);
+    edits.push(("the running u", c));
+    let other = common::decider::root(&f, root_state(&inputs), &mut rng);
+    let mut c = call(&good);
+    c.proof.proof = folded_proof(&other).proof;
+    c.proof.values = folded_proof(&other).values;
+    edits.push(("another root's proof", c));
+    for (what, c) in &edits {
+        let r = common::reason(send(node.l1(), committed, rollup, c, U256::ZERO));
+        assert!(r.starts_with("DeciderProofRejected"), "{what}: {r}");
+    }
+    let mut other_header = header.clone();
+    other_header.timestamp += U256::from(1u64);
+    let r = common::reason(send(
+        node.l1(),
+        committed,
+        rollup,
+        &submit_folded_call(slot, &other_header, &good),
+        U256::ZERO,
+    ));
+    assert!(r.starts_with("HeaderMismatch"), "{r}");
+
+    let receipt = submit(&mut node, &good).unwrap();
+    eprintln!(
+        "submitFoldedProof: {} gas (stand-in decider key, 2-tx block)",
+        receipt.gas_used
+    );
+    assert!(receipt.gas_used < 615_000, "{} gas", receipt.gas_used);
+    assert_eq!(node.archive().unwrap(), inputs[R::NEW_ARCHIVE]);
+    let next = view(node.l1(), rollup, &Rollup::nextBlockNumberCall {}).unwrap();
+    assert_eq!(next, field_word(inputs[R::BLOCK_NUMBER]) + U256::from(1u64));
+    let r = common::reason(submit(&mut node, &good));
+    assert!(r.starts_with("AlreadyProven"), "{r}");
+
+    // The next slot goes to the backup phase: anyone's folded proof naming its prover wins; the bond is slashed.
+    let slot = slot + 1;
+    let (report, data) = node.open_slot(slot).unwrap();
+    let data = data.unwrap();
+    assert!(report.prover.is_some());
+    let request = BlockRequest {
+        slot,
+        prev_archive: node.archive().unwrap(),
+        data: data.clone(),
+        prover: watcher,
+    };
+    let inputs = honest_inputs(&prover, &request);
+    common::mine_to_backup(&mut node, slot);
+    let backup = |root: &RootProof| Rollup::submitFoldedBackupCall {
+        slot: U256::from(slot),
+        data: data.clone().into(),
+        proof: folded_proof(root),
+    };
+    let mut huge = inputs.clone();
+    huge[R::PROVER_ID] = Fr::from(2u64).pow([160u64]) + Fr::from(7u64);
+    let r = common::reason(send(
+        node.l1(),
+        watcher,
+        rollup,
+        &backup(&common::decider::root(&f, root_state(&huge), &mut rng)),
+        U256::ZERO,
+    ));
+    assert!(
+        r.starts_with("PublicInputMismatch") && r.contains("index: 4,"),
+        "{r}"
+    );
+    let honest = common::decider::root(&f, root_state(&inputs), &mut rng);
+    let mut tampered = backup(&honest);
+    tampered.proof.values[1] += U256::from(1u64);
+    let r = common::reason(send(node.l1(), watcher, rollup, &tampered, U256::ZERO));
+    assert!(r.starts_with("DeciderProofRejected"), "{r}");
+    let receipt = send(node.l1(), watcher, rollup, &backup(&honest), U256::ZERO).unwrap();
+    eprintln!("submitFoldedBackup: {} gas", receipt.gas_used);
+    let info = view(
+        node.l1(),
+        rollup,
+        &Rollup::slotInfoCall {
+            slot: U256::from(slot),
+        },
+    )
+    .unwrap();
+    assert_eq!(info.provenBy, watcher, "paid to the root's prover id");
+    assert!(info.backup && info.slashed);
+    assert_eq!(
+        fr_from_word(
+            view(node.l1(), rollup, &Rollup::archiveCall {})
+                .unwrap()
+                .into()
+        ),
+        inputs[R::NEW_ARCHIVE]
+    );
+}
+
+#[test]
+fn a_deployment_without_a_decider_refuses_folded_proofs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let prover = prover(tmp.path());
+    let f = common::decider::fixture(43);
+    let mut rng = ChaCha20Rng::seed_from_u64(44);
+    let mut chain = Devchain::new(6, 9);
+    let mut node = Node::setup(&mut chain, &prover, NodeConfig::new(2, 1, 1)).unwrap();
+    assert_eq!(node.deployment.decider, None);
+    let rollup = node.deployment.rollup;
+    let decider = view(node.l1(), rollup, &Rollup::deciderCall {}).unwrap();
+    assert_eq!(decider, Address::ZERO);
+    let inputs: Vec<Fr> = (0..R::LEN as u64).map(|i| Fr::from(i + 3)).collect();
+    let root = common::decider::root(&f, root_state(&inputs), &mut rng);
+    let header = sidecar_node_shim::BlockHeader {
+        chainId: U256::from(1u64),
+        blockNumber: U256::from(1u64),
+        timestamp: U256::from(1u64),
+        coinbase: U256::from(1u64),
+        inHash: U256::from(1u64),
+        outHash: U256::from(1u64),
+        callsPerTx: vec![U256::from(1u64); 2],
+    };
+    let slot = node.first_slot;
+    let from = node.watcher.address;
+    let r = common::reason(send(
+        node.l1(),
+        from,
+        rollup,
+        &submit_folded_call(slot, &header, &root),
+        U256::ZERO,
+    ));
+    assert!(r.starts_with("FoldedProofsDisabled"), "{r}");
+}
