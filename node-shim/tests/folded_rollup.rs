@@ -19,7 +19,10 @@ use sidecar_engine::folding::{CALLS, INPUTS, TAG, tag};
 use sidecar_kernels::Cpu;
 use sidecar_node_shim::contracts::Rollup;
 use sidecar_node_shim::deploy::{send, view};
-use sidecar_node_shim::folded::{decider_key_words, folded_proof, submit_folded_call};
+use sidecar_node_shim::driver::rollup_header;
+use sidecar_node_shim::folded::{
+    decider_key_words, folded_proof, read_root_json, submit_folded_call,
+};
 use sidecar_node_shim::proof::{RootPublicInputs as R, field_word, fr_from_word};
 use sidecar_node_shim::{
     BlockData, BlockProver, BlockRequest, CircuitKind, Devchain, EngineBlockProver, Node,
@@ -270,4 +273,65 @@ fn a_deployment_without_a_decider_refuses_folded_proofs() {
         U256::ZERO,
     ));
     assert!(r.starts_with("FoldedProofsDisabled"), "{r}");
+}
+
+/// A real 2-tx `tiny` block folded by the engine and decided by `L1Decider` on a dev SRS, written by
+/// `cargo run -p sidecar-node-shim --release --example folded_block -- --write node-shim/tests/fixtures/folded-block.json`.
+const FOLDED_BLOCK: &str = include_str!("fixtures/folded-block.json");
+
+#[test]
+fn a_really_folded_block_lands_in_one_transaction_and_its_tamperings_do_not() {
+    let fixture: serde_json::Value = serde_json::from_str(FOLDED_BLOCK).unwrap();
+    let (key, proof, _) = read_root_json(&fixture).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let prover = prover(tmp.path()).with_decider_key(key);
+    let mut chain = Devchain::new(6, 9);
+    let mut config = NodeConfig::new(2, 1, 2);
+    config.txs_per_block = 2;
+    let mut node = Node::setup(&mut chain, &prover, config).unwrap();
+    let slot = node.first_slot;
+    assert_eq!(fixture["slot"].as_u64(), Some(slot));
+    let (report, data) = node.open_slot(slot).unwrap();
+    let (data, committed) = (data.unwrap(), report.prover.unwrap());
+    assert_eq!(
+        fixture["data"].as_str(),
+        Some(format!("0x{}", hex::encode(&data)).as_str()),
+        "the devchain no longer sequences the fixture's block: regenerate the fixture (see FOLDED_BLOCK)"
+    );
+    let header = BlockData::decode(&data).unwrap().header;
+    let call = |proof: Rollup::FoldedProof| Rollup::submitFoldedProofCall {
+        slot: U256::from(slot),
+        header: rollup_header(&header),
+        proof,
+    };
+    let rollup = node.deployment.rollup;
+    let mut edits: Vec<(&str, Rollup::FoldedProof)> = Vec::new();
+    let mut p = proof.clone();
+    p.values[0] += U256::from(1u64);
+    edits.push(("an opened value", p));
+    let mut p = proof.clone();
+    p.proof.opening[0] = proof.proof.commitment[0];
+    p.proof.opening[1] = proof.proof.commitment[1];
+    edits.push(("the opening proof", p));
+    let mut p = proof.clone();
+    p.state[INPUTS + R::LEN - 1] += U256::from(1u64);
+    edits.push(("a root output beyond the checked inputs", p));
+    let mut p = proof.clone();
+    p.cross = proof.fresh.witness;
+    edits.push(("the cross term", p));
+    for (what, p) in edits {
+        let r = common::reason(send(node.l1(), committed, rollup, &call(p), U256::ZERO));
+        assert!(r.starts_with("DeciderProofRejected"), "{what}: {r}");
+    }
+    let new_archive = proof.state[INPUTS + R::NEW_ARCHIVE];
+    let receipt = send(node.l1(), committed, rollup, &call(proof), U256::ZERO).unwrap();
+    eprintln!(
+        "submitFoldedProof: {} gas (real decider, 2-tx block)",
+        receipt.gas_used
+    );
+    assert!(receipt.gas_used < 615_000, "{} gas", receipt.gas_used);
+    let archive: U256 = view(node.l1(), rollup, &Rollup::archiveCall {})
+        .unwrap()
+        .into();
+    assert_eq!(archive, new_archive);
 }
