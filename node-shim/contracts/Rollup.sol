@@ -44,6 +44,19 @@ contract Rollup is BatchVerifier {
         uint256[] callsPerTx;
     }
 
+    /// A header as the rollup hashes and checks it: the fixed fields and `keccak256(abi.encode(callsPerTx))`. A slot's
+    /// `headerHash` is `keccak256(abi.encode(summary))`; a folded proof's submission carries the summary rather than
+    /// the header, so its calldata does not grow with the block.
+    struct HeaderSummary {
+        uint256 chainId;
+        uint256 blockNumber;
+        uint256 timestamp;
+        uint256 coinbase;
+        uint256 inHash;
+        uint256 outHash;
+        bytes32 callsHash;
+    }
+
     /// @notice A folded block proof (`sidecar_pcd::L1Decider`): the root's running accumulator, its last fresh
     /// instance and cross term, its state `(tag, calls, root inputs, zero padding)` and the decider's proof with the
     /// openings of the folded commitments (see `DeciderVerifier.verifyRoot`).
@@ -195,6 +208,24 @@ contract Rollup is BatchVerifier {
         return block.number <= genesisBlock ? 0 : (block.number - genesisBlock) / slotLength;
     }
 
+    /// @notice The summary of `header` that the rollup hashes and checks (see `HeaderSummary`).
+    function summarize(BlockHeader memory header) public pure returns (HeaderSummary memory) {
+        return HeaderSummary({
+            chainId: header.chainId,
+            blockNumber: header.blockNumber,
+            timestamp: header.timestamp,
+            coinbase: header.coinbase,
+            inHash: header.inHash,
+            outHash: header.outHash,
+            callsHash: keccak256(abi.encode(header.callsPerTx))
+        });
+    }
+
+    /// @notice A slot's `headerHash` for the header summarized as `summary`.
+    function headerHash(HeaderSummary memory summary) public pure returns (bytes32) {
+        return keccak256(abi.encode(summary));
+    }
+
     /// @notice L1 block numbers where the commit, reveal, proving and backup windows of `slot` begin, and its end.
     function windows(uint256 slot) public view returns (uint256[5] memory w) {
         w[0] = slotStart(slot) + params.proposalWindow;
@@ -278,7 +309,7 @@ contract Rollup is BatchVerifier {
         bytes32 h = keccak256(data);
         if (h != s.dataHash) revert DataMismatch(h, s.dataHash);
         (BlockHeader memory header,) = abi.decode(data, (BlockHeader, bytes));
-        s.headerHash = keccak256(abi.encode(header));
+        s.headerHash = headerHash(summarize(header));
         s.revealed = true;
         emit Revealed(slot, h);
     }
@@ -291,33 +322,36 @@ contract Rollup is BatchVerifier {
         uint256[] calldata proofs,
         uint256[] calldata inputs
     ) external {
-        Slot storage s = _provingSlot(slot, header);
+        HeaderSummary memory summary = summarize(header);
+        Slot storage s = _provingSlot(slot, summary);
         uint256[] calldata root = _batchRoot(header.callsPerTx.length, inputs);
-        _checkRoot(header, root, s.prover);
+        _checkRoot(summary, root, s.prover);
         _verifyBlock(header.callsPerTx, proofs, inputs);
         _accept(slot, s, s.prover, s.proposer, root[1], false);
     }
 
-    /// @notice `submitProof` with one folded proof of the block's whole tree, decided by `decider` at a gas cost
-    /// independent of the block's size. `FoldedProofsDisabled` where the deployment has no decider; `NotRootState`
-    /// for a state too short for the root's inputs or not tagged as a root rollup's.
-    function submitFoldedProof(uint256 slot, BlockHeader calldata header, FoldedProof calldata proof) external {
+    /// @notice `submitProof` with one folded proof of the block's whole tree, decided by `decider`, and the revealed
+    /// header's summary (`summarize`) rather than the header: nothing in the call grows with the block, so neither does
+    /// its gas. `FoldedProofsDisabled` where the deployment has no decider; `NotRootState` for a state too short for
+    /// the root's inputs or not tagged as a root rollup's.
+    function submitFoldedProof(uint256 slot, HeaderSummary calldata header, FoldedProof calldata proof) external {
         uint256[] calldata root = _foldedRoot(proof);
-        Slot storage s = _provingSlot(slot, header);
-        _checkRoot(header, root, s.prover);
+        HeaderSummary memory summary = header;
+        Slot storage s = _provingSlot(slot, summary);
+        _checkRoot(summary, root, s.prover);
         _decide(proof);
         _accept(slot, s, s.prover, s.proposer, root[1], false);
     }
 
     /// @dev The slot of a proving-phase submission for `header`, which must be the revealed one.
-    function _provingSlot(uint256 slot, BlockHeader calldata header) private view returns (Slot storage s) {
+    function _provingSlot(uint256 slot, HeaderSummary memory header) private view returns (Slot storage s) {
         uint256[5] memory w = windows(slot);
         _inWindow(slot, w[2], w[3]);
         s = slots[slot];
         if (!s.revealed) revert NotRevealed(slot);
         if (s.prover == address(0)) revert NotCommitted(slot);
         if (s.proven) revert AlreadyProven(slot);
-        bytes32 hh = keccak256(abi.encode(header));
+        bytes32 hh = headerHash(header);
         if (hh != s.headerHash) revert HeaderMismatch(hh, s.headerHash);
     }
 
@@ -347,16 +381,17 @@ contract Rollup is BatchVerifier {
     function submitBackup(uint256 slot, bytes calldata data, uint256[] calldata proofs, uint256[] calldata inputs)
         external
     {
-        BlockHeader memory header = _backupHeader(slot, data);
-        uint256[] calldata root = _batchRoot(header.callsPerTx.length, inputs);
+        BlockHeader memory full = _backupHeader(slot, data);
+        HeaderSummary memory header = summarize(full);
+        uint256[] calldata root = _batchRoot(full.callsPerTx.length, inputs);
         address prover = _backupProver(header, root);
-        _verifyBlock(header.callsPerTx, proofs, inputs);
+        _verifyBlock(full.callsPerTx, proofs, inputs);
         _acceptBackup(slot, data, header, prover, root[1]);
     }
 
     /// @notice `submitBackup` with a folded proof (see `submitFoldedProof`).
     function submitFoldedBackup(uint256 slot, bytes calldata data, FoldedProof calldata proof) external {
-        BlockHeader memory header = _backupHeader(slot, data);
+        HeaderSummary memory header = summarize(_backupHeader(slot, data));
         uint256[] calldata root = _foldedRoot(proof);
         address prover = _backupProver(header, root);
         _decide(proof);
@@ -375,7 +410,7 @@ contract Rollup is BatchVerifier {
     }
 
     /// @dev The prover a backup proof pays (its root's prover id, an address), after checking the root.
-    function _backupProver(BlockHeader memory header, uint256[] calldata root) private returns (address prover) {
+    function _backupProver(HeaderSummary memory header, uint256[] calldata root) private returns (address prover) {
         uint256 proverId = root[4];
         if (proverId >> 160 != 0) revert PublicInputMismatch(4, proverId, uint256(uint160(proverId)));
         prover = address(uint160(proverId));
@@ -385,7 +420,7 @@ contract Rollup is BatchVerifier {
     function _acceptBackup(
         uint256 slot,
         bytes calldata data,
-        BlockHeader memory header,
+        HeaderSummary memory header,
         address prover,
         uint256 newArchive
     ) private {
@@ -393,7 +428,7 @@ contract Rollup is BatchVerifier {
         _penalize(slot, s);
         address sequencer = s.revealed ? s.proposer : prover;
         s.dataHash = keccak256(data);
-        s.headerHash = keccak256(abi.encode(header));
+        s.headerHash = headerHash(header);
         s.revealed = true;
         _accept(slot, s, prover, sequencer, newArchive, true);
     }
@@ -430,7 +465,7 @@ contract Rollup is BatchVerifier {
 
     /// @dev Checks the root's public inputs against L1 truth and `header`, and consumes the block's L1->L2 message
     /// batch, whose root the in hash must be.
-    function _checkRoot(BlockHeader memory header, uint256[] calldata root, address prover) private {
+    function _checkRoot(HeaderSummary memory header, uint256[] calldata root, address prover) private {
         uint256[CHECKED] memory expected = [
             archive,
             root[1],

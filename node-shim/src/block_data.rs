@@ -21,6 +21,34 @@ alloy::sol! {
         uint256 outHash;
         uint256[] callsPerTx;
     }
+
+    /// What the rollup hashes and checks of a header (`Rollup.summarize`): the fixed fields and
+    /// `keccak256(abi.encode(callsPerTx))`.
+    #[derive(Debug, PartialEq, Eq)]
+    struct HeaderSummary {
+        uint256 chainId;
+        uint256 blockNumber;
+        uint256 timestamp;
+        uint256 coinbase;
+        uint256 inHash;
+        uint256 outHash;
+        bytes32 callsHash;
+    }
+}
+
+impl BlockHeader {
+    /// This header's summary, as `Rollup.summarize` computes it.
+    pub fn summary(&self) -> HeaderSummary {
+        HeaderSummary {
+            chainId: self.chainId,
+            blockNumber: self.blockNumber,
+            timestamp: self.timestamp,
+            coinbase: self.coinbase,
+            inHash: self.inHash,
+            outHash: self.outHash,
+            callsHash: keccak256(self.callsPerTx.abi_encode()),
+        }
+    }
 }
 
 /// Header plus opaque body: what a proposal's data hash commits to.
@@ -56,9 +84,10 @@ impl BlockData {
         keccak256(self.encode())
     }
 
-    /// Hash the rollup stores at reveal and checks the submitted header against: `keccak256(abi.encode(header))`.
+    /// Hash the rollup stores at reveal and checks the submitted header against (`Rollup.headerHash`):
+    /// `keccak256(abi.encode(summary))`.
     pub fn header_hash(&self) -> B256 {
-        keccak256(self.header.abi_encode())
+        keccak256(self.header.summary().abi_encode())
     }
 
     /// Public calls of each base rollup's tx, as counts.

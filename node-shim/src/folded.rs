@@ -6,7 +6,7 @@ use crate::block_data::BlockHeader;
 use crate::contracts::Rollup;
 use crate::contracts::rollup::DeciderVerifier as Abi;
 use crate::deploy::DeciderKeyWords;
-use crate::driver::rollup_header;
+use crate::driver::rollup_summary;
 use crate::error::{NodeError, Result};
 use crate::proof::field_word;
 use alloy::primitives::U256;
@@ -58,7 +58,7 @@ pub fn submit_folded_call(
 ) -> Rollup::submitFoldedProofCall {
     Rollup::submitFoldedProofCall {
         slot: U256::from(slot),
-        header: rollup_header(header),
+        header: rollup_summary(header),
         proof: folded_proof(root),
     }
 }

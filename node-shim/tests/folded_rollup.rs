@@ -19,14 +19,15 @@ use sidecar_engine::folding::{CALLS, INPUTS, TAG, tag};
 use sidecar_kernels::Cpu;
 use sidecar_node_shim::contracts::Rollup;
 use sidecar_node_shim::deploy::{send, view};
-use sidecar_node_shim::driver::rollup_header;
+use sidecar_node_shim::driver::{rollup_header, rollup_summary};
 use sidecar_node_shim::folded::{
     decider_key_words, folded_proof, read_root_json, submit_folded_call,
 };
+use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
 use sidecar_node_shim::proof::{RootPublicInputs as R, field_word, fr_from_word};
 use sidecar_node_shim::{
-    BlockData, BlockProver, BlockRequest, CircuitKind, Devchain, EngineBlockProver, Node,
-    NodeConfig,
+    BlockData, BlockProver, BlockRequest, CircuitKind, Devchain, EngineBlockProver, L1, Node,
+    NodeConfig, RpcL1,
 };
 use sidecar_pcd::RootProof;
 
@@ -298,13 +299,26 @@ fn a_really_folded_block_lands_in_one_transaction_and_its_tamperings_do_not() {
         Some(format!("0x{}", hex::encode(&data)).as_str()),
         "the devchain no longer sequences the fixture's block: regenerate the fixture (see FOLDED_BLOCK)"
     );
-    let header = BlockData::decode(&data).unwrap().header;
+    let block = BlockData::decode(&data).unwrap();
+    let header = block.header.clone();
+    let rollup = node.deployment.rollup;
+    // The submission carries the header's summary; the contract summarizes and hashes as the driver does.
+    let summary = view(
+        node.l1(),
+        rollup,
+        &Rollup::summarizeCall {
+            header: rollup_header(&header),
+        },
+    )
+    .unwrap();
+    assert_eq!(summary, rollup_summary(&header));
+    let hash = view(node.l1(), rollup, &Rollup::headerHashCall { summary }).unwrap();
+    assert_eq!(hash, block.header_hash());
     let call = |proof: Rollup::FoldedProof| Rollup::submitFoldedProofCall {
         slot: U256::from(slot),
-        header: rollup_header(&header),
+        header: rollup_summary(&header),
         proof,
     };
-    let rollup = node.deployment.rollup;
     let mut edits: Vec<(&str, Rollup::FoldedProof)> = Vec::new();
     let mut p = proof.clone();
     p.values[0] += U256::from(1u64);
@@ -330,8 +344,82 @@ fn a_really_folded_block_lands_in_one_transaction_and_its_tamperings_do_not() {
         receipt.gas_used
     );
     assert!(receipt.gas_used < 615_000, "{} gas", receipt.gas_used);
-    let archive: U256 = view(node.l1(), rollup, &Rollup::archiveCall {})
-        .unwrap()
-        .into();
+    let archive = view(node.l1(), rollup, &Rollup::archiveCall {}).unwrap();
     assert_eq!(archive, new_archive);
+}
+
+/// `submitFoldedProof` gas of an honest `txs`-tx block on a fresh deployment on `l1` (the stand-in decider's proof,
+/// of the real one's shape).
+fn folded_gas(
+    l1: &mut dyn L1,
+    prover: &EngineBlockProver<Cpu>,
+    f: &common::decider::Fixture,
+    txs: usize,
+    rng: &mut ChaCha20Rng,
+) -> u64 {
+    let mut config = NodeConfig::new(1, 1, 1);
+    config.txs_per_block = txs;
+    let mut node = Node::setup(l1, prover, config).unwrap();
+    let slot = node.first_slot;
+    let (report, data) = node.open_slot(slot).unwrap();
+    let (data, committed) = (data.unwrap(), report.prover.unwrap());
+    let header = BlockData::decode(&data).unwrap().header;
+    let request = BlockRequest {
+        slot,
+        prev_archive: node.archive().unwrap(),
+        data,
+        prover: committed,
+    };
+    let (tree, n) = prover.block_tree(&request).unwrap();
+    assert_eq!(n, txs);
+    let root = common::decider::root(f, root_state(&tree.root().public_inputs()), rng);
+    let rollup = node.deployment.rollup;
+    let call = submit_folded_call(slot, &header, &root);
+    send(node.l1(), committed, rollup, &call, U256::ZERO)
+        .unwrap()
+        .gas_used
+}
+
+/// `submitFoldedProof` gas of honest blocks of 2 to 64 txs on the devchain and on anvil: the same within 1%
+/// whatever the block's size or the L1 (the submission carries the header's summary, not `callsPerTx`), where the
+/// Groth16 forest's `submitProof` grows by ~86k gas per proof.
+#[test]
+fn submit_folded_proof_gas_is_the_same_from_2_to_64_txs_on_both_l1s() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = common::decider::fixture(45);
+    let prover = prover(tmp.path()).with_decider_key(decider_key_words(&f.vk, &f.kzg.verifier()));
+    let mut rng = ChaCha20Rng::seed_from_u64(46);
+    let anvil = anvil_binary().is_some();
+    if !anvil {
+        eprintln!("anvil binary missing (run scripts/node-deps.sh): devchain only");
+    }
+    let mut rows = Vec::new();
+    for txs in [2usize, 4, 8, 16, 64] {
+        let devchain = folded_gas(
+            &mut Devchain::new(4, txs as u64),
+            &prover,
+            &f,
+            txs,
+            &mut rng,
+        );
+        let on_anvil = anvil.then(|| {
+            let process = AnvilProcess::start(4).expect("anvil starts");
+            let mut rpc =
+                RpcL1::connect(&process.endpoint(), process.signers()).expect("connect to anvil");
+            folded_gas(&mut rpc, &prover, &f, txs, &mut rng)
+        });
+        rows.push((txs, devchain, on_anvil));
+    }
+    println!("| txs | submitFoldedProof gas, devchain | on anvil |");
+    println!("|---:|---:|---:|");
+    for (txs, devchain, on_anvil) in &rows {
+        let on_anvil = on_anvil.map_or("-".to_string(), |g| g.to_string());
+        println!("| {txs} | {devchain} | {on_anvil} |");
+    }
+    let all: Vec<u64> = rows
+        .iter()
+        .flat_map(|r| std::iter::once(r.1).chain(r.2))
+        .collect();
+    let (lo, hi) = (*all.iter().min().unwrap(), *all.iter().max().unwrap());
+    assert!(hi - lo <= lo / 100, "{rows:?}: more than 1% apart");
 }
