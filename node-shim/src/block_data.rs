@@ -5,6 +5,7 @@
 //! padding txs included), from which the verifier derives every node of the proof tree. The body is opaque to the
 //! L1 (the engine's block-file JSON). The proposal's data hash is `keccak256` of the whole encoding.
 
+use crate::contracts::Rollup::HeaderSummary;
 use crate::error::{NodeError, Result};
 use alloy::primitives::{B256, Bytes, keccak256};
 use alloy::sol_types::SolValue;
@@ -21,23 +22,11 @@ alloy::sol! {
         uint256 outHash;
         uint256[] callsPerTx;
     }
-
-    /// What the rollup hashes and checks of a header (`Rollup.summarize`): the fixed fields and
-    /// `keccak256(abi.encode(callsPerTx))`.
-    #[derive(Debug, PartialEq, Eq)]
-    struct HeaderSummary {
-        uint256 chainId;
-        uint256 blockNumber;
-        uint256 timestamp;
-        uint256 coinbase;
-        uint256 inHash;
-        uint256 outHash;
-        bytes32 callsHash;
-    }
 }
 
 impl BlockHeader {
-    /// This header's summary, as `Rollup.summarize` computes it.
+    /// What the rollup hashes and checks of this header, as `Rollup.summarize` computes it: the fixed fields and
+    /// `keccak256(abi.encode(callsPerTx))`. A folded proof's submission carries it in place of the header.
     pub fn summary(&self) -> HeaderSummary {
         HeaderSummary {
             chainId: self.chainId,

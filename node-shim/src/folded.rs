@@ -6,7 +6,6 @@ use crate::block_data::BlockHeader;
 use crate::contracts::Rollup;
 use crate::contracts::rollup::DeciderVerifier as Abi;
 use crate::deploy::DeciderKeyWords;
-use crate::driver::rollup_summary;
 use crate::error::{NodeError, Result};
 use crate::proof::field_word;
 use alloy::primitives::U256;
@@ -58,7 +57,7 @@ pub fn submit_folded_call(
 ) -> Rollup::submitFoldedProofCall {
     Rollup::submitFoldedProofCall {
         slot: U256::from(slot),
-        header: rollup_summary(header),
+        header: header.summary(),
         proof: folded_proof(root),
     }
 }

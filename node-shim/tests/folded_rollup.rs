@@ -19,15 +19,15 @@ use sidecar_engine::folding::{CALLS, INPUTS, TAG, tag};
 use sidecar_kernels::Cpu;
 use sidecar_node_shim::contracts::Rollup;
 use sidecar_node_shim::deploy::{send, view};
-use sidecar_node_shim::driver::{rollup_header, rollup_summary};
+use sidecar_node_shim::driver::rollup_header;
 use sidecar_node_shim::folded::{
     decider_key_words, folded_proof, read_root_json, submit_folded_call,
 };
 use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
 use sidecar_node_shim::proof::{RootPublicInputs as R, field_word, fr_from_word};
 use sidecar_node_shim::{
-    BlockData, BlockProver, BlockRequest, CircuitKind, Devchain, EngineBlockProver, L1, Node,
-    NodeConfig, RpcL1,
+    BlockData, BlockHeader, BlockProver, BlockRequest, CircuitKind, Devchain, EngineBlockProver,
+    L1, Node, NodeConfig, RpcL1,
 };
 use sidecar_pcd::RootProof;
 
@@ -65,6 +65,27 @@ fn honest_inputs(prover: &EngineBlockProver<Cpu>, request: &BlockRequest) -> Vec
     proof.root_inputs().unwrap().to_vec()
 }
 
+/// A deployment on `l1` under `config` and its first slot's block, proposed, committed to and revealed: the node,
+/// the request to prove the block (for its committed prover) and its header.
+fn first_block<'a>(
+    l1: &'a mut dyn L1,
+    prover: &'a EngineBlockProver<Cpu>,
+    config: NodeConfig,
+) -> (Node<'a>, BlockRequest, BlockHeader) {
+    let mut node = Node::setup(l1, prover, config).unwrap();
+    let slot = node.first_slot;
+    let (report, data) = node.open_slot(slot).unwrap();
+    let data = data.unwrap();
+    let header = BlockData::decode(&data).unwrap().header;
+    let request = BlockRequest {
+        slot,
+        prev_archive: node.archive().unwrap(),
+        data,
+        prover: report.prover.unwrap(),
+    };
+    (node, request, header)
+}
+
 #[test]
 fn a_folded_block_proof_is_bound_to_l1_truth_and_decided() {
     let tmp = tempfile::tempdir().unwrap();
@@ -75,19 +96,10 @@ fn a_folded_block_proof_is_bound_to_l1_truth_and_decided() {
     let mut chain = Devchain::new(6, 9);
     let mut config = NodeConfig::new(2, 1, 2);
     config.txs_per_block = 2;
-    let mut node = Node::setup(&mut chain, &prover, config).unwrap();
+    let (mut node, request, header) = first_block(&mut chain, &prover, config);
     let (rollup, watcher) = (node.deployment.rollup, node.watcher.address);
     assert!(node.deployment.decider.is_some());
-    let slot = node.first_slot;
-    let (report, data) = node.open_slot(slot).unwrap();
-    let (data, committed) = (data.unwrap(), report.prover.unwrap());
-    let header = BlockData::decode(&data).unwrap().header;
-    let request = BlockRequest {
-        slot,
-        prev_archive: node.archive().unwrap(),
-        data: data.clone(),
-        prover: committed,
-    };
+    let (slot, committed) = (request.slot, request.prover);
     let inputs = honest_inputs(&prover, &request);
     let good = common::decider::root(&f, root_state(&inputs), &mut rng);
 
@@ -255,7 +267,7 @@ fn a_deployment_without_a_decider_refuses_folded_proofs() {
     assert_eq!(decider, Address::ZERO);
     let inputs: Vec<Fr> = (0..R::LEN as u64).map(|i| Fr::from(i + 3)).collect();
     let root = common::decider::root(&f, root_state(&inputs), &mut rng);
-    let header = sidecar_node_shim::BlockHeader {
+    let header = BlockHeader {
         chainId: U256::from(1u64),
         blockNumber: U256::from(1u64),
         timestamp: U256::from(1u64),
@@ -289,18 +301,14 @@ fn a_really_folded_block_lands_in_one_transaction_and_its_tamperings_do_not() {
     let mut chain = Devchain::new(6, 9);
     let mut config = NodeConfig::new(2, 1, 2);
     config.txs_per_block = 2;
-    let mut node = Node::setup(&mut chain, &prover, config).unwrap();
-    let slot = node.first_slot;
+    let (mut node, request, header) = first_block(&mut chain, &prover, config);
+    let (slot, committed) = (request.slot, request.prover);
     assert_eq!(fixture["slot"].as_u64(), Some(slot));
-    let (report, data) = node.open_slot(slot).unwrap();
-    let (data, committed) = (data.unwrap(), report.prover.unwrap());
     assert_eq!(
         fixture["data"].as_str(),
-        Some(format!("0x{}", hex::encode(&data)).as_str()),
+        Some(format!("0x{}", hex::encode(&request.data)).as_str()),
         "the devchain no longer sequences the fixture's block: regenerate the fixture (see FOLDED_BLOCK)"
     );
-    let block = BlockData::decode(&data).unwrap();
-    let header = block.header.clone();
     let rollup = node.deployment.rollup;
     // The submission carries the header's summary; the contract summarizes and hashes as the driver does.
     let summary = view(
@@ -311,12 +319,15 @@ fn a_really_folded_block_lands_in_one_transaction_and_its_tamperings_do_not() {
         },
     )
     .unwrap();
-    assert_eq!(summary, rollup_summary(&header));
+    assert_eq!(summary, header.summary());
     let hash = view(node.l1(), rollup, &Rollup::headerHashCall { summary }).unwrap();
-    assert_eq!(hash, block.header_hash());
+    assert_eq!(
+        hash,
+        BlockData::decode(&request.data).unwrap().header_hash()
+    );
     let call = |proof: Rollup::FoldedProof| Rollup::submitFoldedProofCall {
         slot: U256::from(slot),
-        header: rollup_summary(&header),
+        header: header.summary(),
         proof,
     };
     let mut edits: Vec<(&str, Rollup::FoldedProof)> = Vec::new();
@@ -359,23 +370,13 @@ fn folded_gas(
 ) -> u64 {
     let mut config = NodeConfig::new(1, 1, 1);
     config.txs_per_block = txs;
-    let mut node = Node::setup(l1, prover, config).unwrap();
-    let slot = node.first_slot;
-    let (report, data) = node.open_slot(slot).unwrap();
-    let (data, committed) = (data.unwrap(), report.prover.unwrap());
-    let header = BlockData::decode(&data).unwrap().header;
-    let request = BlockRequest {
-        slot,
-        prev_archive: node.archive().unwrap(),
-        data,
-        prover: committed,
-    };
+    let (mut node, request, header) = first_block(l1, prover, config);
     let (tree, n) = prover.block_tree(&request).unwrap();
     assert_eq!(n, txs);
     let root = common::decider::root(f, root_state(&tree.root().public_inputs()), rng);
     let rollup = node.deployment.rollup;
-    let call = submit_folded_call(slot, &header, &root);
-    send(node.l1(), committed, rollup, &call, U256::ZERO)
+    let call = submit_folded_call(request.slot, &header, &root);
+    send(node.l1(), request.prover, rollup, &call, U256::ZERO)
         .unwrap()
         .gas_used
 }

@@ -231,20 +231,6 @@ pub fn rollup_header(h: &BlockHeader) -> Rollup::BlockHeader {
     }
 }
 
-/// The contract's copy of a header's summary (what a folded proof's submission carries).
-pub fn rollup_summary(h: &BlockHeader) -> Rollup::HeaderSummary {
-    let s = h.summary();
-    Rollup::HeaderSummary {
-        chainId: s.chainId,
-        blockNumber: s.blockNumber,
-        timestamp: s.timestamp,
-        coinbase: s.coinbase,
-        inHash: s.inHash,
-        outHash: s.outHash,
-        callsHash: s.callsHash,
-    }
-}
-
 /// `submitProof(slot, header, proofs, inputs)` for `proof`.
 pub fn submit_call(slot: u64, header: &BlockHeader, proof: &BlockProof) -> Rollup::submitProofCall {
     let enc = proof.encode();
