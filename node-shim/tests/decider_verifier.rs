@@ -7,7 +7,7 @@
 mod common;
 
 use alloy::primitives::{Address, Bytes, U256};
-use alloy::sol_types::SolConstructor;
+use alloy::sol_types::{SolCall, SolConstructor, SolValue};
 use ark_bn254::{Fr, G1Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, One, PrimeField, UniformRand};
@@ -20,7 +20,7 @@ use sidecar_groth16::{CommittedKey, PreparedCommittedKey, challenge, synthesize_
 use sidecar_kernels::{AnyBackend, Cpu};
 use sidecar_node_shim::contracts::DeciderVerifier::{self, DeciderVerifierErrors};
 use sidecar_node_shim::deploy::{send, view};
-use sidecar_node_shim::folded::read_root_json;
+use sidecar_node_shim::folded::{folded_proof, read_root_json};
 use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
 use sidecar_node_shim::proof::field_word;
 use sidecar_node_shim::{Devchain, L1, NodeError, RpcL1};
@@ -649,23 +649,10 @@ fn random_root(f: &Fixture, rng: &mut ChaCha20Rng) -> RootProof {
 }
 
 fn root_call(root: &RootProof) -> DeciderVerifier::verifyRootCall {
-    let (p, c) = (&root.fold, call(&root.proof));
-    DeciderVerifier::verifyRootCall {
-        proof: c.proof,
-        running: DeciderVerifier::Running {
-            witness: g1_words(&p.running.witness),
-            error: g1_words(&p.running.error),
-            u: field_word(p.running.u),
-            x: p.running.x.iter().map(|v| field_word(*v)).collect(),
-        },
-        fresh: DeciderVerifier::Fresh {
-            witness: g1_words(&p.fresh.witness),
-            x: p.fresh.x.iter().map(|v| field_word(*v)).collect(),
-        },
-        cross: g1_words(&p.cross),
-        state: p.statement.state.iter().map(|v| field_word(*v)).collect(),
-        values: c.values,
-    }
+    // The rollup's `FoldedProof` has `verifyRoot`'s parameters as its fields, in order: one conversion
+    // (`folded::folded_proof`) serves both, and is the one under test here.
+    let params = folded_proof(root).abi_encode_params();
+    DeciderVerifier::verifyRootCall::abi_decode_raw(&params).unwrap()
 }
 
 #[test]

@@ -24,7 +24,7 @@ use sidecar_node_shim::folded::{
     decider_key_words, folded_proof, read_root_json, submit_folded_call,
 };
 use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
-use sidecar_node_shim::proof::{RootPublicInputs as R, field_word, fr_from_word};
+use sidecar_node_shim::proof::{RootPublicInputs as R, field_word};
 use sidecar_node_shim::{
     BlockData, BlockHeader, BlockProver, BlockRequest, CircuitKind, Devchain, EngineBlockProver,
     L1, Node, NodeConfig, RpcL1,
@@ -243,14 +243,7 @@ fn a_folded_block_proof_is_bound_to_l1_truth_and_decided() {
     .unwrap();
     assert_eq!(info.provenBy, watcher, "paid to the root's prover id");
     assert!(info.backup && info.slashed);
-    assert_eq!(
-        fr_from_word(
-            view(node.l1(), rollup, &Rollup::archiveCall {})
-                .unwrap()
-                .into()
-        ),
-        inputs[R::NEW_ARCHIVE]
-    );
+    assert_eq!(node.archive().unwrap(), inputs[R::NEW_ARCHIVE]);
 }
 
 #[test]
