@@ -2,11 +2,13 @@
 //!
 //! ```text
 //! offset 0   magic "SIDECARK" | version u32 | curve u32 | circuit digest [32] | sections u32 | 0u32
-//!            NUM_SECTIONS × (kind u32 | 0u32 | offset u64 | len u64 | sha256 [32])
+//!            sections × (kind u32 | 0u32 | offset u64 | len u64 | sha256 [32])
 //!            sha256 of all header bytes above [32]
-//! then       sections, in kind order: params, r1cs, A, B_G1, B_G2, H, L
+//! then       sections, in kind order: params, r1cs, A, B_G1, B_G2, H, L[, commit]
 //! ```
-//! Integers are little-endian; sections are arkworks uncompressed encodings. Opening checks
+//! There are 7 sections, or 8 for a commit-and-prove key ([`CommittedKey`]), whose last section
+//! holds `(k, σ·IC_1..σ·IC_k, σ·G2)`. Integers are little-endian; sections are arkworks
+//! uncompressed encodings. Opening checks
 //! magic, version, curve, both kinds of checksum, bounds and (optionally) the circuit digest.
 //! Query bases are then decoded from the map one query at a time, each right before the
 //! backend prepares it, so a large key is never resident twice. Points in the query sections
@@ -24,18 +26,24 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::prover::{G1Query, KeyParts, QueryLoader};
-use super::{Backend, PreparedKey, ProvingKey, R1cs, VerifyingKey};
+use super::{Backend, CommittedKey, PreparedKey, ProvingKey, R1cs, VerifyingKey};
 use crate::{Error, KeyFileError, Result};
 
 const MAGIC: &[u8; 8] = b"SIDECARK";
 /// Key file format version this build writes and reads.
 pub const FORMAT_VERSION: u32 = 2;
 const CURVE_BN254: u32 = 1;
-const NUM_SECTIONS: usize = 7;
-const SECTION_NAMES: [&str; NUM_SECTIONS] = ["params", "r1cs", "A", "B_G1", "B_G2", "H", "L"];
+/// Sections of a plain key; a commit-and-prove key has one more.
+const PLAIN_SECTIONS: usize = 7;
+const SECTION_NAMES: [&str; PLAIN_SECTIONS + 1] =
+    ["params", "r1cs", "A", "B_G1", "B_G2", "H", "L", "commit"];
 const FIXED: usize = 8 + 4 + 4 + 32 + 4 + 4;
 const ENTRY: usize = 4 + 4 + 8 + 8 + 32;
-const HEADER_LEN: usize = FIXED + NUM_SECTIONS * ENTRY + 32;
+
+/// Header bytes of a file with `n` sections.
+const fn header_len(n: usize) -> usize {
+    FIXED + n * ENTRY + 32
+}
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Section {
@@ -47,13 +55,24 @@ struct Section {
 /// Writes `pk` to `path` (through a temporary file and a rename, so a crash never leaves a
 /// half-written key under the final name).
 pub fn write_key_file(path: &Path, pk: &ProvingKey) -> Result<()> {
+    write_sections(path, pk, None)
+}
+
+/// Writes the commit-and-prove key `key` to `path`, as [`write_key_file`] does; read it back
+/// with [`KeyFile::to_committed_key`].
+pub fn write_committed_key_file(path: &Path, key: &CommittedKey) -> Result<()> {
+    write_sections(path, &key.key, Some(key))
+}
+
+fn write_sections(path: &Path, pk: &ProvingKey, committed: Option<&CommittedKey>) -> Result<()> {
     let tmp = path.with_extension("tmp");
     let io = |e: std::io::Error| Error::io(&tmp, e);
     let mut w = BufWriter::new(File::create(&tmp).map_err(io)?);
-    w.write_all(&[0u8; HEADER_LEN]).map_err(io)?;
+    let n = PLAIN_SECTIONS + usize::from(committed.is_some());
+    w.write_all(&vec![0u8; header_len(n)]).map_err(io)?;
     let c = &pk.crs;
-    let mut sections = [Section::default(); NUM_SECTIONS];
-    let mut offset = HEADER_LEN as u64;
+    let mut sections = vec![Section::default(); n];
+    let mut offset = header_len(n) as u64;
     for (i, s) in sections.iter_mut().enumerate() {
         let mut hw = HashingWriter {
             inner: &mut w,
@@ -67,7 +86,12 @@ pub fn write_key_file(path: &Path, pk: &ProvingKey) -> Result<()> {
             3 => c.b_g1_query.serialize_uncompressed(&mut hw),
             4 => c.b_g2_query.serialize_uncompressed(&mut hw),
             5 => c.h_query.serialize_uncompressed(&mut hw),
-            _ => c.l_query.serialize_uncompressed(&mut hw),
+            6 => c.l_query.serialize_uncompressed(&mut hw),
+            _ => match committed {
+                Some(k) => (k.committed as u64, &k.knowledge_bases, k.sigma_g2)
+                    .serialize_uncompressed(&mut hw),
+                None => Ok(()),
+            },
         };
         res.map_err(|e| io(std::io::Error::other(e)))?;
         *s = Section {
@@ -87,13 +111,13 @@ pub fn write_key_file(path: &Path, pk: &ProvingKey) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
-fn encode_header(digest: &[u8; 32], sections: &[Section; NUM_SECTIONS]) -> Vec<u8> {
-    let mut h = Vec::with_capacity(HEADER_LEN);
+fn encode_header(digest: &[u8; 32], sections: &[Section]) -> Vec<u8> {
+    let mut h = Vec::with_capacity(header_len(sections.len()));
     h.extend_from_slice(MAGIC);
     h.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     h.extend_from_slice(&CURVE_BN254.to_le_bytes());
     h.extend_from_slice(digest);
-    h.extend_from_slice(&(NUM_SECTIONS as u32).to_le_bytes());
+    h.extend_from_slice(&(sections.len() as u32).to_le_bytes());
     h.extend_from_slice(&0u32.to_le_bytes());
     for (kind, s) in sections.iter().enumerate() {
         h.extend_from_slice(&(kind as u32).to_le_bytes());
@@ -130,7 +154,7 @@ pub struct KeyFile {
     path: PathBuf,
     map: Mmap,
     digest: [u8; 32],
-    sections: [Section; NUM_SECTIONS],
+    sections: Vec<Section>,
 }
 
 impl KeyFile {
@@ -225,6 +249,34 @@ impl KeyFile {
         })
     }
 
+    /// Decodes a commit-and-prove key (one written by [`write_committed_key_file`]) into memory;
+    /// a plain key is [`KeyFileError::Malformed`].
+    pub fn to_committed_key(&self) -> Result<CommittedKey> {
+        if self.sections.len() == PLAIN_SECTIONS {
+            return Err(self.malformed("a plain Groth16 key, not a commit-and-prove key"));
+        }
+        let (committed, knowledge_bases, sigma_g2): (u64, Vec<G1Affine>, G2Affine) =
+            CanonicalDeserialize::deserialize_uncompressed(self.section(PLAIN_SECTIONS))
+                .map_err(|e| self.malformed(format!("commit: {e}")))?;
+        let key = self.to_proving_key()?;
+        let committed = usize::try_from(committed)
+            .ok()
+            .filter(|&k| k == knowledge_bases.len() && k + 2 <= key.r1cs.num_instance as usize)
+            .ok_or_else(|| {
+                self.malformed(format!(
+                    "commit: {committed} committed values, {} knowledge bases, {} instance variables",
+                    knowledge_bases.len(),
+                    key.r1cs.num_instance
+                ))
+            })?;
+        Ok(CommittedKey {
+            key,
+            committed,
+            knowledge_bases,
+            sigma_g2,
+        })
+    }
+
     /// Prepares the key for `backend`, decoding one query at a time from the map.
     pub fn prepare<B: Backend>(&self, backend: &B) -> Result<PreparedKey<B>> {
         let (vk, beta_g1, delta_g1) = self.params()?;
@@ -257,20 +309,21 @@ impl QueryLoader for KeyFile {
     }
 }
 
-fn parse_header(map: &[u8]) -> Result<([u8; 32], [Section; NUM_SECTIONS]), KeyFileError> {
+fn parse_header(map: &[u8]) -> Result<([u8; 32], Vec<Section>), KeyFileError> {
+    let shortest = header_len(PLAIN_SECTIONS);
     if map.len() < MAGIC.len() || &map[..MAGIC.len()] != MAGIC {
         return Err(if MAGIC.starts_with(map) && map.len() < MAGIC.len() {
             KeyFileError::Truncated {
-                needed: HEADER_LEN as u64,
+                needed: shortest as u64,
                 actual: map.len() as u64,
             }
         } else {
             KeyFileError::BadMagic
         });
     }
-    if map.len() < HEADER_LEN {
+    if map.len() < shortest {
         return Err(KeyFileError::Truncated {
-            needed: HEADER_LEN as u64,
+            needed: shortest as u64,
             actual: map.len() as u64,
         });
     }
@@ -283,8 +336,22 @@ fn parse_header(map: &[u8]) -> Result<([u8; 32], [Section; NUM_SECTIONS]), KeyFi
             supported: FORMAT_VERSION,
         });
     }
-    let sha: [u8; 32] = Sha256::digest(&map[..HEADER_LEN - 32]).into();
-    if sha[..] != map[HEADER_LEN - 32..HEADER_LEN] {
+    let n = u32_at(48) as usize;
+    if n != PLAIN_SECTIONS && n != PLAIN_SECTIONS + 1 {
+        return Err(KeyFileError::Malformed(format!(
+            "{n} sections, expected {PLAIN_SECTIONS} or {}",
+            PLAIN_SECTIONS + 1
+        )));
+    }
+    let header = header_len(n);
+    if map.len() < header {
+        return Err(KeyFileError::Truncated {
+            needed: header as u64,
+            actual: map.len() as u64,
+        });
+    }
+    let sha: [u8; 32] = Sha256::digest(&map[..header - 32]).into();
+    if sha[..] != map[header - 32..header] {
         return Err(KeyFileError::Checksum {
             section: "header".into(),
         });
@@ -297,14 +364,8 @@ fn parse_header(map: &[u8]) -> Result<([u8; 32], [Section; NUM_SECTIONS]), KeyFi
         });
     }
     let digest: [u8; 32] = map[16..48].try_into().expect("32 bytes");
-    if u32_at(48) as usize != NUM_SECTIONS {
-        return Err(KeyFileError::Malformed(format!(
-            "{} sections, expected {NUM_SECTIONS}",
-            u32_at(48)
-        )));
-    }
-    let mut sections = [Section::default(); NUM_SECTIONS];
-    let mut end = HEADER_LEN as u64;
+    let mut sections = vec![Section::default(); n];
+    let mut end = header as u64;
     for (i, s) in sections.iter_mut().enumerate() {
         let o = FIXED + i * ENTRY;
         if u32_at(o) as usize != i {

@@ -36,7 +36,7 @@ pub use committed::{
     prove_committed, verify_committed,
 };
 pub use error::{Error, KeyFileError, Result};
-pub use keyfile::{FORMAT_VERSION, KeyFile, write_key_file};
+pub use keyfile::{FORMAT_VERSION, KeyFile, write_committed_key_file, write_key_file};
 pub use keys::{ProvingKey, PublicInputs, VerifyingKey};
 pub use matrix::{OUTLINE_MIN_TERMS, R1cs, SparseMatrix};
 pub use proof::{EVM_PROOF_LEN, Proof};

@@ -10,8 +10,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_groth16::synthetic::Evaluation;
 use sidecar_groth16::{
-    CommittedKey, CommittedProof, Error, Groth16, PreparedCommittedKey, challenge, prove_committed,
-    verify_committed,
+    CommittedKey, CommittedProof, Error, Groth16, KeyFile, KeyFileError, PreparedCommittedKey,
+    challenge, prove_committed, verify_committed, write_committed_key_file, write_key_file,
 };
 use sidecar_kernels::Cpu;
 
@@ -270,5 +270,52 @@ fn a_committed_key_prepared_by_move_proves_like_one_prepared_by_reference() {
     assert_eq!(
         prove(&s, b"bind", &values, 42),
         prove(&moved, b"bind", &values, 42)
+    );
+}
+
+/// A commit-and-prove key written to a key file reads back whole; proofs under the read key
+/// verify under the original's verifying key; a flipped byte in the commit section, or a plain
+/// key read as a committed one, is refused by name.
+#[test]
+fn committed_keys_round_trip_through_key_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("decider.key");
+    let s = setup_segments(&[30, 10], 41);
+    write_committed_key_file(&path, &s.key).unwrap();
+    let file = KeyFile::open(&path, Some(s.key.key.digest)).unwrap();
+    let read = file.to_committed_key().unwrap();
+    assert_eq!(read, s.key);
+    let again = Setup {
+        prepared: PreparedCommittedKey::from_key(&Cpu::new(), read.clone()).unwrap(),
+        key: read,
+    };
+    let mut r = rng(42);
+    let segments = vec![random(30, &mut r), random(10, &mut r)];
+    let (proof, x) = prove_segments(&again, b"bind", &segments, 43);
+    assert!(verify_committed(s.prepared.verifying_key(), b"bind", &x, &proof).unwrap());
+
+    let len = std::fs::metadata(&path).unwrap().len() as usize;
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[len - 1] ^= 0x10;
+    std::fs::write(&path, &bytes).unwrap();
+    match KeyFile::open(&path, None).err() {
+        Some(Error::KeyFile { kind, .. }) => assert_eq!(
+            kind,
+            KeyFileError::Checksum {
+                section: "commit".into()
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+
+    let plain = dir.path().join("plain.key");
+    write_key_file(&plain, &s.key.key).unwrap();
+    let err = KeyFile::open(&plain, None)
+        .unwrap()
+        .to_committed_key()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("not a commit-and-prove key"),
+        "{err}"
     );
 }

@@ -2,6 +2,10 @@
 //! simulated against the world state at the requested archive root and proven with
 //! `prove-block` (every proof of the tree, under the engine's hardware profile).
 //!
+//! With a [`BlockDecider`] ([`EngineBlockProver::with_folding`]) the blocks it submits are folded instead and decided
+//! for the rollup's `DeciderVerifier` ([`BlockProver::prove_for_l1`]): one proof per block, the folded bundle and the
+//! decided root's L1 form ([`DECIDED_ROOT`], `folded::root_json`) written under the work directory.
+//!
 //! World states are kept by archive root (the last [`KEPT_STATES`]), so any prover can prove a
 //! block on top of any recent canonical block, and a block that is built but never proven
 //! leaves no trace. Bundles are written under the work directory, one per proven block.
@@ -9,10 +13,11 @@
 use crate::block_data::{BlockData, BlockHeader};
 use crate::deploy::DeciderKeyWords;
 use crate::error::{NodeError, Result};
+use crate::folded::{decider_key_words, folded_proof, root_json};
 use crate::proof::{
     BlockProof, BlockVerifyingKeys, RootPublicInputs as R, field_word, fr_from_address,
 };
-use crate::prover::{BlockProver, BlockRequest};
+use crate::prover::{AnyBlockProof, BlockProver, BlockRequest};
 use alloy::primitives::U256;
 use ark_bn254::Fr;
 use sidecar_circuits::state::WorldState;
@@ -22,6 +27,7 @@ use sidecar_engine::Engine;
 use sidecar_engine::block::{
     BlockFile, BlockRequest as EngineRequest, Summary, build_tree, prove_block,
 };
+use sidecar_engine::folding::{BlockDecider, FoldedSummary};
 use sidecar_engine::jobs::KeyCache;
 use sidecar_groth16::{Backend, PreparedKey, VerifyingKey};
 use std::collections::VecDeque;
@@ -38,6 +44,23 @@ const CHAIN_ID: u64 = 31337;
 /// Seconds between the timestamps of consecutive slots' blocks.
 const SLOT_SECONDS: u64 = 12;
 
+/// File of a folded bundle holding the decided root as the L1 was given it (`folded::root_json`).
+pub const DECIDED_ROOT: &str = "decided-root.json";
+
+/// What proving the last block measured.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(untagged)]
+pub enum BlockSummary {
+    /// A Groth16 forest: per-circuit counts, times, peak memory.
+    Forest(Summary),
+    /// A folded block: the fold's summary and the seconds deciding the root for the L1 took.
+    Folded {
+        #[serde(flatten)]
+        folded: FoldedSummary,
+        l1_decide_s: f64,
+    },
+}
+
 /// A [`BlockProver`] over the engine at one preset.
 pub struct EngineBlockProver<B: Backend> {
     engine: Engine<B>,
@@ -48,8 +71,9 @@ pub struct EngineBlockProver<B: Backend> {
     genesis: WorldState,
     states: Mutex<VecDeque<(Fr, WorldState)>>,
     bundles: AtomicU64,
-    last_summary: Mutex<Option<Summary>>,
+    last_summary: Mutex<Option<BlockSummary>>,
     decider: Option<DeciderKeyWords>,
+    folding: Option<BlockDecider>,
 }
 
 fn verifying_key<B: Backend>(
@@ -117,6 +141,7 @@ where
             bundles: AtomicU64::new(0),
             last_summary: Mutex::new(None),
             decider: None,
+            folding: None,
         })
     }
 
@@ -129,13 +154,31 @@ where
         }
     }
 
+    /// This prover submitting folded blocks decided by `decider`, whose preset must be this prover's; the rollup is
+    /// deployed with `decider`'s key.
+    pub fn with_folding(self, decider: BlockDecider) -> Result<Self> {
+        if decider.preset().name != self.preset.name {
+            return Err(NodeError::Config(format!(
+                "a decider of {} blocks for a prover of {} blocks",
+                decider.preset().name,
+                self.preset.name
+            )));
+        }
+        let words = decider_key_words(decider.verifying_key(), &decider.kzg_verifier());
+        Ok(Self {
+            decider: Some(words),
+            folding: Some(decider),
+            ..self
+        })
+    }
+
     /// The engine this prover runs on.
     pub fn engine(&self) -> &Engine<B> {
         &self.engine
     }
 
-    /// Summary of the last block proven (per-circuit counts, times, peak memory).
-    pub fn last_summary(&self) -> Option<Summary> {
+    /// Summary of the last block proven.
+    pub fn last_summary(&self) -> Option<BlockSummary> {
         self.last_summary.lock().expect("not poisoned").clone()
     }
 
@@ -187,6 +230,21 @@ where
             states.pop_front();
         }
         states.push_back((root, state));
+    }
+
+    /// A fresh bundle directory under the work directory for `request`.
+    fn bundle_dir(&self, request: &BlockRequest) -> PathBuf {
+        loop {
+            let n = self.bundles.fetch_add(1, Ordering::Relaxed);
+            let dir = self.work_dir.join(format!(
+                "slot-{}-{}-{n}",
+                request.slot,
+                hex::encode(&request.prover.as_slice()[..4])
+            ));
+            if !dir.exists() {
+                return dir;
+            }
+        }
     }
 
     fn block_file(&self, data: &BlockData) -> Result<BlockFile> {
@@ -252,17 +310,7 @@ where
 
     fn prove_block(&self, request: &BlockRequest) -> Result<BlockProof> {
         let (tree, txs, state) = self.execute(request)?;
-        let out = loop {
-            let n = self.bundles.fetch_add(1, Ordering::Relaxed);
-            let dir = self.work_dir.join(format!(
-                "slot-{}-{}-{n}",
-                request.slot,
-                hex::encode(&request.prover.as_slice()[..4])
-            ));
-            if !dir.exists() {
-                break dir;
-            }
-        };
+        let out = self.bundle_dir(request);
         let req = EngineRequest {
             preset: &self.preset,
             tree,
@@ -277,15 +325,43 @@ where
             &mut (),
         )
         .map_err(|e| NodeError::Prover(e.to_string()))?;
-        *self.last_summary.lock().expect("not poisoned") = Some(summary);
+        *self.last_summary.lock().expect("not poisoned") = Some(BlockSummary::Forest(summary));
         self.keep_state(state);
         Ok(BlockProof::from_proven(&proven))
     }
 
+    fn prove_for_l1(&self, request: &BlockRequest) -> Result<AnyBlockProof> {
+        let Some(decider) = &self.folding else {
+            return self.prove_block(request).map(AnyBlockProof::Forest);
+        };
+        let (tree, txs, state) = self.execute(request)?;
+        let out = self.bundle_dir(request);
+        let (folded, l1_decide_s, root) = decider
+            .prove_block(self.engine.runtime(), &tree, txs, request.slot, &out)
+            .map_err(|e| NodeError::Prover(e.to_string()))?;
+        let words = self.decider.as_ref().expect("set with the decider");
+        let text = serde_json::to_string_pretty(&root_json(words, &root))
+            .map_err(|e| NodeError::Prover(e.to_string()))?;
+        let path = out.join(DECIDED_ROOT);
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, text + "\n")?;
+        std::fs::rename(&tmp, &path)?;
+        *self.last_summary.lock().expect("not poisoned") = Some(BlockSummary::Folded {
+            folded,
+            l1_decide_s,
+        });
+        self.keep_state(state);
+        Ok(AnyBlockProof::Folded(Box::new(folded_proof(&root))))
+    }
+
     fn describe(&self) -> String {
         format!(
-            "engine prover, preset {}, {} threads, bundles in {}",
+            "engine prover, preset {}, {}, {} threads, bundles in {}",
             self.preset.name,
+            match self.folding {
+                Some(_) => "folded blocks decided for L1",
+                None => "Groth16 forests",
+            },
             self.engine.runtime().threads(),
             self.work_dir.display()
         )

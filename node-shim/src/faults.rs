@@ -2,7 +2,9 @@
 //! block proofs it submits for them: each must be rejected by the L1 while the honest proof then lands.
 
 use crate::error::{NodeError, Result};
-use crate::proof::{BlockProof, CircuitKind};
+use crate::proof::CircuitKind;
+use crate::prover::AnyBlockProof;
+use alloy::primitives::U256;
 
 /// A deliberate failure injected into one slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,8 +17,8 @@ pub enum Fault {
     MissedDeadline,
     /// A tampered copy of the proof is submitted first and must revert; the honest proof then lands.
     InvalidProof,
-    /// A copy with two base rollups' proofs and inputs swapped (each proof valid alone, the tree broken) is
-    /// submitted first and must revert; the honest proof then lands.
+    /// A copy whose parts each check alone but do not belong together ([`break_linkage`]: two base rollups swapped,
+    /// or a folded root's instances mismatched) is submitted first and must revert; the honest proof then lands.
     InvalidLinkage,
     /// The canonical proposer never reveals its data: the committed prover cannot prove it, so the proposer is
     /// slashed, the prover's bond returned, and the backup phase produces the block.
@@ -58,30 +60,54 @@ impl std::fmt::Display for Fault {
     }
 }
 
-/// A copy of `proof` whose root proof has `A` moved by the first proof's `A`: its inputs and linkage are intact,
-/// its pairing check fails.
-pub fn tamper_proof(proof: &BlockProof) -> Result<BlockProof> {
-    let mut bad = proof.clone();
-    let shift = proof.nodes.first().map(|n| n.proof.a);
-    match (bad.nodes.last_mut(), shift) {
-        (Some(root), Some(a)) => root.proof.a = (root.proof.a + a).into(),
-        _ => return Err(NodeError::MalformedProof("empty block proof".into())),
+/// A copy of `proof` that fails its proof check alone. A forest: the root proof's `A` moved by the first proof's
+/// `A` (its inputs and linkage intact, its pairing check fails). A folded block: one opened value moved by one (the
+/// fold and the state intact, the decider proof no longer opens to it).
+pub fn tamper_proof(proof: &AnyBlockProof) -> Result<AnyBlockProof> {
+    match proof {
+        AnyBlockProof::Forest(forest) => {
+            let mut bad = forest.clone();
+            let shift = forest.nodes.first().map(|n| n.proof.a);
+            match (bad.nodes.last_mut(), shift) {
+                (Some(root), Some(a)) => root.proof.a = (root.proof.a + a).into(),
+                _ => return Err(NodeError::MalformedProof("empty block proof".into())),
+            }
+            Ok(AnyBlockProof::Forest(bad))
+        }
+        AnyBlockProof::Folded(folded) => {
+            let mut bad = folded.clone();
+            let value = bad
+                .values
+                .first_mut()
+                .ok_or_else(|| NodeError::MalformedProof("no opened values".into()))?;
+            *value = value.wrapping_add(U256::from(1u64));
+            Ok(AnyBlockProof::Folded(bad))
+        }
     }
-    Ok(bad)
 }
 
-/// A copy of `proof` with its first two base rollups (proofs and inputs) swapped: every proof still verifies on
-/// its own, but the tree's linkage breaks.
-pub fn swap_bases(proof: &BlockProof) -> Result<BlockProof> {
-    let bases: Vec<usize> = (0..proof.nodes.len())
-        .filter(|&i| proof.nodes[i].kind == CircuitKind::BaseRollup)
+/// A copy of `proof` whose parts each check but do not belong together. A forest: its first two base rollups (proofs
+/// and inputs) swapped, so the tree's linkage breaks. A folded block, whose edges are attested inside the recursion:
+/// the root's fresh instance commitment replaced by its running one, so the fold the L1 redoes no longer links the
+/// root's own step to the accumulator it carries.
+pub fn break_linkage(proof: &AnyBlockProof) -> Result<AnyBlockProof> {
+    let forest = match proof {
+        AnyBlockProof::Forest(forest) => forest,
+        AnyBlockProof::Folded(folded) => {
+            let mut bad = folded.clone();
+            bad.fresh.witness = folded.running.witness;
+            return Ok(AnyBlockProof::Folded(bad));
+        }
+    };
+    let bases: Vec<usize> = (0..forest.nodes.len())
+        .filter(|&i| forest.nodes[i].kind == CircuitKind::BaseRollup)
         .collect();
     let [a, b, ..] = bases[..] else {
         return Err(NodeError::MalformedProof(
             "fewer than two base rollups".into(),
         ));
     };
-    let mut bad = proof.clone();
+    let mut bad = forest.clone();
     bad.nodes.swap(a, b);
-    Ok(bad)
+    Ok(AnyBlockProof::Forest(bad))
 }

@@ -1,6 +1,7 @@
 //! The block-prover interface the node shim drives. The engine implements it over prove-block; the driver only
 //! sees block data (bytes) and proof trees.
 
+use crate::contracts::Rollup;
 use crate::deploy::DeciderKeyWords;
 use crate::error::Result;
 use crate::proof::{BlockProof, BlockVerifyingKeys};
@@ -18,7 +19,26 @@ pub struct BlockRequest {
     pub prover: Address,
 }
 
-/// Produces interim block proofs (every proof of the tree) for the L1 batch verifier.
+/// A block proof in the form the rollup takes it: the Groth16 forest (every proof of the tree, for `submitProof`'s
+/// batch verifier) or a folded block decided for the rollup's `DeciderVerifier` (`submitFoldedProof`).
+#[derive(Clone, Debug)]
+pub enum AnyBlockProof {
+    Forest(BlockProof),
+    Folded(Box<Rollup::FoldedProof>),
+}
+
+impl AnyBlockProof {
+    /// Proofs the L1 checks: every node's for a forest, one for a folded block.
+    pub fn proofs(&self) -> usize {
+        match self {
+            AnyBlockProof::Forest(p) => p.nodes.len(),
+            AnyBlockProof::Folded(_) => 1,
+        }
+    }
+}
+
+/// Produces block proofs for the L1: Groth16 forests (every proof of the tree) for the batch verifier, and, where the
+/// prover has a decider, folded blocks decided for it.
 pub trait BlockProver {
     /// Verifying keys of all five circuits (deployed into the rollup contract).
     fn verifying_keys(&self) -> &BlockVerifyingKeys;
@@ -46,8 +66,13 @@ pub trait BlockProver {
         seed: u64,
         messages: &[Fr],
     ) -> Result<Vec<u8>>;
-    /// Proves `request`; the root's prover id is `request.prover` as a field element.
+    /// Proves `request` as a Groth16 forest; the root's prover id is `request.prover` as a field element.
     fn prove_block(&self, request: &BlockRequest) -> Result<BlockProof>;
+    /// Proves `request` in the form this prover submits to the L1 (what the driver lands); by default the forest of
+    /// [`Self::prove_block`].
+    fn prove_for_l1(&self, request: &BlockRequest) -> Result<AnyBlockProof> {
+        self.prove_block(request).map(AnyBlockProof::Forest)
+    }
     /// One-line description for logs.
     fn describe(&self) -> String;
 }

@@ -662,6 +662,33 @@ fn a_root_is_decided_on_l1_with_one_hashed_statement_input() {
     let mut c = Contract::deploy(&f);
     let honest = random_root(&f, &mut rng);
     assert!(honest.proof.verify(&f.vk, &f.kzg.verifier()).unwrap());
+    assert!(honest.verify(&f.vk, &f.kzg.verifier()).unwrap());
+    // The native verdict on the fold redoes what the contract does: each of these is rejected there too (below).
+    let g = G1Affine::generator();
+    let mut native: Vec<(&str, RootProof)> = Vec::new();
+    let mut edit = |what, change: &dyn Fn(&mut RootProof)| {
+        let mut bad = honest.clone();
+        change(&mut bad);
+        native.push((what, bad));
+    };
+    edit("a state word changed", &|r| {
+        r.fold.statement.state[1] += Fr::one()
+    });
+    edit("cross term shifted", &|r| {
+        r.fold.cross = (r.fold.cross + g).into_affine()
+    });
+    edit("fresh x_u changed", &|r| r.fold.fresh.x[0] += Fr::one());
+    edit("running u changed", &|r| r.fold.running.u += Fr::one());
+    edit("running witness commitment shifted", &|r| {
+        r.fold.running.witness = (r.fold.running.witness + g).into_affine()
+    });
+    edit("a value changed", &|r| r.proof.values[0] += Fr::one());
+    for (what, bad) in &native {
+        assert!(!bad.verify(&f.vk, &f.kzg.verifier()).unwrap(), "{what}");
+    }
+    let mut two_inputs = honest.clone();
+    two_inputs.fold.running.x.push(Fr::one());
+    assert!(two_inputs.verify(&f.vk, &f.kzg.verifier()).is_err());
     let good = root_call(&honest);
     assert_eq!(c.verify_root(&good), Ok(()));
     // The contract's h is the native statement hash, which the proof carries as its one statement input.
@@ -670,7 +697,6 @@ fn a_root_is_decided_on_l1_with_one_hashed_statement_input() {
         field_word(honest.proof.statement[0])
     );
 
-    let g = G1Affine::generator();
     let shift = |p: &G1Affine| g1_words(&(*p + g).into_affine());
     let out_of_range = |i: u64| {
         format!(

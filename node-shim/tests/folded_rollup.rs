@@ -5,7 +5,8 @@
 //! `decider_verifier.rs`). Each root input that differs from the contract's state or the header, a state that is not
 //! a root's, a state word the proof does not hash, a tampered proof and a deployment without a decider each revert
 //! with their own error; the honest proof is accepted once, in the proving phase and in the backup phase. Last, a
-//! block folded and decided for real (`examples/folded_block.rs`'s fixture) lands, and its tamperings do not.
+//! block folded and decided for real (`examples/folded_block.rs`'s fixture) lands, and its tamperings do not, sent
+//! directly and through the lifecycle driver.
 
 mod common;
 
@@ -26,8 +27,8 @@ use sidecar_node_shim::folded::{
 use sidecar_node_shim::l1::{AnvilProcess, anvil_binary};
 use sidecar_node_shim::proof::{RootPublicInputs as R, field_word};
 use sidecar_node_shim::{
-    BlockData, BlockHeader, BlockProver, BlockRequest, CircuitKind, Devchain, EngineBlockProver,
-    L1, Node, NodeConfig, RpcL1,
+    AnyBlockProof, BlockData, BlockHeader, BlockProver, BlockRequest, CircuitKind, Devchain,
+    EngineBlockProver, Fault, L1, Node, NodeConfig, RpcL1, SlotOutcome,
 };
 use sidecar_pcd::RootProof;
 
@@ -416,4 +417,104 @@ fn submit_folded_proof_gas_is_the_same_from_2_to_64_txs_on_both_l1s() {
         .collect();
     let (lo, hi) = (*all.iter().min().unwrap(), *all.iter().max().unwrap());
     assert!(hi - lo <= lo / 100, "{rows:?}: more than 1% apart");
+}
+
+/// The engine's prover with one recorded submission: for the fixture's block it hands the driver the fixture's
+/// folded proof (decided for real by `examples/folded_block.rs`, which takes minutes and 20 GB to make), and proves
+/// nothing else. Everything else is the engine prover's.
+struct Recorded<'a> {
+    engine: &'a EngineBlockProver<Cpu>,
+    data: Vec<u8>,
+    proof: Rollup::FoldedProof,
+}
+
+impl BlockProver for Recorded<'_> {
+    fn verifying_keys(&self) -> &sidecar_node_shim::BlockVerifyingKeys {
+        self.engine.verifying_keys()
+    }
+    fn decider_key(&self) -> Option<sidecar_node_shim::DeciderKeyWords> {
+        self.engine.decider_key()
+    }
+    fn genesis_archive(&self) -> Fr {
+        self.engine.genesis_archive()
+    }
+    fn genesis_block_number(&self) -> u64 {
+        self.engine.genesis_block_number()
+    }
+    fn chain_id(&self) -> Fr {
+        self.engine.chain_id()
+    }
+    fn messages_per_block(&self) -> usize {
+        self.engine.messages_per_block()
+    }
+    fn build_block(
+        &self,
+        prev_archive: Fr,
+        slot: u64,
+        txs: usize,
+        seed: u64,
+        messages: &[Fr],
+    ) -> sidecar_node_shim::Result<Vec<u8>> {
+        self.engine
+            .build_block(prev_archive, slot, txs, seed, messages)
+    }
+    fn prove_block(
+        &self,
+        request: &BlockRequest,
+    ) -> sidecar_node_shim::Result<sidecar_node_shim::BlockProof> {
+        self.engine.prove_block(request)
+    }
+    fn prove_for_l1(&self, request: &BlockRequest) -> sidecar_node_shim::Result<AnyBlockProof> {
+        assert_eq!(
+            request.data, self.data,
+            "the devchain no longer sequences the fixture's block: regenerate the fixture (see FOLDED_BLOCK)"
+        );
+        Ok(AnyBlockProof::Folded(Box::new(self.proof.clone())))
+    }
+    fn describe(&self) -> String {
+        "the engine prover, replaying a recorded folded block".into()
+    }
+}
+
+/// The driver lands a folded block the way it lands a forest: a slot run with an injected tampered proof, then with
+/// a broken link (the root's fresh instance swapped for its accumulator), rejects each on L1 by name and then
+/// lands the honest folded proof in one transaction, reaching the proven and finalized stages.
+#[test]
+fn the_driver_lands_a_folded_block_after_its_tamperings_are_rejected() {
+    let fixture: serde_json::Value = serde_json::from_str(FOLDED_BLOCK).unwrap();
+    let (key, proof, _) = read_root_json(&fixture).unwrap();
+    let data = hex::decode(fixture["data"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let engine = prover(tmp.path()).with_decider_key(key);
+    let recorded = Recorded {
+        engine: &engine,
+        data,
+        proof,
+    };
+    for fault in [Fault::InvalidProof, Fault::InvalidLinkage] {
+        let mut chain = Devchain::new(6, 9);
+        let mut config = NodeConfig::new(2, 1, 2);
+        config.txs_per_block = 2;
+        config.faults.insert(0, fault);
+        let mut node = Node::setup(&mut chain, &recorded, config).unwrap();
+        let report = node.run_slot(node.first_slot).unwrap();
+        assert_eq!(report.outcome, SlotOutcome::Proven, "{fault}: {report}");
+        let rejected = report.tampered_rejected.clone().unwrap_or_default();
+        assert!(
+            rejected.starts_with("DeciderProofRejected"),
+            "{fault}: {rejected}"
+        );
+        assert_eq!(report.proofs, 1);
+        let gas = report.verify_gas.unwrap();
+        assert!((600_000..615_000).contains(&gas), "{fault}: {gas} gas");
+        assert!(
+            report
+                .events
+                .iter()
+                .any(|e| e.contains("folded block proof decided on L1")),
+            "{report}"
+        );
+        let stages = node.settle().unwrap();
+        assert_eq!(stages[0], (node.first_slot, 7), "{fault}");
+    }
 }

@@ -11,12 +11,12 @@ use sidecar_circuits::Preset;
 use sidecar_kernels::Cpu;
 use sidecar_node_shim::contracts::Rollup;
 use sidecar_node_shim::deploy::{send, view};
-use sidecar_node_shim::driver::submit_call;
-use sidecar_node_shim::faults::{swap_bases, tamper_proof};
+use sidecar_node_shim::driver::{submit_call, submit_proof};
+use sidecar_node_shim::faults::{break_linkage, tamper_proof};
 use sidecar_node_shim::proof::{RootPublicInputs as R, field_word, fr_from_word};
 use sidecar_node_shim::{
-    BlockData, BlockHeader, BlockProof, BlockProver, BlockRequest, CircuitKind, Devchain,
-    EngineBlockProver, Node, NodeConfig,
+    AnyBlockProof, BlockData, BlockHeader, BlockProof, BlockProver, BlockRequest, CircuitKind,
+    Devchain, EngineBlockProver, Node, NodeConfig,
 };
 
 fn prover(dir: &std::path::Path) -> EngineBlockProver<Cpu> {
@@ -110,9 +110,13 @@ fn root_inputs_and_header_are_bound_to_l1_truth() {
     other.callsPerTx.push(U256::ZERO);
     let r = common::reason(submit(&mut node, &other, &good));
     assert!(r.starts_with("HeaderMismatch"), "{r}");
-    let r = common::reason(submit(&mut node, &header, &tamper_proof(&good).unwrap()));
+    let forest = AnyBlockProof::Forest(good.clone());
+    let mut submit_any = |p: &AnyBlockProof| {
+        common::reason(submit_proof(node.l1(), committed, rollup, slot, &header, p))
+    };
+    let r = submit_any(&tamper_proof(&forest).unwrap());
     assert!(r.starts_with("ProofRejected"), "{r}");
-    let r = common::reason(submit(&mut node, &header, &swap_bases(&good).unwrap()));
+    let r = submit_any(&break_linkage(&forest).unwrap());
     assert!(
         r.starts_with("BrokenLink") || r.starts_with("CallCountMismatch"),
         "{r}"

@@ -30,7 +30,7 @@ use ark_r1cs_std::{
 };
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError, Variable};
 use rand::{CryptoRng, RngCore};
-use sidecar_groth16::{Backend, CommittedKey, PreparedCommittedKey, R1cs};
+use sidecar_groth16::{Backend, CommittedKey, CommittedVerifyingKey, PreparedCommittedKey, R1cs};
 use sonobe_fs::nova::witnesses::circuits::RunningWitnessVar;
 use sonobe_primitives::{
     arithmetizations::{Arith, ccs::CCS},
@@ -39,7 +39,7 @@ use sonobe_primitives::{
 };
 
 use crate::{
-    Error, KzgKey, L1Proof, Result,
+    Error, KzgKey, KzgVerifierKey, L1Proof, Result,
     cyclefold_check::enforce_cyclefold_accumulator,
     decide, evaluate,
     nifs::{FreshInstance, RunningInstance, cross_term, fold_challenge, fold_vector},
@@ -80,6 +80,49 @@ pub struct RootProof {
     /// The decider proof; its statement is `[h]`, its KZG commitments `C_W + r·C_w` and
     /// `C_E + r·C_T`.
     pub proof: L1Proof,
+}
+
+impl RootProof {
+    /// The L1's verdict, natively: what `DeciderVerifier.verifyRoot` checks from the fold's data,
+    /// the root's state and the proof alone. `r` is drawn again, the commitments folded again
+    /// (`C_W + r·C_w`, `C_E + r·C_T`) and `h` hashed again; the proof's own copies of those are
+    /// not trusted. Then [`L1Proof::verify`] (ark-groth16's pairing check and the KZG opening).
+    pub fn verify(&self, vk: &CommittedVerifyingKey, kzg: &KzgVerifierKey) -> Result<bool> {
+        let RootFold {
+            running,
+            fresh,
+            cross,
+            statement,
+        } = &self.fold;
+        let ([x], [x_u]) = (running.x.as_slice(), fresh.x.as_slice()) else {
+            return Err(Error::rejected(format!(
+                "{} running and {} fresh inputs, expected one each",
+                running.x.len(),
+                fresh.x.len()
+            )));
+        };
+        let r = fold_challenge(running, fresh, cross);
+        let h = DeciderStatement {
+            r,
+            u: running.u,
+            x: *x,
+            x_u: *x_u,
+            witness: running.witness,
+            error: running.error,
+            state: statement.state.clone(),
+        }
+        .hash();
+        let commitments = vec![
+            (running.witness + fresh.witness * r).into_affine(),
+            (running.error + *cross * r).into_affine(),
+        ];
+        L1Proof {
+            commitments,
+            statement: vec![h],
+            ..self.proof.clone()
+        }
+        .verify(vk, kzg)
+    }
 }
 
 /// Every value the decider circuit allocates.

@@ -32,11 +32,30 @@ impl From<PresetArg> for PresetName {
 /// How a block's tree is proven.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ProofSystemArg {
-    /// One Groth16 proof per node, linked by the verifier (what the L1 checks today).
+    /// One Groth16 proof per node, linked by the verifier; on L1, every proof is batch-verified
+    /// (gas grows with the block).
     Groth16,
     /// The tree folded into one accumulator (Nova + CycleFold), every edge attested in the
-    /// recursion, checked by the native decider.
+    /// recursion, checked by the native decider; on L1, decided into one proof checked at
+    /// constant gas (needs --srs).
     Folding,
+}
+
+/// The proof system of a block and, for folding, its KZG reference string.
+#[derive(Args, Clone, Debug)]
+pub struct ProofSystemArgs {
+    /// `groth16`: one proof per node, linked by the verifier. `folding`: the tree folded into
+    /// one accumulator, every edge attested in the recursion; submitted to an L1 as one decider
+    /// proof (the decider key is made once per preset and SRS and cached in --keys: minutes and
+    /// about 20 GB at `tiny`).
+    #[arg(long, env = "SIDECAR_PROOF_SYSTEM", value_enum,
+          default_value_t = ProofSystemArg::Groth16)]
+    pub proof_system: ProofSystemArg,
+    /// With `--proof-system folding`: fold over this KZG reference string (`sidecar setup`), so
+    /// the final accumulator's commitments are KZG commitments the L1 can open (needed to
+    /// submit to an L1). Without it the node-circuit generators are hashed to the curve.
+    #[arg(long, env = "SIDECAR_SRS")]
+    pub srs: Option<PathBuf>,
 }
 
 /// Kernel backend.

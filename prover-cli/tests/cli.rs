@@ -129,6 +129,8 @@ fn usage_errors_exit_2_before_any_work() {
             "0x02",
         ],
         &["node", "--fault", "1:bogus"],
+        &["node", "--proof-system", "folding"],
+        &["node", "--srs", "srs.bin"],
         &["node", "--l1", "ftp://example"],
         &[
             "prove-block",
@@ -501,7 +503,7 @@ fn a_folded_block_verifies_and_a_tampered_one_is_rejected() {
         "a flipped witness byte is rejected by the decider"
     );
 
-    sidecar(dir.path())
+    let out = sidecar(dir.path())
         .args([
             "prove-block",
             "--txs",
@@ -510,8 +512,10 @@ fn a_folded_block_verifies_and_a_tampered_one_is_rejected() {
             "folding",
             "--submit",
         ])
-        .assert()
-        .code(2);
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "folding on L1 without an SRS");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs --srs FILE"));
 }
 
 /// Nodes of the tree a folded bundle's manifest describes.

@@ -4,6 +4,7 @@
 
 mod bundle;
 mod embed;
+mod l1;
 mod prove;
 mod srs;
 mod step;
@@ -13,6 +14,7 @@ pub use bundle::{
     is_folded_bundle, prove_block_folded, verify_folded_bundle,
 };
 pub use embed::embed;
+pub use l1::{BlockDecider, decider_key_path};
 pub use prove::{
     FoldReport, FoldingKeys, decide_block, fold_tree, folding_keys, node_file, read_node,
 };

@@ -10,9 +10,9 @@ use crate::contracts::{Rollup, SequencerRegistry};
 use crate::deploy::{Deployment, L2Genesis, ProtocolParams, deploy, send, view};
 use crate::error::{NodeError, Result};
 use crate::faults::Fault;
-use crate::l1::{Account, L1};
+use crate::l1::{Account, L1, Receipt};
 use crate::proof::{BlockProof, fr_from_word};
-use crate::prover::BlockProver;
+use crate::prover::{AnyBlockProof, BlockProver};
 use crate::report::SlotReport;
 use alloy::primitives::{Address, B256, U256, keccak256};
 use ark_bn254::Fr;
@@ -239,5 +239,62 @@ pub fn submit_call(slot: u64, header: &BlockHeader, proof: &BlockProof) -> Rollu
         header: rollup_header(header),
         proofs: enc.proofs,
         inputs: enc.inputs,
+    }
+}
+
+/// Lands `proof` for `slot`'s revealed `header`, sent by `from` to `rollup`: `submitProof` for a forest,
+/// `submitFoldedProof` (with the header's summary) for a folded block.
+pub fn submit_proof(
+    l1: &mut dyn L1,
+    from: Address,
+    rollup: Address,
+    slot: u64,
+    header: &BlockHeader,
+    proof: &AnyBlockProof,
+) -> Result<Receipt> {
+    match proof {
+        AnyBlockProof::Forest(p) => {
+            send(l1, from, rollup, &submit_call(slot, header, p), U256::ZERO)
+        }
+        AnyBlockProof::Folded(p) => {
+            let call = Rollup::submitFoldedProofCall {
+                slot: U256::from(slot),
+                header: header.summary(),
+                proof: (**p).clone(),
+            };
+            send(l1, from, rollup, &call, U256::ZERO)
+        }
+    }
+}
+
+/// Lands `proof` of the block `data` for `slot` in the backup phase, sent by `from` to `rollup`: `submitBackup` for a
+/// forest, `submitFoldedBackup` for a folded block.
+pub fn submit_backup(
+    l1: &mut dyn L1,
+    from: Address,
+    rollup: Address,
+    slot: u64,
+    data: Vec<u8>,
+    proof: &AnyBlockProof,
+) -> Result<Receipt> {
+    match proof {
+        AnyBlockProof::Forest(p) => {
+            let enc = p.encode();
+            let call = Rollup::submitBackupCall {
+                slot: U256::from(slot),
+                data: data.into(),
+                proofs: enc.proofs,
+                inputs: enc.inputs,
+            };
+            send(l1, from, rollup, &call, U256::ZERO)
+        }
+        AnyBlockProof::Folded(p) => {
+            let call = Rollup::submitFoldedBackupCall {
+                slot: U256::from(slot),
+                data: data.into(),
+                proof: (**p).clone(),
+            };
+            send(l1, from, rollup, &call, U256::ZERO)
+        }
     }
 }

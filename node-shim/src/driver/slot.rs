@@ -2,13 +2,13 @@
 //! proof submission, or slashing and the backup phase, and finalization ([`Node::close_slot`]), with the slot's
 //! fault injected.
 
-use super::{Node, submit_call};
+use super::{Node, submit_backup, submit_proof};
 use crate::block_data::BlockData;
 use crate::contracts::{RandaoStore, Rollup};
 use crate::deploy::{send, view};
 use crate::error::{NodeError, Result};
-use crate::faults::{Fault, swap_bases, tamper_proof};
-use crate::prover::BlockRequest;
+use crate::faults::{Fault, break_linkage, tamper_proof};
+use crate::prover::{AnyBlockProof, BlockRequest};
 use crate::report::{SlotOutcome, SlotReport};
 use alloy::primitives::{Address, B256, U256, keccak256};
 use alloy::signers::SignerSync;
@@ -209,21 +209,18 @@ impl Node<'_> {
             data: data.to_vec(),
             prover,
         };
-        let proof = self.prover.prove_block(&request)?;
+        let proof = self.prover.prove_for_l1(&request)?;
         let bad = match fault {
             Some(Fault::InvalidProof) => Some(("tampered proof", tamper_proof(&proof)?)),
-            Some(Fault::InvalidLinkage) => Some(("proof with swapped bases", swap_bases(&proof)?)),
+            Some(Fault::InvalidLinkage) => {
+                Some(("proof with a broken link", break_linkage(&proof)?))
+            }
             _ => None,
         };
+        let rollup = self.deployment.rollup;
         if let Some((what, bad)) = bad {
-            let call = submit_call(slot, &header, &bad);
-            match send(
-                self.l1,
-                self.watcher.address,
-                self.deployment.rollup,
-                &call,
-                U256::ZERO,
-            ) {
+            let watcher = self.watcher.address;
+            match submit_proof(self.l1, watcher, rollup, slot, &header, &bad) {
                 Err(NodeError::Reverted { reason, .. }) => {
                     report.event(format!("{what} rejected: {reason}"));
                     report.tampered_rejected = Some(reason);
@@ -234,16 +231,20 @@ impl Node<'_> {
                 Err(e) => return Err(e),
             }
         }
-        let call = submit_call(slot, &header, &proof);
-        let receipt = send(self.l1, prover, self.deployment.rollup, &call, U256::ZERO)?;
+        let receipt = submit_proof(self.l1, prover, rollup, slot, &header, &proof)?;
         report.verify_gas = Some(receipt.gas_used);
-        report.proofs = proof.nodes.len();
+        report.proofs = proof.proofs();
         report.stages.push(self.stage(slot)?);
-        report.event(format!(
-            "block proof verified: {} proofs, {} gas",
-            proof.nodes.len(),
-            receipt.gas_used
-        ));
+        report.event(match proof {
+            AnyBlockProof::Forest(_) => format!(
+                "block proof verified: {} proofs, {} gas",
+                report.proofs, receipt.gas_used
+            ),
+            AnyBlockProof::Folded(_) => format!(
+                "folded block proof decided on L1: one proof, {} gas",
+                receipt.gas_used
+            ),
+        });
         Self::record_consumed(report, batch, leaves);
         report.outcome = SlotOutcome::Proven;
         Ok(())
@@ -300,17 +301,10 @@ impl Node<'_> {
             data: data.clone(),
             prover: watcher,
         };
-        let proof = self.prover.prove_block(&request)?;
-        let enc = proof.encode();
-        let call = Rollup::submitBackupCall {
-            slot: U256::from(slot),
-            data: data.into(),
-            proofs: enc.proofs,
-            inputs: enc.inputs,
-        };
-        let receipt = send(self.l1, watcher, self.deployment.rollup, &call, U256::ZERO)?;
+        let proof = self.prover.prove_for_l1(&request)?;
+        let receipt = submit_backup(self.l1, watcher, self.deployment.rollup, slot, data, &proof)?;
         report.verify_gas = Some(receipt.gas_used);
-        report.proofs = proof.nodes.len();
+        report.proofs = proof.proofs();
         report.stages.push(self.stage(slot)?);
         report.event(format!(
             "backup phase: block proven by the watcher ({} gas)",

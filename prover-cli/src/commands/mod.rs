@@ -21,7 +21,7 @@ use sidecar_engine::{Engine, Profile};
 use sidecar_kernels::{AnyBackend, BackendKind};
 use sidecar_pcd::Srs;
 
-use crate::args::MachineArgs;
+use crate::args::{MachineArgs, ProofSystemArg, ProofSystemArgs};
 use crate::exit::CliError;
 
 /// Loads a hardware profile (name or TOML path); an unknown or malformed one is bad input.
@@ -56,6 +56,17 @@ pub fn srs_arg(path: Option<&Path>) -> Result<Option<Srs>, CliError> {
     path.map(read_srs)
         .transpose()
         .map_err(|e| CliError::input(format!("--srs: {e}")))
+}
+
+/// The SRS of `--proof-system folding --srs FILE`, read and checked; `--srs` with Groth16 is a
+/// usage error.
+pub fn system_srs(system: &ProofSystemArgs) -> Result<Option<Srs>, CliError> {
+    if system.srs.is_some() && system.proof_system != ProofSystemArg::Folding {
+        return Err(CliError::usage(
+            "--srs applies to --proof-system folding: Groth16 keys need no SRS file",
+        ));
+    }
+    srs_arg(system.srs.as_deref())
 }
 
 /// Prints `value` as pretty JSON on stdout.

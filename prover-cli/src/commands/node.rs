@@ -13,12 +13,14 @@ use clap::Args;
 use serde_json::{Value, json};
 use sidecar_circuits::Preset;
 use sidecar_circuits::tx::fr_hex;
+use sidecar_engine::folding::BlockDecider;
 use sidecar_node_shim::l1::{AnvilProcess, anvil_default_keys};
 use sidecar_node_shim::{
     BlockProver, Devchain, EngineBlockProver, Fault, L1, Node, NodeConfig, RpcL1, SlotReport,
 };
+use sidecar_pcd::Srs;
 
-use crate::args::ProverArgs;
+use crate::args::{ProofSystemArg, ProofSystemArgs, ProverArgs};
 use crate::exit::{CliError, Exit};
 
 /// Arguments of `node`.
@@ -57,6 +59,8 @@ pub struct NodeArgs {
 pub struct EngineArgs {
     #[command(flatten)]
     pub prover: ProverArgs,
+    #[command(flatten)]
+    pub system: ProofSystemArgs,
     /// Directory under which every proven block's bundle is written
     /// (`slot-<slot>-<prover>-<n>/`).
     #[arg(long, env = "SIDECAR_BUNDLES", default_value = "out/node")]
@@ -93,12 +97,51 @@ pub(crate) fn parse_l1(s: &str) -> Result<String, String> {
     }
 }
 
-/// The engine's block prover for `args`, keys set up for all five circuits.
+/// The SRS blocks are folded over for an L1 (`--proof-system folding --srs FILE`), read and
+/// checked; none for Groth16. Folding without `--srs` is a usage error: the L1 opens KZG
+/// commitments.
+pub fn l1_srs(args: &EngineArgs) -> Result<Option<Srs>, CliError> {
+    if args.system.proof_system == ProofSystemArg::Folding && args.system.srs.is_none() {
+        return Err(CliError::usage(
+            "--proof-system folding on an L1 needs --srs FILE: the L1 opens KZG commitments \
+             (`sidecar setup --dev` makes a dev SRS, `sidecar setup --ptau FILE` one from a ceremony)",
+        ));
+    }
+    super::system_srs(&args.system)
+}
+
+/// The engine's block prover for `args`, keys set up for all five circuits; with an SRS
+/// ([`l1_srs`]), also the decider of blocks folded over it (its key loaded from the key cache,
+/// or made there), so that it submits folded blocks.
 pub fn engine_prover(
     args: &EngineArgs,
+    srs: Option<Srs>,
 ) -> Result<EngineBlockProver<sidecar_kernels::AnyBackend>, CliError> {
     let engine = super::engine_for(&args.prover.machine)?;
     let preset = Preset::get(args.prover.preset.into());
+    let t = Instant::now();
+    let decider = match &srs {
+        Some(srs) => {
+            tracing::info!(
+                "decider of folded blocks: loading its key from {}, or making it (minutes and \
+                 about 20 GB at tiny)",
+                args.prover.keys.display()
+            );
+            let (decider, outcome) = BlockDecider::open(
+                engine.runtime(),
+                &preset,
+                srs,
+                engine.groth16().backend().clone(),
+                &args.prover.keys,
+            )?;
+            tracing::info!(
+                "decider key {outcome:?} in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+            Some(decider)
+        }
+        None => None,
+    };
     let t = Instant::now();
     let prover = EngineBlockProver::new(engine, preset, &args.prover.keys, &args.bundles)?;
     tracing::info!(
@@ -106,7 +149,10 @@ pub fn engine_prover(
         t.elapsed().as_secs_f64(),
         args.prover.keys.display()
     );
-    Ok(prover)
+    Ok(match decider {
+        Some(d) => prover.with_folding(d)?,
+        None => prover,
+    })
 }
 
 /// The L1 of a run, opened (and reached) before any key work; a started anvil is kept alive
@@ -297,8 +343,9 @@ pub fn run(args: NodeArgs) -> Result<(), CliError> {
     config.txs_per_block = args.txs as usize;
     config.seed = args.engine.seed;
     config.faults = faults;
+    let srs = l1_srs(&args.engine)?;
     let mut chain = Chain::open(&args.l1, &config)?;
-    let prover = engine_prover(&args.engine)?;
+    let prover = engine_prover(&args.engine, srs)?;
     let start = Instant::now();
     let run = drive(&mut chain, &prover, config)?;
     if args.json {

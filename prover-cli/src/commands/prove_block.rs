@@ -22,11 +22,11 @@ use sidecar_engine::block::{
 };
 use sidecar_engine::folding::{FoldRequest, FoldedSummary, prove_block_folded};
 use sidecar_engine::jobs::KeyCache;
-use sidecar_node_shim::NodeConfig;
+use sidecar_node_shim::{BlockSummary, NodeConfig};
 use sidecar_pcd::Srs;
 
 use super::node::EngineArgs;
-use crate::args::{ProofSystemArg, ProverArgs};
+use crate::args::{ProofSystemArg, ProofSystemArgs, ProverArgs};
 use crate::exit::{CliError, Exit};
 
 /// Arguments of `prove-block`.
@@ -42,7 +42,8 @@ pub struct ProveBlockArgs {
     pub block: Option<PathBuf>,
     /// Submit the proven block to an L1 (see --l1): the rollup contracts are deployed there
     /// and the block goes through one slot of the lifecycle — proposal, prover commitment,
-    /// reveal, proof (this prover's), batch verification on L1, finalization. The proof binds
+    /// reveal, proof (this prover's: a Groth16 forest batch-verified on L1, or with
+    /// `--proof-system folding --srs FILE` one decider proof), finalization. The proof binds
     /// the L1's archive root and the committing prover (so no --prover-id), and the block is
     /// generated in that slot (so no --block, --state or --write-block); its bundle is written
     /// under --bundles.
@@ -73,17 +74,8 @@ pub struct ProveBlockArgs {
     /// Seed of the generated workload.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// `groth16`: one proof per node, linked by the verifier (the L1 verifies this).
-    /// `folding`: the tree folded into one accumulator, every edge attested in the recursion,
-    /// checked by the native decider (`verify-block`); not yet verifiable on L1.
-    #[arg(long, env = "SIDECAR_PROOF_SYSTEM", value_enum,
-          default_value_t = ProofSystemArg::Groth16)]
-    pub proof_system: ProofSystemArg,
-    /// With `--proof-system folding`: fold over this KZG reference string (`sidecar setup`), so
-    /// the final accumulator's commitments are KZG commitments the L1 can open. Without it the
-    /// node-circuit generators are hashed to the curve.
-    #[arg(long, env = "SIDECAR_SRS")]
-    pub srs: Option<PathBuf>,
+    #[command(flatten)]
+    pub system: ProofSystemArgs,
     #[command(flatten)]
     pub prover: ProverArgs,
     /// Bundle directory: created, or an earlier bundle there replaced; any other non-empty
@@ -194,14 +186,16 @@ fn submit(args: ProveBlockArgs) -> Result<(), CliError> {
     let start = Instant::now();
     let engine = EngineArgs {
         prover: args.prover.clone(),
+        system: args.system.clone(),
         bundles: args.bundles.clone(),
         seed: args.seed,
     };
     let mut config = NodeConfig::new(1, 1, 1);
     config.txs_per_block = args.txs.expect("clap requires --txs with --submit") as usize;
     config.seed = args.seed;
+    let srs = super::node::l1_srs(&engine)?;
     let mut chain = super::node::Chain::open(&args.l1, &config)?;
-    let prover = super::node::engine_prover(&engine)?;
+    let prover = super::node::engine_prover(&engine, srs)?;
     let run = super::node::drive(&mut chain, &prover, config)?;
     let gas = run
         .reports
@@ -214,11 +208,23 @@ fn submit(args: ProveBlockArgs) -> Result<(), CliError> {
         return super::print_json(&v);
     }
     super::node::print_run(&run);
-    if let Some(s) = prover.last_summary() {
-        print_summary(&s, start.elapsed());
+    match prover.last_summary() {
+        Some(BlockSummary::Forest(s)) => print_summary(&s, start.elapsed()),
+        Some(BlockSummary::Folded {
+            folded,
+            l1_decide_s,
+        }) => {
+            let profile = &prover.engine().runtime().profile().name;
+            print_folded(&folded, start.elapsed(), profile);
+            println!(
+                "root decided for the L1 in {l1_decide_s:.1} s: one proof for the whole block"
+            );
+        }
+        None => {}
     }
+    println!("submitProof: {gas} gas");
     println!(
-        "block proven and verified on L1 ({gas} gas); bundle under {}",
+        "block proven and verified on L1; bundle under {}",
         args.bundles.display()
     );
     Ok(())
@@ -227,22 +233,11 @@ fn submit(args: ProveBlockArgs) -> Result<(), CliError> {
 /// Runs `prove-block`. Every flag is checked before any work: a bad prover id, profile or
 /// output folder leaves nothing on disk.
 pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
-    if args.submit && args.proof_system == ProofSystemArg::Folding {
-        return Err(CliError::usage(
-            "--submit needs --proof-system groth16: the L1 verifies Groth16 trees until the \
-             on-chain decider for folded blocks lands",
-        ));
-    }
-    if args.srs.is_some() && args.proof_system != ProofSystemArg::Folding {
-        return Err(CliError::usage(
-            "--srs applies to --proof-system folding: Groth16 keys need no SRS file",
-        ));
-    }
     if args.submit {
         return submit(args);
     }
     let start = Instant::now();
-    let srs = super::srs_arg(args.srs.as_deref())?;
+    let srs = super::system_srs(&args.system)?;
     let preset = Preset::get(args.prover.preset.into());
     let prover_id: Fr = fr_hex::from_hex(&args.prover_id)
         .map_err(|e| CliError::input(format!("--prover-id: {e}")))?;
@@ -255,7 +250,7 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
     };
     let block = load_block(&args, &preset, &state)?;
     if let Some(url) = &args.broker {
-        if args.proof_system == ProofSystemArg::Folding {
+        if args.system.proof_system == ProofSystemArg::Folding {
             return Err(CliError::usage(
                 "--broker proves Groth16 trees: the service carries no folding jobs yet",
             ));
@@ -280,7 +275,7 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
         t.elapsed().as_secs_f64()
     );
 
-    if args.proof_system == ProofSystemArg::Folding {
+    if args.system.proof_system == ProofSystemArg::Folding {
         let summary = fold(
             &args,
             &engine,
@@ -297,30 +292,7 @@ pub fn run(args: ProveBlockArgs, quiet: bool) -> Result<(), CliError> {
                 "summary": serde_json::to_value(&summary)?,
             }));
         }
-        println!(
-            "\n{} txs at {}: {} nodes folded on {} threads (node circuit {} constraints), keys {:.1} s, \
-             folding {:.1} s, decider {:.1} s, total {:.1} s, root proof {:.1} MiB, peak RSS {}",
-            summary.txs,
-            summary.preset,
-            summary.nodes,
-            summary.threads,
-            summary.node_constraints,
-            summary.keys_s,
-            summary.prove_s,
-            summary.decide_s,
-            start.elapsed().as_secs_f64(),
-            summary.root_bytes as f64 / 1048576.0,
-            summary
-                .process_peak_rss_bytes
-                .map_or("n/a".into(), |b| format!("{:.0} MiB", b as f64 / 1048576.0)),
-        );
-        println!(
-            "node mean {:.2} s, CPU {:.1} s; per-proof limits of profile {}: {}",
-            summary.node_mean_s,
-            summary.cpu_s,
-            engine.runtime().profile().name,
-            summary.budget.verdict()
-        );
+        print_folded(&summary, start.elapsed(), &engine.runtime().profile().name);
         println!(
             "bundle written to {} (check it with `sidecar verify-block {}`)",
             args.out.display(),
@@ -424,6 +396,31 @@ fn fold(
     )?;
     bar.finish();
     Ok(summary)
+}
+
+fn print_folded(s: &FoldedSummary, total: Duration, profile: &str) {
+    println!(
+        "\n{} txs at {}: {} nodes folded on {} threads (node circuit {} constraints), keys {:.1} s, \
+         folding {:.1} s, decider {:.1} s, total {:.1} s, root proof {:.1} MiB, peak RSS {}",
+        s.txs,
+        s.preset,
+        s.nodes,
+        s.threads,
+        s.node_constraints,
+        s.keys_s,
+        s.prove_s,
+        s.decide_s,
+        total.as_secs_f64(),
+        s.root_bytes as f64 / 1048576.0,
+        s.process_peak_rss_bytes
+            .map_or("n/a".into(), |b| format!("{:.0} MiB", b as f64 / 1048576.0)),
+    );
+    println!(
+        "node mean {:.2} s, CPU {:.1} s; per-proof limits of profile {profile}: {}",
+        s.node_mean_s,
+        s.cpu_s,
+        s.budget.verdict()
+    );
 }
 
 fn print_summary(s: &Summary, total: Duration) {
