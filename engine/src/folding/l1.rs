@@ -15,7 +15,7 @@ use rand::rngs::OsRng;
 use sidecar_circuits::Preset;
 use sidecar_circuits::tree::BlockTree;
 use sidecar_groth16::{
-    CommittedKey, CommittedVerifyingKey, KeyFile, KeyFileError, PreparedCommittedKey,
+    CommittedKey, CommittedVerifyingKey, KeyFile, PreparedCommittedKey,
     synthesize_matrices, write_committed_key_file,
 };
 use sidecar_kernels::AnyBackend;
@@ -55,22 +55,24 @@ impl BlockDecider {
         runtime.pool().install(|| {
             let keys = folding_keys(preset, Some(srs), backend.clone())?;
             let decider = L1Decider::new(&keys)?;
-            let digest = synthesize_matrices(decider.shape())?.digest();
             let path = decider_key_path(dir, preset);
-            let outcome = match KeyFile::open(&path, Some(digest)) {
-                Ok(file) => match file.to_committed_key() {
-                    Ok(key) if key.committed == decider.committed() => Ok(key),
-                    Ok(_) => Err(CacheOutcome::Rebuilt("another commitment layout".into())),
-                    Err(e) => Err(CacheOutcome::Rebuilt(e.to_string())),
-                },
-                Err(sidecar_groth16::Error::KeyFile {
-                    kind: KeyFileError::Unreadable(_),
-                    ..
-                }) if !path.exists() => Err(CacheOutcome::Created),
-                Err(sidecar_groth16::Error::KeyFile { kind, .. }) => {
-                    Err(CacheOutcome::Rebuilt(kind.to_string()))
+            // Synthesized only to check a cached key: making one synthesizes the circuit itself,
+            // and a fresh key's digest is its own.
+            let outcome = if path.exists() {
+                let digest = synthesize_matrices(decider.shape())?.digest();
+                match KeyFile::open(&path, Some(digest)) {
+                    Ok(file) => match file.to_committed_key() {
+                        Ok(key) if key.committed == decider.committed() => Ok(key),
+                        Ok(_) => Err(CacheOutcome::Rebuilt("another commitment layout".into())),
+                        Err(e) => Err(CacheOutcome::Rebuilt(e.to_string())),
+                    },
+                    Err(sidecar_groth16::Error::KeyFile { kind, .. }) => {
+                        Err(CacheOutcome::Rebuilt(kind.to_string()))
+                    }
+                    Err(other) => return Err(other.into()),
                 }
-                Err(other) => return Err(other.into()),
+            } else {
+                Err(CacheOutcome::Created)
             };
             let (key, outcome) = match outcome {
                 Ok(key) => (key, CacheOutcome::Hit),
