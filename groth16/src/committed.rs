@@ -153,6 +153,39 @@ impl<B: Backend> PreparedCommittedKey<B> {
         })
     }
 
+    /// A commit-and-prove key from its prepared Groth16 key and its commitment parts (`k`,
+    /// `σ·IC_1..σ·IC_k`, `σ·G2`): what [`crate::KeyFile::prepare_committed`] reads.
+    pub(crate) fn from_prepared(
+        backend: &B,
+        key: PreparedKey<B>,
+        committed: usize,
+        knowledge_bases: &[G1Affine],
+        sigma_g2: G2Affine,
+    ) -> Result<Self> {
+        let vk = key.verifying_key();
+        let ic = &vk.inner().gamma_abc_g1;
+        if knowledge_bases.len() != committed || committed + 2 > ic.len() {
+            return Err(Error::CommittedLayout {
+                reason: format!(
+                    "{committed} committed values, {} knowledge bases, {} input bases",
+                    knowledge_bases.len(),
+                    ic.len()
+                ),
+            });
+        }
+        Ok(Self {
+            commitment_bases: Msm::<g1::Config>::prepare(backend, &ic[1..=committed])?,
+            knowledge_bases: Msm::<g1::Config>::prepare(backend, knowledge_bases)?,
+            key,
+            committed,
+            verifying_key: CommittedVerifyingKey {
+                key: vk,
+                committed,
+                sigma_g2,
+            },
+        })
+    }
+
     /// Prepares the Groth16 key and both commitment bases with `backend`.
     pub fn new(backend: &B, key: &CommittedKey) -> Result<Self> {
         let k = key.committed;

@@ -26,7 +26,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::prover::{G1Query, KeyParts, QueryLoader};
-use super::{Backend, CommittedKey, PreparedKey, ProvingKey, R1cs, VerifyingKey};
+use super::{
+    Backend, CommittedKey, PreparedCommittedKey, PreparedKey, ProvingKey, R1cs, VerifyingKey,
+};
 use crate::{Error, KeyFileError, Result};
 
 const MAGIC: &[u8; 8] = b"SIDECARK";
@@ -249,32 +251,47 @@ impl KeyFile {
         })
     }
 
-    /// Decodes a commit-and-prove key (one written by [`write_committed_key_file`]) into memory;
-    /// a plain key is [`KeyFileError::Malformed`].
-    pub fn to_committed_key(&self) -> Result<CommittedKey> {
+    /// The commit section of a commit-and-prove key: `(k, σ·IC_1..σ·IC_k, σ·G2)`; a plain key is
+    /// [`KeyFileError::Malformed`].
+    fn commit_parts(&self) -> Result<(usize, Vec<G1Affine>, G2Affine)> {
         if self.sections.len() == PLAIN_SECTIONS {
             return Err(self.malformed("a plain Groth16 key, not a commit-and-prove key"));
         }
         let (committed, knowledge_bases, sigma_g2): (u64, Vec<G1Affine>, G2Affine) =
             CanonicalDeserialize::deserialize_uncompressed(self.section(PLAIN_SECTIONS))
                 .map_err(|e| self.malformed(format!("commit: {e}")))?;
-        let key = self.to_proving_key()?;
         let committed = usize::try_from(committed)
-            .ok()
-            .filter(|&k| k == knowledge_bases.len() && k + 2 <= key.r1cs.num_instance as usize)
-            .ok_or_else(|| {
-                self.malformed(format!(
-                    "commit: {committed} committed values, {} knowledge bases, {} instance variables",
-                    knowledge_bases.len(),
-                    key.r1cs.num_instance
-                ))
-            })?;
+            .map_err(|_| self.malformed(format!("commit: {committed} committed values")))?;
+        Ok((committed, knowledge_bases, sigma_g2))
+    }
+
+    /// Decodes a commit-and-prove key (one written by [`write_committed_key_file`]) into memory;
+    /// a plain key, or commit parts that do not fit the key, is [`KeyFileError::Malformed`].
+    pub fn to_committed_key(&self) -> Result<CommittedKey> {
+        let (committed, knowledge_bases, sigma_g2) = self.commit_parts()?;
+        let key = self.to_proving_key()?;
+        let inputs = key.crs.vk.gamma_abc_g1.len();
+        if knowledge_bases.len() != committed || committed + 2 > inputs {
+            return Err(self.malformed(format!(
+                "commit: {committed} committed values, {} knowledge bases, {inputs} input bases",
+                knowledge_bases.len()
+            )));
+        }
         Ok(CommittedKey {
             key,
             committed,
             knowledge_bases,
             sigma_g2,
         })
+    }
+
+    /// Prepares a commit-and-prove key for `backend` as [`Self::prepare`] does, one query at a
+    /// time from the map, so the whole key is never decoded at once.
+    pub fn prepare_committed<B: Backend>(&self, backend: &B) -> Result<PreparedCommittedKey<B>> {
+        let (committed, knowledge_bases, sigma_g2) = self.commit_parts()?;
+        let key = self.prepare(backend)?;
+        PreparedCommittedKey::from_prepared(backend, key, committed, &knowledge_bases, sigma_g2)
+            .map_err(|e| self.malformed(format!("commit: {e}")))
     }
 
     /// Prepares the key for `backend`, decoding one query at a time from the map.

@@ -273,7 +273,7 @@ fn a_committed_key_prepared_by_move_proves_like_one_prepared_by_reference() {
     );
 }
 
-/// A commit-and-prove key written to a key file reads back whole; proofs under the read key
+/// A commit-and-prove key written to a key file reads back whole; proofs under the key prepared from the file
 /// verify under the original's verifying key; a flipped byte in the commit section, or a plain
 /// key read as a committed one, is refused by name.
 #[test]
@@ -285,10 +285,16 @@ fn committed_keys_round_trip_through_key_files() {
     let file = KeyFile::open(&path, Some(s.key.key.digest)).unwrap();
     let read = file.to_committed_key().unwrap();
     assert_eq!(read, s.key);
+    // Prepared straight from the file, one query at a time: the same key.
     let again = Setup {
-        prepared: PreparedCommittedKey::from_key(&Cpu::new(), read.clone()).unwrap(),
+        prepared: file.prepare_committed(&Cpu::new()).unwrap(),
         key: read,
     };
+    assert_eq!(
+        again.prepared.verifying_key().sigma_g2,
+        s.key.sigma_g2,
+        "σ·G2 read back"
+    );
     let mut r = rng(42);
     let segments = vec![random(30, &mut r), random(10, &mut r)];
     let (proof, x) = prove_segments(&again, b"bind", &segments, 43);

@@ -15,8 +15,8 @@ use rand::rngs::OsRng;
 use sidecar_circuits::Preset;
 use sidecar_circuits::tree::BlockTree;
 use sidecar_groth16::{
-    CommittedKey, CommittedVerifyingKey, KeyFile, PreparedCommittedKey,
-    synthesize_matrices, write_committed_key_file,
+    CommittedVerifyingKey, KeyFile, PreparedCommittedKey, synthesize_matrices,
+    write_committed_key_file,
 };
 use sidecar_kernels::AnyBackend;
 use sidecar_pcd::{KzgKey, KzgVerifierKey, L1Decider, NodeProof, RootProof, Srs};
@@ -61,8 +61,8 @@ impl BlockDecider {
             let outcome = if path.exists() {
                 let digest = synthesize_matrices(decider.shape())?.digest();
                 match KeyFile::open(&path, Some(digest)) {
-                    Ok(file) => match file.to_committed_key() {
-                        Ok(key) if key.committed == decider.committed() => Ok(key),
+                    Ok(file) => match file.prepare_committed(&backend) {
+                        Ok(key) if key.verifying_key().committed == decider.committed() => Ok(key),
                         Ok(_) => Err(CacheOutcome::Rebuilt("another commitment layout".into())),
                         Err(e) => Err(CacheOutcome::Rebuilt(e.to_string())),
                     },
@@ -80,24 +80,23 @@ impl BlockDecider {
                     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
                     let key = decider.generate_key(&mut OsRng)?;
                     write_committed_key_file(&path, &key)?;
-                    (key, outcome)
+                    (PreparedCommittedKey::from_key(&backend, key)?, outcome)
                 }
             };
             drop(decider);
-            Ok((Self::with_key(preset, srs, keys, backend, key)?, outcome))
+            Ok((Self::new(preset, srs, keys, backend, key)?, outcome))
         })
     }
 
-    /// The decider of `keys` (`preset`'s folding keys over `srs`) with the decider key `key`.
-    pub fn with_key(
+    fn new(
         preset: &Preset,
         srs: &Srs,
         keys: FoldingKeys,
         backend: AnyBackend,
-        key: CommittedKey,
+        key: PreparedCommittedKey<AnyBackend>,
     ) -> Result<Self> {
         Ok(Self {
-            key: PreparedCommittedKey::from_key(&backend, key)?,
+            key,
             kzg: KzgKey::new(srs, backend.clone())?,
             preset: preset.clone(),
             srs: srs.clone(),
