@@ -548,6 +548,14 @@ fn setup_refuses_a_bad_ceremony_file_and_misplaced_srs_flags() {
         .code(4);
     sidecar(dir.path()).args(["setup"]).assert().code(2);
     sidecar(dir.path())
+        .args(["setup", "--decider"])
+        .assert()
+        .code(2);
+    sidecar(dir.path())
+        .args(["setup", "--decider", "--dev", "--srs", "srs.bin"])
+        .assert()
+        .code(2);
+    sidecar(dir.path())
         .args(["prove-block", "--txs", "2", "--srs", "srs.bin"])
         .assert()
         .code(2);
