@@ -25,7 +25,7 @@ use sidecar_circuits::tree::BlockTree;
 use sidecar_circuits::{AnyCircuit, CircuitKind, Preset};
 use sidecar_engine::Engine;
 use sidecar_engine::block::{
-    BlockFile, BlockRequest as EngineRequest, Summary, build_tree, prove_block,
+    BlockFile, BlockRequest as EngineRequest, Summary, build_tree, prove_block, write_atomic,
 };
 use sidecar_engine::folding::{BlockDecider, FoldedSummary};
 use sidecar_engine::jobs::KeyCache;
@@ -342,10 +342,7 @@ where
         let words = self.decider.as_ref().expect("set with the decider");
         let text = serde_json::to_string_pretty(&root_json(words, &root))
             .map_err(|e| NodeError::Prover(e.to_string()))?;
-        let path = out.join(DECIDED_ROOT);
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, text + "\n")?;
-        std::fs::rename(&tmp, &path)?;
+        write_atomic(&out.join(DECIDED_ROOT), (text + "\n").as_bytes())?;
         *self.last_summary.lock().expect("not poisoned") = Some(BlockSummary::Folded {
             folded,
             l1_decide_s,

@@ -232,7 +232,7 @@ pub fn replace_dir(out: &Path, partial: &Path) -> Result<()> {
 
 /// Writes `bytes` to `path` through a temporary sibling and a rename, so a file that exists is
 /// complete.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)

@@ -29,9 +29,9 @@ mod workload;
 
 pub use bundle::{
     BUNDLE_FORMAT, BlockOutputs, CircuitSummary, KeyEntry, MANIFEST, Manifest, ManifestNode,
-    SUMMARY, Summary, check_out, partial_dir, read_manifest, replace_dir,
+    SUMMARY, Summary, check_out, partial_dir, read_manifest, replace_dir, write_atomic,
 };
-pub(crate) use bundle::{read_json, write_atomic, write_json};
+pub(crate) use bundle::{read_json, write_json};
 pub use install::write_bundle;
 pub use progress::{BlockEvent, Progress};
 pub use prove::{BlockRequest, prove_block};
