@@ -274,14 +274,14 @@ impl R1cs {
         Ok(())
     }
 
-    /// SHA-256 digest identifying the constraint system (shape and every coefficient).
+    /// SHA-256 digest identifying the constraint system (shape and every coefficient). The
+    /// serialization is streamed into the hash: a decider's matrices are gigabytes, and a copy
+    /// beside them and its key is what would not fit in memory.
     pub fn digest(&self) -> [u8; 32] {
         let mut h = Sha256::new();
         h.update(b"sidecar-r1cs-v1");
-        let mut bytes = Vec::new();
-        self.serialize_uncompressed(&mut bytes)
-            .expect("writing to a Vec cannot fail");
-        h.update(&bytes);
+        self.serialize_uncompressed(&mut h)
+            .expect("writing to a hash cannot fail");
         h.finalize().into()
     }
 
@@ -484,5 +484,22 @@ mod tests {
         }
         let s = Synthetic::new(300, 4, 9);
         assert_eq!(crate::synthesize_matrices(s.clone()).unwrap(), arks(s));
+    }
+
+    /// Key files on disk carry this digest: streaming it must hash the same bytes as hashing
+    /// the whole serialization at once.
+    #[test]
+    fn the_streamed_digest_hashes_the_whole_serialization() {
+        for seed in 0..4 {
+            let r1cs = crate::synthesize_matrices(Synthetic::new(200 + 50 * seed, 3, seed as u64))
+                .unwrap();
+            let mut bytes = b"sidecar-r1cs-v1".to_vec();
+            r1cs.serialize_uncompressed(&mut bytes).unwrap();
+            assert_eq!(
+                r1cs.digest(),
+                <[u8; 32]>::from(Sha256::digest(&bytes)),
+                "seed {seed}"
+            );
+        }
     }
 }
