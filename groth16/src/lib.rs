@@ -16,6 +16,7 @@
 mod committed;
 mod error;
 pub mod evm;
+mod heap;
 mod keyfile;
 mod keys;
 mod matrix;

@@ -11,16 +11,21 @@ use ark_relations::gr1cs::{
 use rand::{CryptoRng, RngCore};
 use rayon::prelude::*;
 
-use super::{keys::ProvingKey, matrix::R1cs};
+use super::{heap::release_free_heap, keys::ProvingKey, matrix::R1cs};
 use crate::{Error, Result};
 
-/// Synthesizes `circuit` in setup mode (no witness needed) and returns its matrices.
+/// Synthesizes `circuit` in setup mode (no witness needed) and returns its matrices; the
+/// constraint system's freed heap goes back to the operating system.
 pub fn synthesize_matrices<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<R1cs> {
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    cs.set_optimization_goal(OptimizationGoal::Constraints);
-    cs.set_mode(SynthesisMode::Setup);
-    circuit.generate_constraints(cs.clone())?;
-    R1cs::from_cs(&cs)
+    let r1cs = {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Setup);
+        circuit.generate_constraints(cs.clone())?;
+        R1cs::from_cs(&cs)
+    };
+    release_free_heap();
+    r1cs
 }
 
 /// Generates a proving key for `circuit`: synthesizes its matrices once, then derives the CRS
