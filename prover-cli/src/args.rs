@@ -47,7 +47,7 @@ pub struct ProofSystemArgs {
     /// `groth16`: one proof per node, linked by the verifier. `folding`: the tree folded into
     /// one accumulator, every edge attested in the recursion; submitted to an L1 as one decider
     /// proof (the decider key is made once per preset and SRS and cached in --keys: minutes and
-    /// about 20 GB at `tiny`).
+    /// about 17 GB at `devnet`).
     #[arg(long, env = "SIDECAR_PROOF_SYSTEM", value_enum,
           default_value_t = ProofSystemArg::Groth16)]
     pub proof_system: ProofSystemArg,

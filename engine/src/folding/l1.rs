@@ -2,7 +2,7 @@
 //! turned into the one commit-and-prove Groth16 proof `DeciderVerifier.sol` checks
 //! (`sidecar_pcd::L1Decider`), over the KZG reference string the tree was folded on.
 //!
-//! The decider's key is made once per preset and SRS (minutes and about 20 GB at `tiny`) and
+//! The decider's key is made once per preset and SRS (minutes and about 17 GB at `devnet`) and
 //! cached as a key file (`<dir>/decider-<preset>.pk`, [`sidecar_groth16::KeyFile`]): it is
 //! used only when its circuit digest equals the decider circuit's as synthesized now, else it
 //! is made again and the outcome says why. Every decided root is checked with the L1's native

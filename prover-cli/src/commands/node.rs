@@ -124,7 +124,7 @@ pub fn engine_prover(
         Some(srs) => {
             tracing::info!(
                 "decider of folded blocks: loading its key from {}, or making it (minutes and \
-                 about 20 GB at tiny)",
+                 about 17 GB at devnet)",
                 args.prover.keys.display()
             );
             let (decider, outcome) = BlockDecider::open(

@@ -32,7 +32,7 @@ pub struct SetupArgs {
     pub dev: bool,
     /// Make the decider key of `--preset`'s folded blocks over the SRS `--srs` instead, and
     /// cache it in `--keys` (what `node` and `prove-block --submit` with `--proof-system
-    /// folding` load; minutes and about 20 GB at `tiny`). An existing key for the same circuit
+    /// folding` load; minutes and about 17 GB at `devnet`). An existing key for the same circuit
     /// is kept. Whoever makes it could forge proofs for its verifier: a real chain takes it from
     /// a phase-2 ceremony.
     #[arg(long, conflicts_with_all = ["ptau", "dev"], requires = "srs")]
