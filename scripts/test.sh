@@ -94,11 +94,11 @@ python3 scripts/service-e2e.py --sidecar target/ci/sidecar --db "sqlite://$block
 python3 scripts/service-e2e.py --sidecar target/ci/sidecar \
   --db "postgres://postgres@127.0.0.1:$pg_port/e2e" --workdir "$blockdir/e2e-postgres" --keys "$blockdir/keys"
 
-# GPU backends, which the workspace build leaves out (features). wgpu runs on Mesa's CPU Vulkan
-# driver (lavapipe) installed above and must find it; CUDA is compiled with nvcc from the pinned
-# PyPI wheels and its tests fall back with a printed reason where no driver is present.
-SIDECAR_REQUIRE_WGPU=1 cargo test "${profile[@]}" -p sidecar-kernels --features wgpu \
-  --test wgpu_conformance --test wgpu_select
-SIDECAR_REQUIRE_WGPU=1 cargo test "${profile[@]}" -p sidecar-pcd --features wgpu --test gpu_backend
+# GPU backends, which the workspace build leaves out (features), built together in one cargo
+# run. wgpu runs on Mesa's CPU Vulkan driver (lavapipe) installed above and must find it; CUDA
+# is compiled with nvcc from the pinned PyPI wheels and its tests fall back with a printed reason
+# where no driver is present.
 bash scripts/cuda-wheels.sh
-cargo test "${profile[@]}" -p sidecar-kernels --features cuda --test cuda_conformance
+SIDECAR_REQUIRE_WGPU=1 cargo test "${profile[@]}" -p sidecar-kernels -p sidecar-pcd \
+  --features sidecar-kernels/wgpu,sidecar-kernels/cuda,sidecar-pcd/wgpu \
+  --test wgpu_conformance --test wgpu_select --test cuda_conformance --test gpu_backend

@@ -8,7 +8,7 @@
 //! cargo run -p sidecar-node-shim --release --example folded_block [-- --write FILE]
 //! ```
 //! With `--write`, also writes the decided root in `sidecar_node_shim::folded::root_json`'s form with the slot and
-//! the block's data: `node-shim/tests/folded_rollup.rs` replays the same chain and lands that fixture. About 8
+//! the block's data: `node-shim/tests/integration/folded_rollup.rs` replays the same chain and lands that fixture. About 8
 //! minutes and 20 GB on the 2-core VM (docs/pcd.md). Not a test.
 
 #[path = "../../pcd/examples/common/rss.rs"]

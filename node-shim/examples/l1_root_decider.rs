@@ -8,7 +8,7 @@
 //! cargo run -p sidecar-node-shim --release --example l1_root_decider [-- --write FILE]
 //! ```
 //! With `--write`, also writes what the L1 is given (the decider's key words, the fold data, the
-//! state, the proof) as JSON of 32-byte big-endian hex words: `node-shim/tests/decider_verifier.rs`
+//! state, the proof) as JSON of 32-byte big-endian hex words: `node-shim/tests/integration/decider_verifier.rs`
 //! checks that fixture on the EVM. About 8 minutes and 18 GB on the 2-core VM (docs/pcd.md).
 //! Not a test.
 

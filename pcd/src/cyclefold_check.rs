@@ -90,7 +90,10 @@ mod tests {
     use sonobe_primitives::{arithmetizations::Arith, utils::null::Null};
 
     use super::*;
-    use crate::types::{Cm2, G2};
+    use crate::{
+        one_thread::on_one_thread,
+        types::{Cm2, G2},
+    };
 
     /// A small random R1CS over `Fq`: `rows` rows over `(1, x, w)`, each with three terms per
     /// matrix.
@@ -146,13 +149,15 @@ mod tests {
         u: &RunningInstance<Cm2>,
         w: &RunningWitness<Cm2>,
     ) -> bool {
-        let cs = ConstraintSystem::<Fr>::new_ref();
-        let uv = RunningU2Var::new_witness(cs.clone(), || Ok(u)).expect("alloc");
-        let wv = RunningWitnessVar::<Cm2Var>::new_witness(cs.clone(), || Ok(w)).expect("alloc");
-        match enforce_cyclefold_accumulator(&cs, r1cs, key, &uv, &wv) {
-            Ok(()) => cs.is_satisfied().expect("satisfiability"),
-            Err(_) => false,
-        }
+        on_one_thread(|| {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let uv = RunningU2Var::new_witness(cs.clone(), || Ok(u)).expect("alloc");
+            let wv = RunningWitnessVar::<Cm2Var>::new_witness(cs.clone(), || Ok(w)).expect("alloc");
+            match enforce_cyclefold_accumulator(&cs, r1cs, key, &uv, &wv) {
+                Ok(()) => cs.is_satisfied().expect("satisfiability"),
+                Err(_) => false,
+            }
+        })
     }
 
     #[test]

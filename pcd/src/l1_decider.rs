@@ -376,16 +376,20 @@ mod tests {
     use sidecar_kernels::{AnyBackend, Cpu};
 
     use super::*;
-    use crate::{ChainStep, Srs, prove_leaf, prove_pair, setup, setup_on_srs};
+    use crate::{
+        ChainStep, Srs, one_thread::on_one_thread, prove_leaf, prove_pair, setup, setup_on_srs,
+    };
 
     fn satisfied<S: Step>(circuit: DeciderCircuit<'_, S>) -> bool {
-        let cs = ConstraintSystem::<Fr>::new_ref();
-        circuit.generate_constraints(cs.clone()).is_ok() && cs.is_satisfied().unwrap()
+        on_one_thread(|| {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            circuit.generate_constraints(cs.clone()).is_ok() && cs.is_satisfied().unwrap()
+        })
     }
 
     /// One honest root of two leaves on a dev SRS: the full circuit (8.5M constraints) holds,
     /// and each way of telling the L1 something other than what the circuit checked fails.
-    /// A synthesis takes about a minute here, the full satisfiability check three more.
+    /// A synthesis takes about 20 s here, the full satisfiability check 8 s more.
     #[test]
     fn soundness_the_decider_circuit_holds_only_for_the_l1s_root() {
         let mut rng = ChaCha20Rng::seed_from_u64(21);

@@ -41,6 +41,8 @@ mod l1;
 mod l1_decider;
 mod nifs;
 mod node;
+#[cfg(test)]
+mod one_thread;
 mod prover;
 mod relaxed;
 mod setup;

@@ -4,14 +4,14 @@
 //! proof, evaluated in-circuit at the challenge, plus one statement input. Honest proofs are accepted by both
 //! verifiers with constant gas; every forgery is rejected by both, the contract with its named error.
 
-mod common;
+use crate::common;
 
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::sol_types::{SolCall, SolConstructor, SolValue};
 use ark_bn254::{Fr, G1Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, One, PrimeField, UniformRand};
-use common::decider::{Fixture, LENGTHS, fixture, root};
+use crate::common::decider::{Fixture, LENGTHS, fixture, root};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_groth16::evm::{g1_be, proof_be};

@@ -3,7 +3,7 @@
 //! that withholds its data is slashed instead of the prover it named; a submission copied from the mempool pays
 //! its sender nothing.
 
-mod common;
+use crate::common;
 
 use alloy::primitives::{Address, U256};
 use ark_bn254::Fr;

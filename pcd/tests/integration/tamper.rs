@@ -1,7 +1,7 @@
 //! Tampering with any part of a child — its instance, witness, commitment or step output —
 //! makes the parent unsatisfiable or its accumulator rejected by the decider.
 
-mod common;
+use crate::common;
 
 use ark_ff::UniformRand;
 use ark_std::rand::Rng;

@@ -2,7 +2,7 @@
 //! (`BlockProof::verify_native`) on real prove-block bundles at `tiny`: both accept 2, 3 (odd carry) and 4-tx
 //! blocks with and without public calls, and both reject every kind of tampering, each on L1 with its own error.
 
-mod common;
+use crate::common;
 
 use alloy::primitives::{Address, U256};
 use ark_bn254::Fr;

@@ -3,7 +3,7 @@
 //! leaves (random messages, batches part full, full and overflowing into the next), and only its rollup consumes
 //! batches, in order.
 
-mod common;
+use crate::common;
 
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::sol_types::{SolConstructor, SolEvent};

@@ -2,7 +2,7 @@
 //! a commitment other than the one hashed into the child's output, must not yield an
 //! accumulator the decider accepts.
 
-mod common;
+use crate::common;
 
 use ark_ff::UniformRand;
 use sidecar_pcd::{

@@ -1,7 +1,7 @@
 //! A depth-3 tree (8 leaves) folds into one root the decider accepts, and the root's state
 //! is the Merkle-style digest of the leaves.
 
-mod common;
+use crate::common;
 
 use ark_ff::UniformRand;
 use sidecar_pcd::{Children, Error, Fr, decide, prove_leaf, prove_node, prove_pair, prove_tree};

@@ -1,8 +1,8 @@
 //! Gas of the interim block check: `Rollup.submitProof` on real tiny blocks of 2, 4, 8 and 16 txs (ignored in CI:
-//! `cargo test --release -p sidecar-node-shim --test gas -- --ignored --nocapture`; the table goes into
+//! `cargo test --release -p sidecar-node-shim --test integration -- gas:: --ignored --nocapture`; the table goes into
 //! docs/benchmarks.md), and the rendered single-proof verifier as the per-proof reference (in CI).
 
-mod common;
+use crate::common;
 
 use alloy::primitives::{Bytes, U256, keccak256};
 use ark_bn254::Fr;

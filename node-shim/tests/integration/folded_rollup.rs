@@ -8,7 +8,7 @@
 //! block folded and decided for real (`examples/folded_block.rs`'s fixture) lands, and its tamperings do not, sent
 //! directly and through the lifecycle driver.
 
-mod common;
+use crate::common;
 
 use alloy::primitives::{Address, U256};
 use ark_bn254::Fr;

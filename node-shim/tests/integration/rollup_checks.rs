@@ -3,7 +3,7 @@
 //! revealed header, a header that differs from the revealed one, a tampered proof and a broken tree each revert
 //! with their own error; the honest proof is accepted once; the backup phase pays the root's prover id.
 
-mod common;
+use crate::common;
 
 use alloy::primitives::U256;
 use ark_ff::One;

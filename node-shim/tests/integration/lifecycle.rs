@@ -3,7 +3,7 @@
 //! bonds, rewards, the archive, L1->L2 messages (sent in one slot, consumed by the next block) and confirmation
 //! stages checked against the protocol rules.
 
-mod common;
+use crate::common;
 
 use alloy::primitives::{Address, U256};
 use sidecar_circuits::Preset;
