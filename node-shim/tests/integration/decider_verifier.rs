@@ -6,12 +6,12 @@
 
 use crate::common;
 
+use crate::common::decider::{Fixture, LENGTHS, fixture, root};
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::sol_types::{SolCall, SolConstructor, SolValue};
 use ark_bn254::{Fr, G1Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, One, PrimeField, UniformRand};
-use crate::common::decider::{Fixture, LENGTHS, fixture, root};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_groth16::evm::{g1_be, proof_be};
