@@ -217,7 +217,7 @@ fn invalid_tx_is_rejected_by_index_before_proving() {
 #[test]
 fn budgets_set_every_circuits_threads_on_a_tiny_block() {
     // 4 threads; budgets VM 4, kernel 2, rollup 2: every proof 2 threads, two at once.
-    let text = include_str!("../../hardware-profiles/minimum.toml")
+    let text = include_str!("../../../hardware-profiles/minimum.toml")
         .replace("cores = 16", "cores = 4")
         .replace("[budgets.vm]\ncores = 32", "[budgets.vm]\ncores = 4")
         .replace("[budgets.kernel]\ncores = 8", "[budgets.kernel]\ncores = 2")

@@ -4,8 +4,6 @@
 //! proof, evaluated in-circuit at the challenge, plus one statement input. Honest proofs are accepted by both
 //! verifiers with constant gas; every forgery is rejected by both, the contract with its named error.
 
-use crate::common;
-
 use crate::common::decider::{Fixture, LENGTHS, fixture, root};
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::sol_types::{SolCall, SolConstructor, SolValue};

@@ -284,7 +284,7 @@ fn a_deployment_without_a_decider_refuses_folded_proofs() {
 
 /// A real 2-tx `tiny` block folded by the engine and decided by `L1Decider` on a dev SRS, written by
 /// `cargo run -p sidecar-node-shim --release --example folded_block -- --write node-shim/tests/fixtures/folded-block.json`.
-const FOLDED_BLOCK: &str = include_str!("fixtures/folded-block.json");
+const FOLDED_BLOCK: &str = include_str!("../fixtures/folded-block.json");
 
 #[test]
 fn a_really_folded_block_lands_in_one_transaction_and_its_tamperings_do_not() {
