@@ -134,6 +134,7 @@ impl AnyBackend {
     }
 }
 
+#[cfg(not(all(feature = "cuda", feature = "wgpu")))]
 fn not_built(backend: &'static str) -> Error {
     Error::Unavailable {
         backend,
