@@ -102,3 +102,6 @@ bash scripts/cuda-wheels.sh
 SIDECAR_REQUIRE_WGPU=1 cargo test "${profile[@]}" -p sidecar-kernels -p sidecar-pcd \
   --features sidecar-kernels/wgpu,sidecar-kernels/cuda,sidecar-pcd/wgpu \
   --test wgpu_conformance --test wgpu_select --test cuda_conformance --test gpu_backend
+# The kernels' own unit tests with both backends compiled in (routing, fallbacks, shader
+# constants): the same features, so only this one test binary is built.
+cargo test "${profile[@]}" -p sidecar-kernels --features wgpu,cuda --lib

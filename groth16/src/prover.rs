@@ -283,16 +283,29 @@ where
     let s = Fr::rand(rng);
     let l = pk.r1cs.num_instance as usize;
 
-    check("MSM A")?;
-    let a_acc: G1Projective = backend.msm_prepared(&pk.a, z)?;
-    check("MSM B1")?;
-    let b1_acc: G1Projective = backend.msm_prepared(&pk.b_g1, z)?;
-    check("MSM B2")?;
-    let b2_acc: G2Projective = backend.msm_prepared(&pk.b_g2, z)?;
-    check("MSM H")?;
-    let h_acc: G1Projective = backend.msm_prepared(&pk.h, &h)?;
-    check("MSM L")?;
-    let l_acc: G1Projective = backend.msm_prepared(&pk.l, &z[l..])?;
+    let g1_msms = || -> Result<[G1Projective; 4]> {
+        check("MSM A")?;
+        let a_acc = backend.msm_prepared(&pk.a, z)?;
+        check("MSM B1")?;
+        let b1_acc = backend.msm_prepared(&pk.b_g1, z)?;
+        check("MSM H")?;
+        let h_acc = backend.msm_prepared(&pk.h, &h)?;
+        check("MSM L")?;
+        let l_acc = backend.msm_prepared(&pk.l, &z[l..])?;
+        Ok([a_acc, b1_acc, h_acc, l_acc])
+    };
+    let g2_msm = || -> Result<G2Projective> {
+        check("MSM B2")?;
+        Ok(backend.msm_prepared(&pk.b_g2, z)?)
+    };
+    // With the G1 queries on a device, the host's cores are free for the G2 MSM meanwhile;
+    // on the CPU each MSM already uses every core, so they run one after another.
+    let ([a_acc, b1_acc, h_acc, l_acc], b2_acc) = if Msm::<g1::Config>::on_device(backend, &pk.a) {
+        let (g1, g2) = rayon::join(g1_msms, g2_msm);
+        (g1?, g2?)
+    } else {
+        (g1_msms()?, g2_msm()?)
+    };
 
     let a = a_acc + pk.vk.alpha_g1 + pk.delta_g1 * r;
     let b1 = b1_acc + pk.beta_g1 + pk.delta_g1 * s;

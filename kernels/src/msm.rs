@@ -40,6 +40,12 @@ pub trait Msm<P: SWCurveConfig>: Send + Sync {
         Ok(out.pop().expect("one scalar vector gives one result"))
     }
 
+    /// Whether MSMs against `prepared` run on a device, leaving the host's cores free for other
+    /// work meanwhile.
+    fn on_device(&self, _prepared: &Self::Prepared) -> bool {
+        false
+    }
+
     /// One MSM against bases used once. Backends override this when preparing would cost
     /// more than it saves.
     fn msm(&self, bases: &[Affine<P>], scalars: &[P::ScalarField]) -> Result<Projective<P>> {

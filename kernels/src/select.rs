@@ -195,6 +195,16 @@ impl<P: SWCurveConfig> Msm<P> for AnyBackend {
         }
     }
 
+    fn on_device(&self, prepared: &AnyPrepared<P>) -> bool {
+        match prepared {
+            AnyPrepared::Cpu(_) => false,
+            #[cfg(feature = "cuda")]
+            AnyPrepared::Cuda(p) => p.on_device(),
+            #[cfg(feature = "wgpu")]
+            AnyPrepared::Wgpu(p) => p.on_device(),
+        }
+    }
+
     fn msm_prepared_batch(
         &self,
         prepared: &AnyPrepared<P>,

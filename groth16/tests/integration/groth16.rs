@@ -143,3 +143,61 @@ fn a_key_prepared_by_move_proves_like_one_prepared_by_reference() {
             .unwrap()
     );
 }
+
+/// The CPU backend, reporting its BN254 G1 bases as resident on a device: the prover then runs
+/// the G2 MSM beside the G1 MSMs, as it does on a GPU.
+#[derive(Default)]
+struct DeviceLike(sidecar_kernels::Cpu);
+
+impl<P: ark_ec::short_weierstrass::SWCurveConfig> sidecar_kernels::Msm<P> for DeviceLike {
+    type Prepared = <sidecar_kernels::Cpu as sidecar_kernels::Msm<P>>::Prepared;
+
+    fn prepare(
+        &self,
+        bases: &[ark_ec::short_weierstrass::Affine<P>],
+    ) -> sidecar_kernels::Result<Self::Prepared> {
+        self.0.prepare(bases)
+    }
+
+    fn prepared_len(&self, prepared: &Self::Prepared) -> usize {
+        self.0.prepared_len(prepared)
+    }
+
+    fn on_device(&self, _: &Self::Prepared) -> bool {
+        std::any::TypeId::of::<P>() == std::any::TypeId::of::<ark_bn254::g1::Config>()
+    }
+
+    fn msm_prepared_batch(
+        &self,
+        prepared: &Self::Prepared,
+        scalars: &[&[P::ScalarField]],
+    ) -> sidecar_kernels::Result<Vec<ark_ec::short_weierstrass::Projective<P>>> {
+        self.0.msm_prepared_batch(prepared, scalars)
+    }
+}
+
+impl sidecar_kernels::Ntt<Fr> for DeviceLike {
+    fn ntt_batch(
+        &self,
+        values: &mut [Fr],
+        size: usize,
+        dir: sidecar_kernels::Direction,
+    ) -> sidecar_kernels::Result<()> {
+        self.0.ntt_batch(values, size, dir)
+    }
+}
+
+#[test]
+fn proofs_with_g1_on_a_device_verify_under_ark_groth16() {
+    let g = Groth16::new(DeviceLike::default());
+    let circuit = Synthetic::new(2000, 3, 31);
+    let pk = g.setup(circuit.clone(), &mut rng(31)).unwrap();
+    let prepared = g.prepare(&pk).unwrap();
+    let vk = prepared.verifying_key();
+    let x = circuit.public_inputs();
+    let proof = g.prove(&prepared, circuit, &mut rng(32)).unwrap();
+    assert!(g.verify(&vk, &x, &proof).unwrap());
+    let mut bad = x.clone();
+    bad[0] += Fr::one();
+    assert!(!g.verify(&vk, &bad, &proof).unwrap());
+}

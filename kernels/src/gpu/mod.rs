@@ -39,6 +39,11 @@ impl<P: SWCurveConfig, D> GpuBases<P, D> {
         }
     }
 
+    /// Whether the bases are resident on the device.
+    pub fn on_device(&self) -> bool {
+        matches!(self, Self::Device(..))
+    }
+
     /// Whether there are no bases.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -99,14 +104,29 @@ fn g1_scalars<'a, F: 'static>(scalars: &[&'a [F]]) -> Result<Vec<&'a [Fr]>> {
 }
 
 /// Prepares `bases` on the device when `P` is BN254 G1, else on the CPU.
+///
+/// Bases the device has no room for are kept on the host instead, with a warning naming the
+/// size: their MSMs then run on the CPU and the proof still completes. Any other device error
+/// is returned.
 pub fn prepare<P, B>(b: &B, bases: &[Affine<P>]) -> Result<GpuBases<P, B::Prepared>>
 where
     P: SWCurveConfig,
     B: DeviceBackend,
 {
-    match cast::<Affine<P>, G1Affine>(bases) {
-        Some(g1) => Ok(GpuBases::Device(Arc::new(b.prepare(g1)?), bases.len())),
-        None => Ok(GpuBases::Host(b.cpu().prepare(bases)?)),
+    let Some(g1) = cast::<Affine<P>, G1Affine>(bases) else {
+        return Ok(GpuBases::Host(b.cpu().prepare(bases)?));
+    };
+    match b.prepare(g1) {
+        Ok(d) => Ok(GpuBases::Device(Arc::new(d), bases.len())),
+        Err(e @ Error::OutOfMemory { .. }) => {
+            tracing::warn!(
+                bases = bases.len(),
+                "{e}: these {} bases stay on the host and their MSMs run on the CPU",
+                bases.len()
+            );
+            Ok(GpuBases::Host(b.cpu().prepare(bases)?))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -174,5 +194,103 @@ where
         b.cpu().coset_intt(values, shift)
     } else {
         b.cpu().coset_ntt(values, shift)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::{G1Projective, G2Affine};
+    use ark_ec::{CurveGroup, VariableBaseMSM};
+    use ark_std::UniformRand;
+    use rand::{SeedableRng, rngs::StdRng};
+
+    /// A device with no memory left: every G1 preparation fails with `OutOfMemory`, and a G1
+    /// MSM that reaches it is a routing bug.
+    struct FullDevice(Cpu);
+
+    impl Msm<g1::Config> for FullDevice {
+        type Prepared = ();
+
+        fn prepare(&self, bases: &[G1Affine]) -> Result<()> {
+            Err(Error::OutOfMemory {
+                backend: "full",
+                needed_bytes: bases.len() * 64,
+            })
+        }
+
+        fn prepared_len(&self, _: &()) -> usize {
+            unreachable!("nothing is ever prepared on this device")
+        }
+
+        fn msm_prepared_batch(&self, _: &(), _: &[&[Fr]]) -> Result<Vec<G1Projective>> {
+            unreachable!("nothing is ever prepared on this device")
+        }
+    }
+
+    impl Ntt<Fr> for FullDevice {
+        fn ntt_batch(&self, values: &mut [Fr], size: usize, dir: Direction) -> Result<()> {
+            self.0.ntt_batch(values, size, dir)
+        }
+    }
+
+    impl DeviceBackend for FullDevice {
+        fn cpu(&self) -> &Cpu {
+            &self.0
+        }
+    }
+
+    /// Bases the device has no room for stay on the host, and MSMs on them still give
+    /// arkworks' result.
+    #[test]
+    fn bases_the_device_cannot_hold_stay_on_the_host() {
+        let mut rng = StdRng::seed_from_u64(21);
+        let device = FullDevice(Cpu::default());
+        let bases: Vec<G1Affine> = (0..300).map(|_| G1Affine::rand(&mut rng)).collect();
+        let scalars: Vec<Fr> = (0..300).map(|_| Fr::rand(&mut rng)).collect();
+        let prepared = prepare(&device, &bases).expect("falls back to the host");
+        assert!(!prepared.on_device(), "{prepared:?}");
+        assert_eq!(prepared.len(), bases.len());
+        let got = msm_prepared_batch(&device, &prepared, &[&scalars]).expect("msm on the host");
+        let want = G1Projective::msm(&bases, &scalars).expect("equal lengths");
+        assert_eq!(got[0].into_affine(), want.into_affine());
+    }
+
+    /// Only running out of memory falls back: other device errors reach the caller.
+    #[test]
+    fn other_device_errors_are_returned() {
+        struct Broken(Cpu);
+        impl Msm<g1::Config> for Broken {
+            type Prepared = ();
+            fn prepare(&self, _: &[G1Affine]) -> Result<()> {
+                Err(Error::Device {
+                    backend: "broken",
+                    reason: "lost".into(),
+                })
+            }
+            fn prepared_len(&self, _: &()) -> usize {
+                0
+            }
+            fn msm_prepared_batch(&self, _: &(), _: &[&[Fr]]) -> Result<Vec<G1Projective>> {
+                Err(mismatch())
+            }
+        }
+        impl Ntt<Fr> for Broken {
+            fn ntt_batch(&self, values: &mut [Fr], size: usize, dir: Direction) -> Result<()> {
+                self.0.ntt_batch(values, size, dir)
+            }
+        }
+        impl DeviceBackend for Broken {
+            fn cpu(&self) -> &Cpu {
+                &self.0
+            }
+        }
+        let mut rng = StdRng::seed_from_u64(22);
+        let bases: Vec<G1Affine> = (0..5).map(|_| G1Affine::rand(&mut rng)).collect();
+        let err = prepare(&Broken(Cpu::default()), &bases).expect_err("device error");
+        assert!(matches!(err, Error::Device { .. }), "{err}");
+        let g2: Vec<G2Affine> = (0..5).map(|_| G2Affine::rand(&mut rng)).collect();
+        let host = prepare(&Broken(Cpu::default()), &g2).expect("G2 is prepared on the host");
+        assert!(!host.on_device());
     }
 }

@@ -7,6 +7,7 @@
 //!    against the resident bases (`shaders/msm.wgsl`);
 //! 3. host: read-back of the segment sums, bucket reduction `Σ_d d·B_d` by running sums and the
 //!    window combination `Σ_w 2^{c·w}·S_w`, in parallel over windows.
+//!
 //! The device does the `m·windows` additions that dominate; the host's share is
 //! `~2^{c+1}·windows` additions. Bases stay resident in device buffers from `prepare` on, in
 //! chunks no larger than one storage binding. G2 MSMs run on the CPU backend.
