@@ -79,7 +79,9 @@ impl Gpu {
 
     /// Largest buffer one binding may hold, in bytes.
     pub fn max_binding(&self) -> u64 {
-        self.limits.max_storage_buffer_binding_size.min(self.limits.max_buffer_size)
+        self.limits
+            .max_storage_buffer_binding_size
+            .min(self.limits.max_buffer_size)
     }
 
     /// A storage buffer holding `bytes` (padded to at least 4 bytes: empty bindings are invalid).

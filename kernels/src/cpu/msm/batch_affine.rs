@@ -11,11 +11,14 @@
 //! Exceptional pairs are exact: `P + P` doubles, `P + (−P)` and additions involving the point
 //! at infinity are handled without a division.
 
-use ark_ec::AffineRepr;
-use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
-use ark_ff::{Field, One, Zero};
+use ark_ec::short_weierstrass::SWCurveConfig;
+use ark_ff::{Field, One};
 
+use super::point::Point;
 use crate::cpu::field::KernelField;
+
+/// The points of curve `P` as the bucket additions hold them.
+pub type Pt<P> = Point<<P as ark_ec::CurveConfig>::BaseField>;
 
 /// One active bucket run: `len` points starting at `start` in the round's point buffer.
 #[derive(Clone, Copy)]
@@ -36,7 +39,7 @@ enum PairKind {
 }
 
 #[inline(always)]
-fn kind<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> PairKind {
+fn kind<F: Field>(p: &Point<F>, q: &Point<F>) -> PairKind {
     if p.is_zero() || q.is_zero() {
         PairKind::Trivial
     } else if p.x != q.x {
@@ -50,21 +53,17 @@ fn kind<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> PairKind {
 
 /// The denominator whose inverse the pair's slope needs (`1` for trivial pairs).
 #[inline(always)]
-pub(super) fn denominator<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> P::BaseField {
+pub(super) fn denominator<F: Field>(p: &Point<F>, q: &Point<F>) -> F {
     match kind(p, q) {
         PairKind::Chord => q.x.ksub(&p.x),
         PairKind::Tangent => p.y.kadd(&p.y),
-        PairKind::Trivial => P::BaseField::one(),
+        PairKind::Trivial => F::one(),
     }
 }
 
 /// `p + q` given `inv`, the inverse of [`denominator`]`(p, q)`.
 #[inline(always)]
-pub(super) fn add_with_inverse<P: SWCurveConfig>(
-    p: &Affine<P>,
-    q: &Affine<P>,
-    inv: P::BaseField,
-) -> Affine<P> {
+pub(super) fn add_with_inverse<P: SWCurveConfig>(p: &Pt<P>, q: &Pt<P>, inv: P::BaseField) -> Pt<P> {
     let lambda = match kind(p, q) {
         PairKind::Chord => q.y.ksub(&p.y).kmul(&inv),
         PairKind::Tangent => {
@@ -77,18 +76,18 @@ pub(super) fn add_with_inverse<P: SWCurveConfig>(
             } else if q.is_zero() {
                 *p
             } else {
-                Affine::identity()
+                Point::identity()
             };
         }
     };
     let x3 = lambda.ksquare().ksub(&p.x).ksub(&q.x);
     let y3 = lambda.kmul(&p.x.ksub(&x3)).ksub(&p.y);
-    Affine::new_unchecked(x3, y3)
+    Point { x: x3, y: y3 }
 }
 
 /// Reusable buffers for [`accumulate`], so a worker allocates once per window task.
 pub struct Scratch<P: SWCurveConfig> {
-    next: Vec<Affine<P>>,
+    next: Vec<Pt<P>>,
     prefix: Vec<P::BaseField>,
     runs: Vec<Run>,
     next_runs: Vec<Run>,
@@ -109,16 +108,16 @@ impl<P: SWCurveConfig> Scratch<P> {
 /// Sums the runs of `points` into `buckets`: for every bucket `b`, `buckets[b]` becomes the sum
 /// of `points[offsets[b]..offsets[b + 1]]`. `points` is consumed as working space.
 pub fn accumulate<P: SWCurveConfig>(
-    points: &mut Vec<Affine<P>>,
+    points: &mut Vec<Pt<P>>,
     offsets: &[u32],
-    buckets: &mut [Affine<P>],
+    buckets: &mut [Pt<P>],
     scratch: &mut Scratch<P>,
 ) {
     scratch.runs.clear();
     for (b, bucket) in buckets.iter_mut().enumerate() {
         let (start, end) = (offsets[b], offsets[b + 1]);
         match end - start {
-            0 => *bucket = Affine::identity(),
+            0 => *bucket = Point::identity(),
             1 => *bucket = points[start as usize],
             len => scratch.runs.push(Run {
                 bucket: b as u32,
@@ -136,11 +135,7 @@ pub fn accumulate<P: SWCurveConfig>(
 
 /// One halving round over every active run; results go to `scratch.next` / `next_runs`,
 /// finished buckets straight to `buckets`.
-fn round<P: SWCurveConfig>(
-    points: &[Affine<P>],
-    buckets: &mut [Affine<P>],
-    scratch: &mut Scratch<P>,
-) {
+fn round<P: SWCurveConfig>(points: &[Pt<P>], buckets: &mut [Pt<P>], scratch: &mut Scratch<P>) {
     let Scratch {
         next,
         prefix,
@@ -176,7 +171,8 @@ fn round<P: SWCurveConfig>(
         total += len;
     }
     next.clear();
-    next.resize(total as usize, Affine::identity());
+    next.reserve(total as usize);
+    let slots = next.spare_capacity_mut();
 
     // Backward pass: peel one inverse per pair off the running inverse.
     let mut pair = prefix.len();
@@ -184,16 +180,20 @@ fn round<P: SWCurveConfig>(
         let base = run.start as usize;
         let dst = out.start as usize;
         if run.len % 2 == 1 {
-            next[dst + out.len as usize - 1] = points[base + run.len as usize - 1];
+            slots[dst + out.len as usize - 1].write(points[base + run.len as usize - 1]);
         }
         for k in (0..(run.len as usize / 2)).rev() {
             pair -= 1;
             let (p, q) = (&points[base + 2 * k], &points[base + 2 * k + 1]);
             let pair_inv = inv.kmul(&prefix[pair]);
             inv = inv.kmul(&denominator(p, q));
-            next[dst + k] = add_with_inverse(p, q, pair_inv);
+            slots[dst + k].write(add_with_inverse::<P>(p, q, pair_inv));
         }
     }
+    // SAFETY: the output runs tile `0..total` (run `r` owns `ceil(len_r / 2)` slots from its
+    // start), and each run wrote all of its slots above: one per pair, plus the odd point's.
+    // `Point` has no drop glue.
+    unsafe { next.set_len(total as usize) };
     // Runs that reached length one are finished.
     next_runs.retain(|run| {
         if run.len == 1 {
@@ -208,8 +208,9 @@ fn round<P: SWCurveConfig>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_bn254::{G1Affine, G1Projective};
+    use ark_bn254::{G1Affine, G1Projective, g1};
     use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ff::Zero;
     use ark_std::UniformRand;
     use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -238,8 +239,21 @@ mod tests {
             expected.push(sum.into_affine());
             offsets.push(points.len() as u32);
         }
-        let mut buckets = vec![G1Affine::generator(); buckets_n];
-        accumulate(&mut points, &offsets, &mut buckets, &mut Scratch::new());
+        let mut points: Vec<Pt<g1::Config>> = points
+            .iter()
+            .map(|p| Point::from_affine(p, false))
+            .collect();
+        let mut buckets = vec![Point::from_affine(&G1Affine::generator(), false); buckets_n];
+        accumulate(
+            &mut points,
+            &offsets,
+            &mut buckets,
+            &mut Scratch::<g1::Config>::new(),
+        );
+        let buckets: Vec<G1Affine> = buckets
+            .iter()
+            .map(|b| b.to_affine::<g1::Config>())
+            .collect();
         assert_eq!(buckets, expected);
     }
 }

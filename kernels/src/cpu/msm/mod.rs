@@ -15,14 +15,16 @@
 
 mod batch_affine;
 mod digits;
+mod point;
 mod reduce;
 
+use ark_ec::AdditiveGroup;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
-use ark_ec::{AdditiveGroup, AffineRepr};
 use ark_ff::{BigInteger, PrimeField, Zero};
 use rayon::prelude::*;
 
-use batch_affine::{Scratch, accumulate};
+use batch_affine::{Pt, Scratch, accumulate};
+use point::Point;
 
 /// How an MSM of a given size is split: window width, number of windows, point chunks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +88,10 @@ pub fn msm_bigint<P: SWCurveConfig>(
     if n == 0 {
         return Projective::zero();
     }
+    if !point::encodable::<P>() {
+        // A curve with b = 0 has (0, 0) on it, so `Point` cannot mark infinity: arkworks' MSM.
+        return <Projective<P> as ark_ec::VariableBaseMSM>::msm_bigint(&bases[..n], &scalars[..n]);
+    }
     let bits = P::ScalarField::MODULUS_BIT_SIZE as usize;
     let plan = plan(n, bits, rayon::current_num_threads());
     let chunk_len = n.div_ceil(plan.chunks);
@@ -115,6 +121,9 @@ pub fn msm_bigint<P: SWCurveConfig>(
 }
 
 /// `Σ_i d_w(scalars[i]) · bases[i]` for window `w` of width `c`.
+///
+/// Bases at infinity are sorted like any other point and add as the identity; the bucket
+/// additions handle them without a division, so no pass has to read a base to skip it.
 fn window_sum<P: SWCurveConfig, B: BigInteger>(
     bases: &[Affine<P>],
     scalars: &[B],
@@ -122,32 +131,44 @@ fn window_sum<P: SWCurveConfig, B: BigInteger>(
     c: usize,
 ) -> Projective<P> {
     let buckets_n = 1usize << (c - 1);
-    // Counting sort of the non-zero digits by bucket |d| − 1.
+    // Counting sort of the non-zero digits by bucket |d| − 1: the digits are read from the
+    // scalars once, counted, then the points are placed.
+    let digits: Vec<i32> = scalars
+        .iter()
+        .map(|s| digits::digit(s.as_ref(), w, c) as i32)
+        .collect();
     let mut offsets = vec![0u32; buckets_n + 1];
-    for (s, b) in scalars.iter().zip(bases) {
-        let d = digits::digit(s.as_ref(), w, c);
-        if d != 0 && !b.is_zero() {
-            offsets[d.unsigned_abs() as usize] += 1;
-        }
+    for &d in &digits {
+        offsets[d.unsigned_abs() as usize] += 1;
     }
+    offsets[0] = 0;
     for i in 1..=buckets_n {
         offsets[i] += offsets[i - 1];
     }
     let total = offsets[buckets_n] as usize;
     let mut cursor = offsets.clone();
-    let mut points = vec![Affine::<P>::identity(); total];
-    for (s, b) in scalars.iter().zip(bases) {
-        let d = digits::digit(s.as_ref(), w, c);
-        if d != 0 && !b.is_zero() {
+    let mut points = Vec::<Pt<P>>::with_capacity(total);
+    let slots = points.spare_capacity_mut();
+    for (&d, b) in digits.iter().zip(bases) {
+        if d != 0 {
             let slot = &mut cursor[d.unsigned_abs() as usize - 1];
-            points[*slot as usize] = if d < 0 { -*b } else { *b };
+            slots[*slot as usize].write(Point::from_affine(b, d < 0));
             *slot += 1;
         }
     }
-    let mut buckets = vec![Affine::<P>::identity(); buckets_n];
-    accumulate(&mut points, &offsets, &mut buckets, &mut Scratch::new());
+    // SAFETY: bucket `b`'s cursor starts at `offsets[b]` and advances once per non-zero digit
+    // of that bucket, `offsets[b + 1] − offsets[b]` times, so every slot below `total` was
+    // written exactly once above (and `Point` has no drop glue).
+    unsafe { points.set_len(total) };
+    let mut buckets = vec![Point::identity(); buckets_n];
+    accumulate(
+        &mut points,
+        &offsets,
+        &mut buckets,
+        &mut Scratch::<P>::new(),
+    );
 
-    reduce::weighted_sum(&buckets)
+    reduce::weighted_sum::<P>(&buckets)
 }
 
 #[cfg(test)]

@@ -15,10 +15,11 @@
 //! where the last sum is a short projective running sum over the segments and the factor `L`
 //! (a power of two) is `log2 L` doublings.
 
-use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
+use ark_ec::short_weierstrass::{Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Field, One, Zero};
 
-use super::batch_affine::{add_with_inverse, denominator};
+use super::batch_affine::{Pt, add_with_inverse, denominator};
+use super::point::Point;
 use crate::cpu::field::KernelField;
 
 /// Below this many buckets the plain projective running sum is used.
@@ -26,11 +27,7 @@ const MIN_BATCHED: usize = 64;
 
 /// `lhs[i] += rhs[i]` for every `i`, in affine coordinates with one shared inversion.
 /// `prefix` is scratch space.
-fn add_pairs<P: SWCurveConfig>(
-    lhs: &mut [Affine<P>],
-    rhs: &[Affine<P>],
-    prefix: &mut Vec<P::BaseField>,
-) {
+fn add_pairs<P: SWCurveConfig>(lhs: &mut [Pt<P>], rhs: &[Pt<P>], prefix: &mut Vec<P::BaseField>) {
     prefix.clear();
     let mut acc = P::BaseField::one();
     for (p, q) in lhs.iter().zip(rhs) {
@@ -43,23 +40,23 @@ fn add_pairs<P: SWCurveConfig>(
         let (p, q) = (lhs[i], rhs[i]);
         let pair_inv = inv.kmul(&prefix[i]);
         inv = inv.kmul(&denominator(&p, &q));
-        lhs[i] = add_with_inverse(&p, &q, pair_inv);
+        lhs[i] = add_with_inverse::<P>(&p, &q, pair_inv);
     }
 }
 
 /// The plain running sum `Σ_b (b+1)·buckets[b]` in projective coordinates.
-fn running_sum<P: SWCurveConfig>(buckets: &[Affine<P>]) -> Projective<P> {
+fn running_sum<P: SWCurveConfig>(buckets: &[Pt<P>]) -> Projective<P> {
     let mut running = Projective::<P>::zero();
     let mut sum = Projective::<P>::zero();
     for b in buckets.iter().rev() {
-        running += b;
+        running += b.to_affine::<P>();
         sum += running;
     }
     sum
 }
 
 /// `Σ_b (b+1)·buckets[b]` over the bucket sums of one window.
-pub fn weighted_sum<P: SWCurveConfig>(buckets: &[Affine<P>]) -> Projective<P> {
+pub fn weighted_sum<P: SWCurveConfig>(buckets: &[Pt<P>]) -> Projective<P> {
     let m = buckets.len();
     if m < MIN_BATCHED || !m.is_power_of_two() {
         return running_sum(buckets);
@@ -70,8 +67,8 @@ pub fn weighted_sum<P: SWCurveConfig>(buckets: &[Affine<P>]) -> Projective<P> {
     let len = m / segments;
 
     // state = [R_0..R_S | T_0..T_S]; rhs = [B_{sL+j} | R_s before this step].
-    let mut state = vec![Affine::<P>::identity(); 2 * segments];
-    let mut rhs = vec![Affine::<P>::identity(); 2 * segments];
+    let mut state = vec![Point::identity(); 2 * segments];
+    let mut rhs = vec![Point::identity(); 2 * segments];
     let mut prefix = Vec::with_capacity(2 * segments);
     for j in (0..len).rev() {
         let (r_new, r_old) = rhs.split_at_mut(segments);
@@ -79,26 +76,33 @@ pub fn weighted_sum<P: SWCurveConfig>(buckets: &[Affine<P>]) -> Projective<P> {
             r_new[s] = buckets[s * len + j];
         }
         r_old.copy_from_slice(&state[..segments]);
-        add_pairs(&mut state, &rhs, &mut prefix);
+        add_pairs::<P>(&mut state, &rhs, &mut prefix);
     }
     let (r, t) = state.split_at_mut(segments);
-    add_pairs(t, r, &mut prefix);
+    add_pairs::<P>(t, r, &mut prefix);
 
     // Σ_s T_s + L · Σ_s s·R_s.
     let mut weighted = running_sum(&r[1..]);
     for _ in 0..len.trailing_zeros() {
         weighted.double_in_place();
     }
-    t.iter().fold(weighted, |acc, p| acc + p)
+    t.iter().fold(weighted, |acc, p| acc + p.to_affine::<P>())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_bn254::{Fr, G1Affine, G1Projective};
+    use ark_bn254::{Fr, G1Affine, G1Projective, g1};
     use ark_ec::CurveGroup;
     use ark_std::UniformRand;
     use rand::{Rng, SeedableRng, rngs::StdRng};
+
+    fn points(affine: &[G1Affine]) -> Vec<Pt<g1::Config>> {
+        affine
+            .iter()
+            .map(|p| Point::from_affine(p, false))
+            .collect()
+    }
 
     /// The batched reduction equals `Σ (b+1)·B_b` computed by scalar multiplication, with
     /// identities, repeated and opposite buckets mixed in (the exceptional affine cases).
@@ -121,7 +125,7 @@ mod tests {
                 .map(|(b, p)| *p * Fr::from((b + 1) as u64))
                 .sum();
             assert_eq!(
-                weighted_sum(&buckets).into_affine(),
+                weighted_sum::<g1::Config>(&points(&buckets)).into_affine(),
                 expected.into_affine(),
                 "m = {m}"
             );
@@ -137,6 +141,9 @@ mod tests {
         let m = 256u64;
         let buckets = vec![p; m as usize];
         let expected = p * Fr::from(m * (m + 1) / 2);
-        assert_eq!(weighted_sum(&buckets).into_affine(), expected.into_affine());
+        assert_eq!(
+            weighted_sum::<g1::Config>(&points(&buckets)).into_affine(),
+            expected.into_affine()
+        );
     }
 }
