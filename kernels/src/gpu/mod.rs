@@ -205,18 +205,18 @@ mod tests {
     use ark_std::UniformRand;
     use rand::{SeedableRng, rngs::StdRng};
 
-    /// A device with no memory left: every G1 preparation fails with `OutOfMemory`, and a G1
-    /// MSM that reaches it is a routing bug.
-    struct FullDevice(Cpu);
+    /// A device whose every G1 preparation fails with the error `fail` makes for that many
+    /// bases; a G1 MSM that reaches it is a routing bug.
+    struct FailingDevice {
+        cpu: Cpu,
+        fail: fn(usize) -> Error,
+    }
 
-    impl Msm<g1::Config> for FullDevice {
+    impl Msm<g1::Config> for FailingDevice {
         type Prepared = ();
 
         fn prepare(&self, bases: &[G1Affine]) -> Result<()> {
-            Err(Error::OutOfMemory {
-                backend: "full",
-                needed_bytes: bases.len() * 64,
-            })
+            Err((self.fail)(bases.len()))
         }
 
         fn prepared_len(&self, _: &()) -> usize {
@@ -228,15 +228,26 @@ mod tests {
         }
     }
 
-    impl Ntt<Fr> for FullDevice {
+    impl Ntt<Fr> for FailingDevice {
         fn ntt_batch(&self, values: &mut [Fr], size: usize, dir: Direction) -> Result<()> {
-            self.0.ntt_batch(values, size, dir)
+            self.cpu.ntt_batch(values, size, dir)
         }
     }
 
-    impl DeviceBackend for FullDevice {
+    impl DeviceBackend for FailingDevice {
         fn cpu(&self) -> &Cpu {
-            &self.0
+            &self.cpu
+        }
+    }
+
+    /// A device with no memory left.
+    fn full() -> FailingDevice {
+        FailingDevice {
+            cpu: Cpu::default(),
+            fail: |n| Error::OutOfMemory {
+                backend: "full",
+                needed_bytes: n * 64,
+            },
         }
     }
 
@@ -245,7 +256,7 @@ mod tests {
     #[test]
     fn bases_the_device_cannot_hold_stay_on_the_host() {
         let mut rng = StdRng::seed_from_u64(21);
-        let device = FullDevice(Cpu::default());
+        let device = full();
         let bases: Vec<G1Affine> = (0..300).map(|_| G1Affine::rand(&mut rng)).collect();
         let scalars: Vec<Fr> = (0..300).map(|_| Fr::rand(&mut rng)).collect();
         let prepared = prepare(&device, &bases).expect("falls back to the host");
@@ -259,38 +270,19 @@ mod tests {
     /// Only running out of memory falls back: other device errors reach the caller.
     #[test]
     fn other_device_errors_are_returned() {
-        struct Broken(Cpu);
-        impl Msm<g1::Config> for Broken {
-            type Prepared = ();
-            fn prepare(&self, _: &[G1Affine]) -> Result<()> {
-                Err(Error::Device {
-                    backend: "broken",
-                    reason: "lost".into(),
-                })
-            }
-            fn prepared_len(&self, _: &()) -> usize {
-                0
-            }
-            fn msm_prepared_batch(&self, _: &(), _: &[&[Fr]]) -> Result<Vec<G1Projective>> {
-                Err(mismatch())
-            }
-        }
-        impl Ntt<Fr> for Broken {
-            fn ntt_batch(&self, values: &mut [Fr], size: usize, dir: Direction) -> Result<()> {
-                self.0.ntt_batch(values, size, dir)
-            }
-        }
-        impl DeviceBackend for Broken {
-            fn cpu(&self) -> &Cpu {
-                &self.0
-            }
-        }
+        let broken = FailingDevice {
+            cpu: Cpu::default(),
+            fail: |_| Error::Device {
+                backend: "broken",
+                reason: "lost".into(),
+            },
+        };
         let mut rng = StdRng::seed_from_u64(22);
         let bases: Vec<G1Affine> = (0..5).map(|_| G1Affine::rand(&mut rng)).collect();
-        let err = prepare(&Broken(Cpu::default()), &bases).expect_err("device error");
+        let err = prepare(&broken, &bases).expect_err("device error");
         assert!(matches!(err, Error::Device { .. }), "{err}");
         let g2: Vec<G2Affine> = (0..5).map(|_| G2Affine::rand(&mut rng)).collect();
-        let host = prepare(&Broken(Cpu::default()), &g2).expect("G2 is prepared on the host");
+        let host = prepare(&broken, &g2).expect("G2 is prepared on the host");
         assert!(!host.on_device());
     }
 }
