@@ -37,8 +37,16 @@ pub(crate) trait KernelField: Field {
     /// `self − rhs`.
     fn ksub(&self, rhs: &Self) -> Self;
 
-    /// `self · rhs`.
+    /// `self · rhs`. Operands may also be [`kmul_lazy`](Self::kmul_lazy) results.
     fn kmul(&self, rhs: &Self) -> Self;
+
+    /// `self · rhs`, possibly unreduced: for BN254's `Fq` and `Fr` on the MULX/ADX path, the
+    /// residue may lie in `[p, 2p)`. Such a value is only valid as an operand of [`kmul`] or
+    /// `kmul_lazy` (never of an addition, a comparison or an inversion); other fields and
+    /// paths return the reduced product.
+    ///
+    /// [`kmul`]: Self::kmul
+    fn kmul_lazy(&self, rhs: &Self) -> Self;
 
     /// `self²`.
     fn ksquare(&self) -> Self;
@@ -88,6 +96,17 @@ impl<F: Field> KernelField for F {
     }
 
     #[inline(always)]
+    fn kmul_lazy(&self, rhs: &Self) -> Self {
+        if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
+            return back(fq_mul_lazy(a, b));
+        }
+        if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
+            return back(fr_mul_lazy(a, b));
+        }
+        self.kmul(rhs)
+    }
+
+    #[inline(always)]
     fn ksquare(&self) -> Self {
         if let Some(a) = view::<F, Fq2>(self) {
             return back(fq2_square(a));
@@ -117,15 +136,16 @@ static FQ: Modulus = Modulus::new(<Fq as PrimeField>::MODULUS.0);
 static FR: Modulus = Modulus::new(<Fr as PrimeField>::MODULUS.0);
 
 macro_rules! adx_mul {
-    ($name:ident, $field:ty, $modulus:expr) => {
-        /// The product, through [`mont::mul_adx`] where the CPU has BMI2/ADX.
+    ($name:ident, $asm:ident, $field:ty, $modulus:expr) => {
+        /// The product through [`mont`]'s assembly of the same name where the CPU has
+        /// BMI2/ADX, else arkworks' (reduced) product.
         #[inline(always)]
         fn $name(a: &$field, b: &$field) -> $field {
             #[cfg(target_arch = "x86_64")]
             if mont::has_adx() {
                 // SAFETY: BMI2 and ADX were just detected; both operands are field elements in
-                // Montgomery form (< p), as the product requires.
-                let limbs = unsafe { mont::mul_adx(&(a.0).0, &(b.0).0, &$modulus) };
+                // Montgomery form or lazy products on this same path (< 2p), as it requires.
+                let limbs = unsafe { mont::$asm(&(a.0).0, &(b.0).0, &$modulus) };
                 return <$field>::new_unchecked(BigInt::new(limbs));
             }
             *a * b
@@ -133,8 +153,10 @@ macro_rules! adx_mul {
     };
 }
 
-adx_mul!(fq_mul, Fq, FQ);
-adx_mul!(fr_mul, Fr, FR);
+adx_mul!(fq_mul, mul_adx, Fq, FQ);
+adx_mul!(fr_mul, mul_adx, Fr, FR);
+adx_mul!(fq_mul_lazy, mul_adx_lazy, Fq, FQ);
+adx_mul!(fr_mul_lazy, mul_adx_lazy, Fr, FR);
 
 /// Karatsuba over `u² = −1`: three base-field products.
 #[inline(always)]
@@ -184,6 +206,27 @@ mod tests {
                 assert_eq!(a.ksub(b), *a - b);
             }
         }
+    }
+
+    /// Chains of lazy products, closed by a reduced one, equal arkworks' products; the
+    /// operands include `p − 1` and `p − 2`, whose products leave the most room above `p`.
+    fn lazy_chains_agree_with_arkworks<F: PrimeField>(seed: u64) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut values: Vec<F> = (0..500).map(|_| F::rand(&mut rng)).collect();
+        values.extend(edge_cases::<F>());
+        for w in values.windows(3) {
+            let (lazy, exact) = (w[0].kmul_lazy(&w[1]), w[0] * w[1]);
+            assert_eq!(lazy.kmul(&w[2]), exact * w[2]);
+            let twice = lazy.kmul_lazy(&lazy).kmul_lazy(&w[2]);
+            assert_eq!(twice.kmul(&lazy), exact.square() * w[2] * exact);
+            assert_eq!(w[2].kmul(&lazy), w[2] * exact);
+        }
+    }
+
+    #[test]
+    fn lazy_fq_and_fr_products_agree_with_arkworks() {
+        lazy_chains_agree_with_arkworks::<Fq>(5);
+        lazy_chains_agree_with_arkworks::<Fr>(6);
     }
 
     #[test]

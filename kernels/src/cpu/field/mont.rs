@@ -4,8 +4,10 @@
 //! Each of the four rounds adds `a_i·b` and then `m·p` (with `m = t_0·(−p^{−1}) mod 2^64`, which
 //! clears the low word) into a five-word accumulator: the low halves of the products ride the
 //! carry flag (ADCX), the high halves the overflow flag (ADOX), so the two carry chains run side
-//! by side. Because `p < 2^254`, every intermediate sum fits in five words and each round leaves
-//! `t < 2p` (the "no-carry" bound), so one conditional subtraction at the end reduces it.
+//! by side. Because `p < 2^254` (so `4p < 2^256`), operands below `2p` are enough: every
+//! intermediate sum fits in five words and the result is `t = (a·b + M·p)/2^256 < 2p`. One
+//! conditional subtraction reduces it ([`mul_adx`]); a product that only feeds another product
+//! can skip it ([`mul_adx_lazy`]).
 
 /// A 4-limb odd modulus below `2^254`, with the constant its Montgomery reduction needs.
 pub struct Modulus {
@@ -140,13 +142,26 @@ macro_rules! round {
     };
 }
 
-/// `a·b·2^{−256} mod p` for `a, b < p`.
+/// `a·b·2^{−256} mod p` for `a, b < 2p`, reduced (below `p`).
 ///
 /// # Safety
 /// The CPU must support BMI2 and ADX ([`has_adx`]).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub unsafe fn mul_adx(a: &[u64; 4], b: &[u64; 4], m: &'static Modulus) -> [u64; 4] {
+    // SAFETY: forwarded from the caller.
+    let t = unsafe { mul_adx_lazy(a, b, m) };
+    super::addsub::reduce_once(t, &m.limbs)
+}
+
+/// A value below `2p` congruent to `a·b·2^{−256}` modulo `p`, for `a, b < 2p`: the product
+/// without its final conditional subtraction, valid only as an operand of another product.
+///
+/// # Safety
+/// The CPU must support BMI2 and ADX ([`has_adx`]).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub unsafe fn mul_adx_lazy(a: &[u64; 4], b: &[u64; 4], m: &'static Modulus) -> [u64; 4] {
     let (mut r0, mut r1, mut r2, mut r3, mut r4) = (0u64, 0u64, 0u64, 0u64, 0u64);
     // SAFETY: the caller guarantees BMI2/ADX; the block reads 32 bytes from each of `a`, `b`
     // and `m.limbs` (all `[u64; 4]`), writes only the registers it names, and uses no stack.
@@ -174,5 +189,5 @@ pub unsafe fn mul_adx(a: &[u64; 4], b: &[u64; 4], m: &'static Modulus) -> [u64; 
     }
     // After four rotations the result sits in (r4, r0, r1, r2); r3 is the cleared low word.
     let _ = r3;
-    super::addsub::reduce_once([r4, r0, r1, r2], &m.limbs)
+    [r4, r0, r1, r2]
 }

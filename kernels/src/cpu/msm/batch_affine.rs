@@ -12,8 +12,9 @@
 //! at infinity are handled without a division.
 
 use ark_ec::short_weierstrass::SWCurveConfig;
-use ark_ff::{Field, One};
+use ark_ff::Field;
 
+use super::batch_inverse::Products;
 use super::point::Point;
 use crate::cpu::field::KernelField;
 
@@ -61,14 +62,15 @@ pub(super) fn denominator<F: Field>(p: &Point<F>, q: &Point<F>) -> F {
     }
 }
 
-/// `p + q` given `inv`, the inverse of [`denominator`]`(p, q)`.
+/// `p + q` given `inv`, the inverse of [`denominator`]`(p, q)`, which may be a lazy product
+/// ([`KernelField::kmul_lazy`]). The slope is one too: it only feeds the two products below.
 #[inline(always)]
 pub(super) fn add_with_inverse<P: SWCurveConfig>(p: &Pt<P>, q: &Pt<P>, inv: P::BaseField) -> Pt<P> {
     let lambda = match kind(p, q) {
-        PairKind::Chord => q.y.ksub(&p.y).kmul(&inv),
+        PairKind::Chord => q.y.ksub(&p.y).kmul_lazy(&inv),
         PairKind::Tangent => {
             let x2 = p.x.ksquare();
-            x2.kadd(&x2).kadd(&x2).kadd(&P::COEFF_A).kmul(&inv)
+            x2.kadd(&x2).kadd(&x2).kadd(&P::COEFF_A).kmul_lazy(&inv)
         }
         PairKind::Trivial => {
             return if p.is_zero() {
@@ -143,20 +145,18 @@ fn round<P: SWCurveConfig>(points: &[Pt<P>], buckets: &mut [Pt<P>], scratch: &mu
         next_runs,
     } = scratch;
     // Forward pass: prefix products of all denominators.
-    prefix.clear();
-    let mut acc = P::BaseField::one();
+    let mut products = Products::new(prefix);
     for run in runs.iter() {
         let base = run.start as usize;
         for k in 0..(run.len as usize / 2) {
-            prefix.push(acc);
-            acc = acc.kmul(&denominator(
+            products.push(&denominator(
                 &points[base + 2 * k],
                 &points[base + 2 * k + 1],
             ));
         }
     }
     // Denominators are never zero by construction, so the product is invertible.
-    let mut inv = acc.inverse().expect("denominators are non-zero");
+    let mut inverses = products.invert();
 
     // Output layout: run r keeps ceil(len/2) slots.
     next_runs.clear();
@@ -175,7 +175,6 @@ fn round<P: SWCurveConfig>(points: &[Pt<P>], buckets: &mut [Pt<P>], scratch: &mu
     let slots = next.spare_capacity_mut();
 
     // Backward pass: peel one inverse per pair off the running inverse.
-    let mut pair = prefix.len();
     for (run, out) in runs.iter().zip(next_runs.iter()).rev() {
         let base = run.start as usize;
         let dst = out.start as usize;
@@ -183,10 +182,8 @@ fn round<P: SWCurveConfig>(points: &[Pt<P>], buckets: &mut [Pt<P>], scratch: &mu
             slots[dst + out.len as usize - 1].write(points[base + run.len as usize - 1]);
         }
         for k in (0..(run.len as usize / 2)).rev() {
-            pair -= 1;
             let (p, q) = (&points[base + 2 * k], &points[base + 2 * k + 1]);
-            let pair_inv = inv.kmul(&prefix[pair]);
-            inv = inv.kmul(&denominator(p, q));
+            let pair_inv = inverses.pop(&denominator(p, q));
             slots[dst + k].write(add_with_inverse::<P>(p, q, pair_inv));
         }
     }

@@ -14,6 +14,7 @@
 //! the bucket reduction, with tasks spread over the pool's threads.
 
 mod batch_affine;
+mod batch_inverse;
 mod digits;
 mod point;
 mod reduce;

@@ -16,11 +16,11 @@
 //! (a power of two) is `log2 L` doublings.
 
 use ark_ec::short_weierstrass::{Projective, SWCurveConfig};
-use ark_ff::{AdditiveGroup, Field, One, Zero};
+use ark_ff::{AdditiveGroup, Zero};
 
 use super::batch_affine::{Pt, add_with_inverse, denominator};
+use super::batch_inverse::Products;
 use super::point::Point;
-use crate::cpu::field::KernelField;
 
 /// Below this many buckets the plain projective running sum is used.
 const MIN_BATCHED: usize = 64;
@@ -28,19 +28,15 @@ const MIN_BATCHED: usize = 64;
 /// `lhs[i] += rhs[i]` for every `i`, in affine coordinates with one shared inversion.
 /// `prefix` is scratch space.
 fn add_pairs<P: SWCurveConfig>(lhs: &mut [Pt<P>], rhs: &[Pt<P>], prefix: &mut Vec<P::BaseField>) {
-    prefix.clear();
-    let mut acc = P::BaseField::one();
-    for (p, q) in lhs.iter().zip(rhs) {
-        prefix.push(acc);
-        acc = acc.kmul(&denominator(p, q));
+    let mut products = Products::new(prefix);
+    for (p, q) in lhs.iter().zip(rhs.iter()) {
+        products.push(&denominator(p, q));
     }
-    // Every denominator is non-zero (trivial pairs contribute 1), so `acc` is invertible.
-    let mut inv = acc.inverse().expect("denominators are non-zero");
-    for i in (0..lhs.len()).rev() {
-        let (p, q) = (lhs[i], rhs[i]);
-        let pair_inv = inv.kmul(&prefix[i]);
-        inv = inv.kmul(&denominator(&p, &q));
-        lhs[i] = add_with_inverse::<P>(&p, &q, pair_inv);
+    // Every denominator is non-zero (trivial pairs contribute 1), so the batch is invertible.
+    let mut inverses = products.invert();
+    for (p, q) in lhs.iter_mut().zip(rhs.iter()).rev() {
+        let inv = inverses.pop(&denominator(p, q));
+        *p = add_with_inverse::<P>(p, q, inv);
     }
 }
 
