@@ -1,5 +1,6 @@
-//! The CPU backend with its BN254 product forced to arkworks' (`SIDECAR_KERNELS_PORTABLE`, as
-//! on a CPU without BMI2/ADX), against the conformance suite. The path is decided once per
+//! The CPU backend with its BN254 arithmetic forced to the paths of a CPU without BMI2/ADX
+//! (`SIDECAR_KERNELS_PORTABLE`: arkworks' product, 128-bit wide products for `Fq2`), against
+//! the conformance suite. The path is decided once per
 //! process, before the first kernel call, so this binary holds a single test.
 
 use sidecar_kernels::Cpu;

@@ -6,12 +6,12 @@
 //! butterflies and bucket additions that do one or more of these per multiplication never stall
 //! on it.
 
-/// `a + b − 2^256·carry` and the carry.
+/// `a + b − 2^{64N}·carry` and the carry.
 #[inline(always)]
-fn add_carry(a: &[u64; 4], b: &[u64; 4]) -> ([u64; 4], bool) {
-    let mut out = [0u64; 4];
+pub fn add_carry<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], bool) {
+    let mut out = [0u64; N];
     let mut carry = false;
-    for i in 0..4 {
+    for i in 0..N {
         let (x, c1) = a[i].overflowing_add(b[i]);
         let (y, c2) = x.overflowing_add(carry as u64);
         out[i] = y;
@@ -20,12 +20,12 @@ fn add_carry(a: &[u64; 4], b: &[u64; 4]) -> ([u64; 4], bool) {
     (out, carry)
 }
 
-/// `a − b + 2^256·borrow` and the borrow.
+/// `a − b + 2^{64N}·borrow` and the borrow.
 #[inline(always)]
-fn sub_borrow(a: &[u64; 4], b: &[u64; 4]) -> ([u64; 4], bool) {
-    let mut out = [0u64; 4];
+pub fn sub_borrow<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], bool) {
+    let mut out = [0u64; N];
     let mut borrow = false;
-    for i in 0..4 {
+    for i in 0..N {
         let (x, b1) = a[i].overflowing_sub(b[i]);
         let (y, b2) = x.overflowing_sub(borrow as u64);
         out[i] = y;

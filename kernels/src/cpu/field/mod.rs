@@ -2,16 +2,19 @@
 //!
 //! [`KernelField`] is the arithmetic those loops call, for every field. BN254's two 4-limb
 //! fields (`Fq`, the G1 base field; `Fr`, the scalar field and Grumpkin's base field) use the
-//! MULX/ADX Montgomery product of [`mont`] on CPUs that have it, chosen at run time so one binary
-//! runs everywhere, and the branch-free addition and subtraction of [`addsub`]; `Fq2` (the G2
-//! base field) builds on those `Fq` operations; every other field, and every CPU without
-//! BMI2/ADX for the product, uses arkworks' operations. Results are the same field elements
-//! either way. `SIDECAR_KERNELS_PORTABLE` (set to anything) forces arkworks' product, as on a
-//! CPU without BMI2/ADX. The choice by type is resolved at compile time (`TypeId` of a monomorphised
-//! type is a constant), so generic callers need no extra bound.
+//! MULX/ADX Montgomery product of [`mont`] on CPUs that have it, chosen at run time so one
+//! binary runs everywhere, and the branch-free addition and subtraction of [`addsub`]. `Fq2`
+//! (the G2 base field) multiplies with [`wide`] products, one Montgomery reduction per
+//! coefficient, on MULX/ADX rows where the CPU has them and 128-bit arithmetic elsewhere. Every
+//! other field, and `Fq`/`Fr` products on a CPU without BMI2/ADX, use arkworks' operations.
+//! Results are the same field elements either way. `SIDECAR_KERNELS_PORTABLE` (set to
+//! anything) forces the paths of a CPU without BMI2/ADX. The choice by type is resolved at
+//! compile time (`TypeId` of a monomorphised type is a constant), so generic callers need no
+//! extra bound.
 
 mod addsub;
 mod mont;
+mod wide;
 
 use ark_bn254::{Fq, Fq2, Fr};
 use ark_ff::{BigInt, Field, Fp, MontBackend, MontConfig, PrimeField};
@@ -158,21 +161,46 @@ adx_mul!(fr_mul, mul_adx, Fr, FR);
 adx_mul!(fq_mul_lazy, mul_adx_lazy, Fq, FQ);
 adx_mul!(fr_mul_lazy, mul_adx_lazy, Fr, FR);
 
-/// Karatsuba over `u² = −1`: three base-field products.
+/// Karatsuba over `u² = −1` with one reduction per coefficient: three wide products
+/// `v₀ = a₀b₀`, `v₁ = a₁b₁`, `s = (a₀+a₁)(b₀+b₁)`, then `c₀ = v₀ − v₁` and `c₁ = s − v₀ − v₁`
+/// reduced once each ([`wide`]). `c₁ = a₀b₁ + a₁b₀ < 2p² < p·2^256` and `c₀` is made
+/// non-negative below `p·2^256`, as the reduction requires.
 #[inline(always)]
 fn fq2_mul(a: &Fq2, b: &Fq2) -> Fq2 {
-    let v0 = fq_mul(&a.c0, &b.c0);
-    let v1 = fq_mul(&a.c1, &b.c1);
-    let s = fq_mul(&a.c0.kadd(&a.c1), &b.c0.kadd(&b.c1));
-    Fq2::new(v0.ksub(&v1), s.ksub(&v0).ksub(&v1))
+    let limbs = |x: &Fq| (x.0).0;
+    let (a0, a1, b0, b1) = (limbs(&a.c0), limbs(&a.c1), limbs(&b.c0), limbs(&b.c1));
+    let v0 = wide::mul_wide(&a0, &b0);
+    let v1 = wide::mul_wide(&a1, &b1);
+    // a₀ + a₁ < 2p < 2^255: the sums fit four limbs.
+    let s = wide::mul_wide(
+        &addsub::add_carry(&a0, &a1).0,
+        &addsub::add_carry(&b0, &b1).0,
+    );
+    let c0 = wide::redc(&wide::sub_wide_mod(&v0, &v1, &FQ), &FQ);
+    let c1 = wide::redc(
+        &addsub::sub_borrow(&addsub::sub_borrow(&s, &v0).0, &v1).0,
+        &FQ,
+    );
+    Fq2::new(
+        Fq::new_unchecked(BigInt::new(c0)),
+        Fq::new_unchecked(BigInt::new(c1)),
+    )
 }
 
-/// `(c0 + c1)(c0 − c1) + 2·c0·c1·u`: two base-field products.
+/// `(c₀ + c₁)(c₀ − c₁) + 2c₀c₁·u`: two wide products of unreduced factors, reduced once
+/// each. The factors `c₀ + c₁`, `c₀ + p − c₁` and `2c₀` are below `2p`, so both products are
+/// below `4p² < p·2^256` (`p < 2^254`), as the reduction requires.
 #[inline(always)]
 fn fq2_square(a: &Fq2) -> Fq2 {
-    let c0 = fq_mul(&a.c0.kadd(&a.c1), &a.c0.ksub(&a.c1));
-    let c1 = fq_mul(&a.c0, &a.c1);
-    Fq2::new(c0, c1.kadd(&c1))
+    let (c0, c1, p) = ((a.c0.0).0, (a.c1.0).0, &FQ.limbs);
+    let sum = addsub::add_carry(&c0, &c1).0;
+    let diff = addsub::sub_borrow(&addsub::add_carry(&c0, p).0, &c1).0;
+    let real = wide::redc(&wide::mul_wide(&sum, &diff), &FQ);
+    let imag = wide::redc(&wide::mul_wide(&addsub::add_carry(&c0, &c0).0, &c1), &FQ);
+    Fq2::new(
+        Fq::new_unchecked(BigInt::new(real)),
+        Fq::new_unchecked(BigInt::new(imag)),
+    )
 }
 
 #[cfg(test)]
@@ -251,6 +279,22 @@ mod tests {
         }
         let i = Fq2::new(Fq::zero(), Fq::one());
         assert_eq!(i.ksquare(), -Fq2::one());
+        // Components at 0, ±1, ±2 put the Karatsuba terms at the ends of their ranges
+        // (`v₀ − v₁` most negative, sums of components near `2p`).
+        let edges: Vec<Fq2> = edge_cases::<Fq>()
+            .into_iter()
+            .flat_map(|c0| {
+                edge_cases::<Fq>()
+                    .into_iter()
+                    .map(move |c1| Fq2::new(c0, c1))
+            })
+            .collect();
+        for a in &edges {
+            assert_eq!(a.ksquare(), a.square());
+            for b in &edges {
+                assert_eq!(a.kmul(b), *a * b);
+            }
+        }
     }
 
     /// The assembly path itself, where the CPU has it (the dispatch above may hide it).

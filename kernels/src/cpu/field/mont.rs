@@ -37,11 +37,12 @@ impl Modulus {
     }
 }
 
-/// Setting this variable (to anything) makes the kernels use arkworks' product instead of
-/// [`mul_adx`], as on a CPU without BMI2/ADX.
+/// Setting this variable (to anything) makes the kernels take the paths of a CPU without
+/// BMI2/ADX: arkworks' product instead of [`mul_adx`], 128-bit arithmetic instead of
+/// [`mul_wide_adx`] and [`redc_low_adx`].
 pub const PORTABLE_ENV: &str = "SIDECAR_KERNELS_PORTABLE";
 
-/// Whether [`mul_adx`] is used: the CPU has BMI2 (MULX) and ADX (ADCX/ADOX) and
+/// Whether this module's products are used: the CPU has BMI2 (MULX) and ADX (ADCX/ADOX) and
 /// [`PORTABLE_ENV`] is unset. Decided once per process; later calls are one relaxed load.
 #[inline(always)]
 pub fn has_adx() -> bool {
@@ -188,6 +189,111 @@ pub unsafe fn mul_adx_lazy(a: &[u64; 4], b: &[u64; 4], m: &'static Modulus) -> [
         );
     }
     // After four rotations the result sits in (r4, r0, r1, r2); r3 is the cleared low word.
+    let _ = r3;
+    [r4, r0, r1, r2]
+}
+
+/// The 512-bit product `a·b`: the rows `a_i·b` of [`mul_adx`] without its reductions, each
+/// row's lowest word final once the row is added.
+///
+/// # Safety
+/// The CPU must support BMI2 and ADX ([`has_adx`]).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub unsafe fn mul_wide_adx(a: &[u64; 4], b: &[u64; 4]) -> [u64; 8] {
+    let mut out = [0u64; 8];
+    let (mut r0, mut r1, mut r2, mut r3, mut r4) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    // SAFETY: the caller guarantees BMI2/ADX; the block reads 32 bytes from each of `a` and
+    // `b`, writes the first 32 bytes of `out` (`[u64; 8]`), and uses no stack. Each row's
+    // window holds a value below 2^256 before the row and below 2^320 after it, so no carry
+    // leaves its fifth word; the word that becomes final is stored and its register cleared
+    // to be the next row's fifth word.
+    unsafe {
+        core::arch::asm!(
+            "mov rdx, qword ptr [{a}]",
+            "xor eax, eax",
+            mul_add_row!("{b}", "{r0}", "{r1}", "{r2}", "{r3}", "{r4}"),
+            "mov qword ptr [{out}], {r0}",
+            "xor {r0:e}, {r0:e}",
+            "mov rdx, qword ptr [{a} + 8]",
+            "xor eax, eax",
+            mul_add_row!("{b}", "{r1}", "{r2}", "{r3}", "{r4}", "{r0}"),
+            "mov qword ptr [{out} + 8], {r1}",
+            "xor {r1:e}, {r1:e}",
+            "mov rdx, qword ptr [{a} + 16]",
+            "xor eax, eax",
+            mul_add_row!("{b}", "{r2}", "{r3}", "{r4}", "{r0}", "{r1}"),
+            "mov qword ptr [{out} + 16], {r2}",
+            "xor {r2:e}, {r2:e}",
+            "mov rdx, qword ptr [{a} + 24]",
+            "xor eax, eax",
+            mul_add_row!("{b}", "{r3}", "{r4}", "{r0}", "{r1}", "{r2}"),
+            "mov qword ptr [{out} + 24], {r3}",
+            a = in(reg) a.as_ptr(),
+            b = in(reg) b.as_ptr(),
+            out = in(reg) out.as_mut_ptr(),
+            r0 = inout(reg) r0,
+            r1 = inout(reg) r1,
+            r2 = inout(reg) r2,
+            r3 = inout(reg) r3,
+            r4 = inout(reg) r4,
+            lo = out(reg) _,
+            hi = out(reg) _,
+            out("rdx") _,
+            out("rax") _,
+            options(nostack),
+        );
+    }
+    let _ = r3;
+    out[4..].copy_from_slice(&[r4, r0, r1, r2]);
+    out
+}
+
+/// `(t_lo + M·p)/2^256 ≤ p` for the low half `t_lo < 2^256` of a Montgomery reduction (`M`
+/// chosen to clear `t_lo`'s words): the reduction rows of [`mul_adx`] alone.
+///
+/// # Safety
+/// The CPU must support BMI2 and ADX ([`has_adx`]).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub unsafe fn redc_low_adx(t_lo: [u64; 4], m: &'static Modulus) -> [u64; 4] {
+    let [mut r0, mut r1, mut r2, mut r3] = t_lo;
+    let mut r4 = 0u64;
+    // SAFETY: the caller guarantees BMI2/ADX; the block reads 32 bytes of `m.limbs`, writes
+    // only the registers it names, and uses no stack. The window is below 2^256 before each
+    // row and below 2^320 after it.
+    unsafe {
+        core::arch::asm!(
+            "mov rdx, {inv}",
+            "imul rdx, {r0}",
+            "xor eax, eax",
+            mul_add_row!("{p}", "{r0}", "{r1}", "{r2}", "{r3}", "{r4}"),
+            "mov rdx, {inv}",
+            "imul rdx, {r1}",
+            "xor eax, eax",
+            mul_add_row!("{p}", "{r1}", "{r2}", "{r3}", "{r4}", "{r0}"),
+            "mov rdx, {inv}",
+            "imul rdx, {r2}",
+            "xor eax, eax",
+            mul_add_row!("{p}", "{r2}", "{r3}", "{r4}", "{r0}", "{r1}"),
+            "mov rdx, {inv}",
+            "imul rdx, {r3}",
+            "xor eax, eax",
+            mul_add_row!("{p}", "{r3}", "{r4}", "{r0}", "{r1}", "{r2}"),
+            p = in(reg) m.limbs.as_ptr(),
+            inv = in(reg) m.inv,
+            r0 = inout(reg) r0,
+            r1 = inout(reg) r1,
+            r2 = inout(reg) r2,
+            r3 = inout(reg) r3,
+            r4 = inout(reg) r4,
+            lo = out(reg) _,
+            hi = out(reg) _,
+            out("rdx") _,
+            out("rax") _,
+            options(pure, readonly, nostack),
+        );
+    }
     let _ = r3;
     [r4, r0, r1, r2]
 }
