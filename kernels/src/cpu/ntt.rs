@@ -9,7 +9,9 @@
 //!                 parallel over groups or over butterflies within a group)
 //! ```
 //!
-//! The inverse is the forward transform followed by `a_k ↦ a_{(n−k) mod n} / n`, since
+//! The butterflies work on lazy values below `2p` (for BN254's `Fr`, see
+//! [`KernelField::kmul_lazy`]), reduced once at the end. The inverse is the forward transform
+//! followed by `a_k ↦ a_{(n−k) mod n} / n`, since
 //! `Σ_j a_j ω^{−jk} = Σ_j a_j ω^{j(n−k)}`. Twiddles come from the shared layered table.
 
 use ark_ff::FftField;
@@ -24,6 +26,15 @@ const MIN_TASK: usize = 1 << 10;
 
 /// Forward NTT of `a` (length `2^log`) using the layered `twiddles` table.
 pub fn forward<F: FftField>(a: &mut [F], log: u32, twiddles: &[F]) {
+    forward_lazy(a, log, twiddles);
+    a.par_iter_mut()
+        .with_min_len(MIN_TASK)
+        .for_each(|x| *x = x.kreduce());
+}
+
+/// [`forward`] leaving lazy values ([`KernelField::kmul_lazy`]): the butterflies multiply,
+/// add and subtract without the final reductions, which the caller owes.
+fn forward_lazy<F: FftField>(a: &mut [F], log: u32, twiddles: &[F]) {
     let n = a.len();
     debug_assert_eq!(n, 1 << log);
     if n == 1 {
@@ -50,9 +61,10 @@ pub fn forward<F: FftField>(a: &mut [F], log: u32, twiddles: &[F]) {
     }
 }
 
-/// Inverse NTT of `a` (length `2^log`), including the `1/n` scaling.
+/// Inverse NTT of `a` (length `2^log`), including the `1/n` scaling, whose products also
+/// reduce the forward pass's lazy values.
 pub fn inverse<F: FftField>(a: &mut [F], log: u32, twiddles: &[F]) {
-    forward(a, log, twiddles);
+    forward_lazy(a, log, twiddles);
     let n = a.len();
     let n_inv = F::from(n as u64)
         .inverse()
@@ -82,12 +94,12 @@ fn layer_serial<F: FftField>(a: &mut [F], m: usize, w: &[F]) {
     for group in a.chunks_exact_mut(2 * m) {
         let (lo, hi) = group.split_at_mut(m);
         let v = hi[0];
-        hi[0] = lo[0].ksub(&v);
-        lo[0] = lo[0].kadd(&v);
+        hi[0] = lo[0].ksub_lazy(&v);
+        lo[0] = lo[0].kadd_lazy(&v);
         for ((x, y), t) in lo[1..].iter_mut().zip(hi[1..].iter_mut()).zip(&w[1..]) {
-            let v = y.kmul(t);
-            *y = x.ksub(&v);
-            *x = x.kadd(&v);
+            let v = y.kmul_lazy(t);
+            *y = x.ksub_lazy(&v);
+            *x = x.kadd_lazy(&v);
         }
     }
 }
@@ -102,9 +114,9 @@ fn single_layer<F: FftField>(a: &mut [F], m: usize, w: &[F]) {
             .zip(w.par_chunks(task))
             .for_each(|((lo, hi), w)| {
                 for ((x, y), t) in lo.iter_mut().zip(hi.iter_mut()).zip(w) {
-                    let v = y.kmul(t);
-                    *y = x.ksub(&v);
-                    *x = x.kadd(&v);
+                    let v = y.kmul_lazy(t);
+                    *y = x.ksub_lazy(&v);
+                    *x = x.kadd_lazy(&v);
                 }
             });
     });
@@ -130,16 +142,16 @@ fn fused_layers<F: FftField>(a: &mut [F], m: usize, twiddles: &[F]) {
             .zip(w2lo.par_chunks(task).zip(w2hi.par_chunks(task)))
             .for_each(|(((((q0, q1), q2), q3), w1), (wa, wb))| {
                 for j in 0..q0.len() {
-                    let v1 = q1[j].kmul(&w1[j]);
-                    let v3 = q3[j].kmul(&w1[j]);
-                    let (x0, x1) = (q0[j].kadd(&v1), q0[j].ksub(&v1));
-                    let (x2, x3) = (q2[j].kadd(&v3), q2[j].ksub(&v3));
-                    let u2 = x2.kmul(&wa[j]);
-                    let u3 = x3.kmul(&wb[j]);
-                    q0[j] = x0.kadd(&u2);
-                    q2[j] = x0.ksub(&u2);
-                    q1[j] = x1.kadd(&u3);
-                    q3[j] = x1.ksub(&u3);
+                    let v1 = q1[j].kmul_lazy(&w1[j]);
+                    let v3 = q3[j].kmul_lazy(&w1[j]);
+                    let (x0, x1) = (q0[j].kadd_lazy(&v1), q0[j].ksub_lazy(&v1));
+                    let (x2, x3) = (q2[j].kadd_lazy(&v3), q2[j].ksub_lazy(&v3));
+                    let u2 = x2.kmul_lazy(&wa[j]);
+                    let u3 = x3.kmul_lazy(&wb[j]);
+                    q0[j] = x0.kadd_lazy(&u2);
+                    q2[j] = x0.ksub_lazy(&u2);
+                    q1[j] = x1.kadd_lazy(&u3);
+                    q3[j] = x1.ksub_lazy(&u3);
                 }
             });
     });

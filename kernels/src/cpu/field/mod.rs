@@ -44,15 +44,26 @@ pub(crate) trait KernelField: Field {
     fn kmul(&self, rhs: &Self) -> Self;
 
     /// `self · rhs`, possibly unreduced: for BN254's `Fq` and `Fr` on the MULX/ADX path, the
-    /// residue may lie in `[p, 2p)`. Such a value is only valid as an operand of [`kmul`] or
-    /// `kmul_lazy` (never of an addition, a comparison or an inversion); other fields and
-    /// paths return the reduced product.
+    /// residue may lie in `[p, 2p)`. Such a value is only valid as an operand of [`kmul`],
+    /// `kmul_lazy`, the lazy additions or [`kreduce`](Self::kreduce) (never of [`kadd`](Self::kadd),
+    /// a comparison or an inversion); other fields and paths return the reduced product.
     ///
     /// [`kmul`]: Self::kmul
     fn kmul_lazy(&self, rhs: &Self) -> Self;
 
     /// `self²`.
     fn ksquare(&self) -> Self;
+
+    /// `self + rhs` on lazy values (from [`kmul_lazy`](Self::kmul_lazy) or these lazy
+    /// additions): for `Fq`/`Fr` on the MULX/ADX path, operands and result lie below `2p`;
+    /// elsewhere this is [`kadd`](Self::kadd) on reduced values.
+    fn kadd_lazy(&self, rhs: &Self) -> Self;
+
+    /// `self − rhs` on lazy values, as [`kadd_lazy`](Self::kadd_lazy).
+    fn ksub_lazy(&self, rhs: &Self) -> Self;
+
+    /// The reduced element of a lazy value.
+    fn kreduce(&self) -> Self;
 }
 
 impl<F: Field> KernelField for F {
@@ -110,6 +121,43 @@ impl<F: Field> KernelField for F {
     }
 
     #[inline(always)]
+    fn kadd_lazy(&self, rhs: &Self) -> Self {
+        if mont::has_adx() {
+            if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
+                return back(lazy_op(a, b, &FQ, addsub::add));
+            }
+            if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
+                return back(lazy_op(a, b, &FR, addsub::add));
+            }
+        }
+        self.kadd(rhs)
+    }
+
+    #[inline(always)]
+    fn ksub_lazy(&self, rhs: &Self) -> Self {
+        if mont::has_adx() {
+            if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
+                return back(lazy_op(a, b, &FQ, addsub::sub));
+            }
+            if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
+                return back(lazy_op(a, b, &FR, addsub::sub));
+            }
+        }
+        self.ksub(rhs)
+    }
+
+    #[inline(always)]
+    fn kreduce(&self) -> Self {
+        if let Some(a) = view::<F, Fq>(self) {
+            return back(reduced(a, &FQ));
+        }
+        if let Some(a) = view::<F, Fr>(self) {
+            return back(reduced(a, &FR));
+        }
+        *self
+    }
+
+    #[inline(always)]
     fn ksquare(&self) -> Self {
         if let Some(a) = view::<F, Fq2>(self) {
             return back(fq2_square(a));
@@ -133,6 +181,27 @@ fn residue_op<C: MontConfig<4>>(
     op: ResidueOp,
 ) -> Fp<MontBackend<C, 4>, 4> {
     Fp::new_unchecked(BigInt::new(op(&(a.0).0, &(b.0).0, &C::MODULUS.0)))
+}
+
+/// `op(a, b, 2p)` on lazy residues below `2p`: addition and subtraction modulo `2p` keep
+/// them below `2p` and congruent modulo `p` (`4p < 2^256`, so no carry leaves the top limb).
+#[inline(always)]
+fn lazy_op<C: MontConfig<4>>(
+    a: &Fp<MontBackend<C, 4>, 4>,
+    b: &Fp<MontBackend<C, 4>, 4>,
+    m: &Modulus,
+    op: ResidueOp,
+) -> Fp<MontBackend<C, 4>, 4> {
+    Fp::new_unchecked(BigInt::new(op(&(a.0).0, &(b.0).0, &m.twice)))
+}
+
+/// The residue below `p` of a lazy residue below `2p`.
+#[inline(always)]
+fn reduced<C: MontConfig<4>>(
+    a: &Fp<MontBackend<C, 4>, 4>,
+    m: &Modulus,
+) -> Fp<MontBackend<C, 4>, 4> {
+    Fp::new_unchecked(BigInt::new(addsub::reduce_once((a.0).0, &m.limbs)))
 }
 
 static FQ: Modulus = Modulus::new(<Fq as PrimeField>::MODULUS.0);
@@ -249,6 +318,31 @@ mod tests {
             assert_eq!(twice.kmul(&lazy), exact.square() * w[2] * exact);
             assert_eq!(w[2].kmul(&lazy), w[2] * exact);
         }
+    }
+
+    /// Lazy additions and subtractions on lazy products stay congruent: a butterfly chain
+    /// reduced at the end equals arkworks' exact arithmetic.
+    fn lazy_butterflies_agree_with_arkworks<F: PrimeField>(seed: u64) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut values: Vec<F> = (0..300).map(|_| F::rand(&mut rng)).collect();
+        values.extend(edge_cases::<F>());
+        for w in values.windows(3) {
+            let (mut x, mut y) = (w[0], w[1]);
+            let (mut ex, mut ey) = (w[0], w[1]);
+            for _ in 0..6 {
+                let v = y.kmul_lazy(&w[2]);
+                (x, y) = (x.kadd_lazy(&v), x.ksub_lazy(&v));
+                let ev = ey * w[2];
+                (ex, ey) = (ex + ev, ex - ev);
+            }
+            assert_eq!((x.kreduce(), y.kreduce()), (ex, ey));
+        }
+    }
+
+    #[test]
+    fn lazy_fq_and_fr_butterflies_agree_with_arkworks() {
+        lazy_butterflies_agree_with_arkworks::<Fq>(7);
+        lazy_butterflies_agree_with_arkworks::<Fr>(8);
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub struct Modulus {
     pub limbs: [u64; 4],
     /// `−p^{−1} mod 2^64`.
     pub inv: u64,
+    /// `2p`, the modulus of the lazy additions and subtractions on values below `2p`.
+    pub twice: [u64; 4],
 }
 
 impl Modulus {
@@ -30,9 +32,17 @@ impl Modulus {
             x = x.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(x)));
             i += 1;
         }
+        // p < 2^254: doubling shifts every limb left by one with no bit lost at the top.
+        let twice = [
+            limbs[0] << 1,
+            (limbs[1] << 1) | (limbs[0] >> 63),
+            (limbs[2] << 1) | (limbs[1] >> 63),
+            (limbs[3] << 1) | (limbs[2] >> 63),
+        ];
         Self {
             limbs,
             inv: x.wrapping_neg(),
+            twice,
         }
     }
 }
