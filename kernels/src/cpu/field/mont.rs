@@ -132,10 +132,9 @@ macro_rules! mul_add_row {
     };
 }
 
-/// One round: `t += a[off/8]·b`, then `t += m·p` with `m = t0·(−p^{−1})`, which clears `t0`; the
-/// five accumulator words rotate by one register per round instead of moving.
+/// A product row: `t += a[off/8]·b`.
 #[cfg(target_arch = "x86_64")]
-macro_rules! round {
+macro_rules! product_row {
     ($off:literal, $t0:literal, $t1:literal, $t2:literal, $t3:literal, $t4:literal) => {
         concat!(
             "mov rdx, qword ptr [{a} + ",
@@ -143,12 +142,33 @@ macro_rules! round {
             "]\n",
             "xor eax, eax\n",
             mul_add_row!("{b}", $t0, $t1, $t2, $t3, $t4),
+        )
+    };
+}
+
+/// A reduction row: `t += m·p` with `m = t0·(−p^{−1})`, which clears `t0`.
+#[cfg(target_arch = "x86_64")]
+macro_rules! reduction_row {
+    ($t0:literal, $t1:literal, $t2:literal, $t3:literal, $t4:literal) => {
+        concat!(
             "mov rdx, {inv}\n",
             "imul rdx, ",
             $t0,
             "\n",
             "xor eax, eax\n",
             mul_add_row!("{p}", $t0, $t1, $t2, $t3, $t4),
+        )
+    };
+}
+
+/// One round of the product: a product row, then a reduction row; the five accumulator words
+/// rotate by one register per round instead of moving.
+#[cfg(target_arch = "x86_64")]
+macro_rules! round {
+    ($off:literal, $t0:literal, $t1:literal, $t2:literal, $t3:literal, $t4:literal) => {
+        concat!(
+            product_row!($off, $t0, $t1, $t2, $t3, $t4),
+            reduction_row!($t0, $t1, $t2, $t3, $t4),
         )
     };
 }
@@ -220,24 +240,16 @@ pub unsafe fn mul_wide_adx(a: &[u64; 4], b: &[u64; 4]) -> [u64; 8] {
     // to be the next row's fifth word.
     unsafe {
         core::arch::asm!(
-            "mov rdx, qword ptr [{a}]",
-            "xor eax, eax",
-            mul_add_row!("{b}", "{r0}", "{r1}", "{r2}", "{r3}", "{r4}"),
+            product_row!("0", "{r0}", "{r1}", "{r2}", "{r3}", "{r4}"),
             "mov qword ptr [{out}], {r0}",
             "xor {r0:e}, {r0:e}",
-            "mov rdx, qword ptr [{a} + 8]",
-            "xor eax, eax",
-            mul_add_row!("{b}", "{r1}", "{r2}", "{r3}", "{r4}", "{r0}"),
+            product_row!("8", "{r1}", "{r2}", "{r3}", "{r4}", "{r0}"),
             "mov qword ptr [{out} + 8], {r1}",
             "xor {r1:e}, {r1:e}",
-            "mov rdx, qword ptr [{a} + 16]",
-            "xor eax, eax",
-            mul_add_row!("{b}", "{r2}", "{r3}", "{r4}", "{r0}", "{r1}"),
+            product_row!("16", "{r2}", "{r3}", "{r4}", "{r0}", "{r1}"),
             "mov qword ptr [{out} + 16], {r2}",
             "xor {r2:e}, {r2:e}",
-            "mov rdx, qword ptr [{a} + 24]",
-            "xor eax, eax",
-            mul_add_row!("{b}", "{r3}", "{r4}", "{r0}", "{r1}", "{r2}"),
+            product_row!("24", "{r3}", "{r4}", "{r0}", "{r1}", "{r2}"),
             "mov qword ptr [{out} + 24], {r3}",
             a = in(reg) a.as_ptr(),
             b = in(reg) b.as_ptr(),
@@ -274,22 +286,10 @@ pub unsafe fn redc_low_adx(t_lo: [u64; 4], m: &'static Modulus) -> [u64; 4] {
     // row and below 2^320 after it.
     unsafe {
         core::arch::asm!(
-            "mov rdx, {inv}",
-            "imul rdx, {r0}",
-            "xor eax, eax",
-            mul_add_row!("{p}", "{r0}", "{r1}", "{r2}", "{r3}", "{r4}"),
-            "mov rdx, {inv}",
-            "imul rdx, {r1}",
-            "xor eax, eax",
-            mul_add_row!("{p}", "{r1}", "{r2}", "{r3}", "{r4}", "{r0}"),
-            "mov rdx, {inv}",
-            "imul rdx, {r2}",
-            "xor eax, eax",
-            mul_add_row!("{p}", "{r2}", "{r3}", "{r4}", "{r0}", "{r1}"),
-            "mov rdx, {inv}",
-            "imul rdx, {r3}",
-            "xor eax, eax",
-            mul_add_row!("{p}", "{r3}", "{r4}", "{r0}", "{r1}", "{r2}"),
+            reduction_row!("{r0}", "{r1}", "{r2}", "{r3}", "{r4}"),
+            reduction_row!("{r1}", "{r2}", "{r3}", "{r4}", "{r0}"),
+            reduction_row!("{r2}", "{r3}", "{r4}", "{r0}", "{r1}"),
+            reduction_row!("{r3}", "{r4}", "{r0}", "{r1}", "{r2}"),
             p = in(reg) m.limbs.as_ptr(),
             inv = in(reg) m.inv,
             r0 = inout(reg) r0,
