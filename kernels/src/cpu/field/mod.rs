@@ -122,26 +122,22 @@ impl<F: Field> KernelField for F {
 
     #[inline(always)]
     fn kadd_lazy(&self, rhs: &Self) -> Self {
-        if mont::has_adx() {
-            if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
-                return back(lazy_op(a, b, &FQ, addsub::add));
-            }
-            if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
-                return back(lazy_op(a, b, &FR, addsub::add));
-            }
+        if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
+            return back(lazy_op(a, b, &FQ, addsub::add));
+        }
+        if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
+            return back(lazy_op(a, b, &FR, addsub::add));
         }
         self.kadd(rhs)
     }
 
     #[inline(always)]
     fn ksub_lazy(&self, rhs: &Self) -> Self {
-        if mont::has_adx() {
-            if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
-                return back(lazy_op(a, b, &FQ, addsub::sub));
-            }
-            if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
-                return back(lazy_op(a, b, &FR, addsub::sub));
-            }
+        if let (Some(a), Some(b)) = (view::<F, Fq>(self), view::<F, Fq>(rhs)) {
+            return back(lazy_op(a, b, &FQ, addsub::sub));
+        }
+        if let (Some(a), Some(b)) = (view::<F, Fr>(self), view::<F, Fr>(rhs)) {
+            return back(lazy_op(a, b, &FR, addsub::sub));
         }
         self.ksub(rhs)
     }
@@ -183,8 +179,10 @@ fn residue_op<C: MontConfig<4>>(
     Fp::new_unchecked(BigInt::new(op(&(a.0).0, &(b.0).0, &C::MODULUS.0)))
 }
 
-/// `op(a, b, 2p)` on lazy residues below `2p`: addition and subtraction modulo `2p` keep
-/// them below `2p` and congruent modulo `p` (`4p < 2^256`, so no carry leaves the top limb).
+/// `op(a, b, 2p)` on lazy residues below `2p` where products are lazy (the MULX/ADX path):
+/// addition and subtraction modulo `2p` keep them below `2p` and congruent modulo `p`
+/// (`4p < 2^256`, so no carry leaves the top limb). Elsewhere every value is reduced and this
+/// is `op(a, b, p)`.
 #[inline(always)]
 fn lazy_op<C: MontConfig<4>>(
     a: &Fp<MontBackend<C, 4>, 4>,
@@ -192,7 +190,8 @@ fn lazy_op<C: MontConfig<4>>(
     m: &Modulus,
     op: ResidueOp,
 ) -> Fp<MontBackend<C, 4>, 4> {
-    Fp::new_unchecked(BigInt::new(op(&(a.0).0, &(b.0).0, &m.twice)))
+    let modulus = if mont::has_adx() { &m.twice } else { &m.limbs };
+    Fp::new_unchecked(BigInt::new(op(&(a.0).0, &(b.0).0, modulus)))
 }
 
 /// The residue below `p` of a lazy residue below `2p`.
