@@ -20,6 +20,8 @@ pub enum KernelOp {
     MsmG1,
     /// Forward NTT over BN254 Fr.
     Ntt,
+    /// A whole Groth16 proof over BN254 (see [`crate::groth16`]).
+    Groth16,
 }
 
 impl KernelOp {
@@ -28,6 +30,7 @@ impl KernelOp {
         match self {
             Self::MsmG1 => "msm_g1",
             Self::Ntt => "ntt",
+            Self::Groth16 => "groth16",
         }
     }
 
@@ -36,6 +39,7 @@ impl KernelOp {
         match self {
             Self::MsmG1 => "ark-ec VariableBaseMSM::msm",
             Self::Ntt => "ark-poly Radix2EvaluationDomain::fft_in_place",
+            Self::Groth16 => "ark-groth16 create_random_proof_with_reduction",
         }
     }
 }
@@ -43,9 +47,9 @@ impl KernelOp {
 /// One measurement: `ratio = peer_ms / ours_ms` (above 1 means we are faster).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct KernelRecord {
-    /// Operation name (`msm_g1`, `ntt`).
+    /// Operation name (`msm_g1`, `ntt`, `groth16`).
     pub op: &'static str,
-    /// Number of points / field elements.
+    /// Number of points / field elements / constraints.
     pub size: usize,
     /// Threads of the rayon pool both sides ran in.
     pub threads: usize,
@@ -117,18 +121,18 @@ pub fn fr_values(n: usize, seed: u64) -> Vec<Fr> {
         .collect()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
 
-fn time_ms(f: impl FnOnce()) -> f64 {
+pub(crate) fn time_ms(f: impl FnOnce()) -> f64 {
     let t = Instant::now();
     f();
     t.elapsed().as_secs_f64() * 1e3
 }
 
-fn record(
+pub(crate) fn record(
     op: KernelOp,
     size: usize,
     ours: Vec<f64>,

@@ -112,6 +112,34 @@ fn bench_kernels_prints_the_load_average_with_its_table() {
     assert!(text.contains("CPU field arithmetic: "), "{text}");
 }
 
+/// A small Groth16 comparison verifies both sides' proofs and prints its table with the load
+/// average around it.
+#[test]
+fn bench_groth16_prints_the_load_average_with_its_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sidecar(tmp.path())
+        .args([
+            "bench",
+            "groth16",
+            "--threads",
+            "1",
+            "--sizes",
+            "6",
+            "--reps",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("groth16") && text.contains("2^6"), "{text}");
+    assert!(text.contains("load average (1 min): "), "{text}");
+}
+
 #[test]
 fn usage_errors_exit_2_before_any_work() {
     let tmp = tempfile::tempdir().unwrap();
@@ -141,6 +169,7 @@ fn usage_errors_exit_2_before_any_work() {
             "ftp://example",
         ],
         &["bench", "kernels", "--threads", "0"],
+        &["bench", "groth16", "--threads", "0"],
         &["capacity", "--slot-seconds", "0"],
         &["capacity", "--txs", "16,0"],
         &["no-such-command"],
@@ -182,6 +211,10 @@ fn bad_input_exits_4_before_any_work() {
         .code(4);
     sidecar(dir)
         .args(["verify-block", "no-such-bundle"])
+        .assert()
+        .code(4);
+    sidecar(dir)
+        .args(["bench", "groth16", "--sizes", "14,30"])
         .assert()
         .code(4);
     sidecar(dir)

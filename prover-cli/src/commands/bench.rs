@@ -1,4 +1,5 @@
-//! `sidecar bench kernels`: our MSM / NTT kernels against the arkworks peer, side by side.
+//! `sidecar bench kernels` and `sidecar bench groth16`: our MSM / NTT kernels and our Groth16
+//! prover against the arkworks peers, side by side.
 //!
 //! The thread count comes from `--threads`, else from the hardware profile's pool
 //! (`--profile`, default `minimum`). Records go to stdout as a table or, with `--json`, as a
@@ -7,10 +8,12 @@
 //! The 1-minute load average before and after the run, and the CPU backend's BN254 field
 //! arithmetic (`mulx-adx` or `portable`), go under the table (to stderr with `--json`), with a
 //! warning when the load exceeds [`BUSY_LOAD`] at the start: ratios taken on a busy machine
-//! are not comparable (docs/benchmarks.md).
+//! are not comparable (docs/benchmarks.md). `bench groth16` prints the same records and lines,
+//! with `size` the number of constraints' domain.
 
 use clap::{Args, Subcommand};
 use sidecar_benches::kernels::{self, KernelBenchConfig};
+use sidecar_benches::{KernelRecord, groth16};
 use sidecar_engine::capacity::load_average;
 use sidecar_kernels::BackendKind;
 
@@ -25,6 +28,9 @@ pub const BUSY_LOAD: f64 = 1.0;
 pub enum BenchCommand {
     /// G1 MSM and Fr NTT: ours against arkworks, interleaved, median of `--reps` runs.
     Kernels(KernelsArgs),
+    /// Groth16 prove on a synthetic circuit: ours against ark-groth16 on the same key,
+    /// interleaved, median of `--reps` runs, every proof verified.
+    Groth16(Groth16Args),
     /// The proving service's broker: no-op jobs enqueued, leased and completed by concurrent
     /// agents in one process, with its resident set after each round (docs/service.md).
     Broker(BrokerArgs),
@@ -67,10 +73,28 @@ pub struct KernelsArgs {
     pub reps: u64,
 }
 
+/// Arguments of `bench groth16`.
+#[derive(Args)]
+pub struct Groth16Args {
+    /// Thread count of the pool both provers run in.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub threads: u64,
+    /// Print the records as a JSON array on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// log2 of the circuit sizes (constraints' domain), each from 2^4 to 2^22.
+    #[arg(long, value_delimiter = ',', default_value = "14,16,18")]
+    pub sizes: Vec<u32>,
+    /// Proofs per side; the median is reported.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub reps: u64,
+}
+
 /// Runs a `bench` subcommand.
 pub fn run(cmd: BenchCommand) -> Result<(), CliError> {
     match cmd {
         BenchCommand::Kernels(args) => kernels_cmd(args),
+        BenchCommand::Groth16(args) => groth16_cmd(args),
         BenchCommand::Broker(args) => broker_cmd(args),
     }
 }
@@ -105,6 +129,29 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), CliError> {
             runtime.threads()
         }
     };
+    measured(threads, args.json, || {
+        kernels::run(&backend, &config).map_err(|e| CliError::from(e.to_string()))
+    })
+}
+
+fn groth16_cmd(args: Groth16Args) -> Result<(), CliError> {
+    if let Some(bad) = args.sizes.iter().find(|&&l| !(4..=22).contains(&l)) {
+        return Err(CliError::input(format!(
+            "size 2^{bad} is outside a Groth16 benchmark's range (2^4 to 2^22)"
+        )));
+    }
+    measured(args.threads as usize, args.json, || {
+        groth16::run(&args.sizes, args.reps as usize).map_err(|e| CliError::from(e.to_string()))
+    })
+}
+
+/// Runs `bench` in a pool of `threads` and prints its records with the load average before
+/// and after and the CPU field arithmetic, warning when the machine was busy at the start.
+fn measured(
+    threads: usize,
+    json: bool,
+    bench: impl FnOnce() -> Result<Vec<KernelRecord>, CliError> + Send,
+) -> Result<(), CliError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -115,9 +162,7 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), CliError> {
             "load average {load:.2} before the run (above {BUSY_LOAD}): the ratios will not be comparable with an idle machine's"
         );
     }
-    let records = pool
-        .install(|| kernels::run(&backend, &config))
-        .map_err(|e| CliError::from(e.to_string()))?;
+    let records = pool.install(bench)?;
     let after = load_average().map(|l| l[0]);
     let show = |l: Option<f64>| l.map_or("unknown".to_string(), |l| format!("{l:.2}"));
     let load_line = format!(
@@ -126,7 +171,7 @@ fn kernels_cmd(args: KernelsArgs) -> Result<(), CliError> {
         show(after),
         sidecar_kernels::cpu::field_arithmetic()
     );
-    if args.json {
+    if json {
         println!("{}", serde_json::to_string_pretty(&records)?);
         tracing::info!("{load_line}");
     } else {
