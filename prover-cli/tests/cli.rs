@@ -83,61 +83,38 @@ fn quick_start_runs_twice_and_its_bundle_verifies() {
     assert!(v["proofs"].as_u64().unwrap() >= 7);
 }
 
-/// A small kernel comparison prints its table, the load average around it and the field
-/// arithmetic it used.
+/// A small kernel comparison and a small Groth16 comparison (both sides' proofs verified) each
+/// print their table, the load average around it and the field arithmetic they used.
 #[test]
-fn bench_kernels_prints_the_load_average_with_its_table() {
+fn bench_commands_print_the_load_average_with_their_tables() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = sidecar(tmp.path())
-        .args([
-            "bench",
-            "kernels",
-            "--threads",
-            "1",
-            "--sizes",
-            "6",
-            "--reps",
-            "1",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("msm_g1") && text.contains("ntt"), "{text}");
-    assert!(text.contains("load average (1 min): "), "{text}");
-    assert!(text.contains("CPU field arithmetic: "), "{text}");
-}
-
-/// A small Groth16 comparison verifies both sides' proofs and prints its table with the load
-/// average around it.
-#[test]
-fn bench_groth16_prints_the_load_average_with_its_table() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = sidecar(tmp.path())
-        .args([
-            "bench",
-            "groth16",
-            "--threads",
-            "1",
-            "--sizes",
-            "6",
-            "--reps",
-            "1",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("groth16") && text.contains("2^6"), "{text}");
-    assert!(text.contains("load average (1 min): "), "{text}");
+    for (command, ops) in [
+        ("kernels", &["msm_g1", "ntt"][..]),
+        ("groth16", &["groth16", "2^6"][..]),
+    ] {
+        let out = sidecar(tmp.path())
+            .args([
+                "bench",
+                command,
+                "--threads",
+                "1",
+                "--sizes",
+                "6",
+                "--reps",
+                "1",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(ops.iter().all(|op| text.contains(op)), "{text}");
+        assert!(text.contains("load average (1 min): "), "{text}");
+        assert!(text.contains("CPU field arithmetic: "), "{text}");
+    }
 }
 
 #[test]
