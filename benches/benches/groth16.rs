@@ -9,7 +9,6 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use sidecar_groth16::Groth16;
-use sidecar_groth16::synthetic::Synthetic;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -29,9 +28,8 @@ fn prove(c: &mut Criterion) {
     let mut rng = ChaCha20Rng::seed_from_u64(42);
     let mut group = c.benchmark_group(format!("groth16_prove_{threads}t"));
     group.sample_size(10);
-    for log in (14..=max_log).step_by(2) {
-        // Constraints + 4 public inputs + the constant one still fit a 2^log domain.
-        let circuit = Synthetic::new((1 << log) - 8, 4, log as u64);
+    for log in (14..=max_log as u32).step_by(2) {
+        let circuit = sidecar_benches::groth16::circuit(log);
         let (pk, prepared) = pool.install(|| {
             let pk = ours.setup(circuit.clone(), &mut rng).expect("setup");
             let prepared = ours.prepare(&pk).expect("prepare");

@@ -2,9 +2,8 @@
 //! same proving key and circuit, interleaved, median of `reps` runs. Every proof of both sides
 //! is checked with our verifier.
 //!
-//! The circuit is [`Synthetic`] with `2^log − 8` constraints and 4 public inputs, so the
-//! constraints, the inputs and the constant one fill a `2^log` evaluation domain. Key
-//! generation and preparation happen before the timed runs.
+//! The circuit is [`circuit`]: the constraints, the inputs and the constant one fill a `2^log`
+//! evaluation domain. Key generation and preparation happen before the timed runs.
 
 use ark_bn254::Bn254;
 use rand::{SeedableRng, rngs::StdRng};
@@ -14,14 +13,21 @@ use sidecar_kernels::Cpu;
 
 use crate::kernels::{KernelOp, KernelRecord, record, time_ms};
 
-/// Constraints a `2^log` domain leaves for the synthetic circuit's own constraints.
+/// Domain slots kept free of the synthetic circuit's constraints, for its 4 public inputs and
+/// the constant one.
 const DOMAIN_SLACK: usize = 8;
+
+/// The synthetic circuit of a `2^log` evaluation domain: `2^log − 8` constraints, 4 public
+/// inputs, seeded by `log`.
+pub fn circuit(log: u32) -> Synthetic {
+    let size = 1usize << log;
+    Synthetic::new(size.saturating_sub(DOMAIN_SLACK).max(1), 4, log as u64)
+}
 
 /// Times our Groth16 proof against ark-groth16's for a `2^log`-constraint circuit, `reps`
 /// times each, alternating. Fails if any proof of either side does not verify.
 pub fn prove(log: u32, reps: usize) -> Result<KernelRecord> {
-    let size = 1usize << log;
-    let circuit = Synthetic::new(size.saturating_sub(DOMAIN_SLACK).max(1), 4, log as u64);
+    let circuit = circuit(log);
     let mut rng = StdRng::seed_from_u64(0x6716 ^ log as u64);
     let ours = Groth16::new(Cpu::new());
     let pk = ours.setup(circuit.clone(), &mut rng)?;
@@ -58,7 +64,7 @@ pub fn prove(log: u32, reps: usize) -> Result<KernelRecord> {
     }
     Ok(record(
         KernelOp::Groth16,
-        size,
+        1usize << log,
         ours_ms,
         peer_ms,
         Vec::new(),

@@ -121,7 +121,7 @@ pub fn fr_values(n: usize, seed: u64) -> Vec<Fr> {
         .collect()
 }
 
-pub(crate) fn median(mut v: Vec<f64>) -> f64 {
+fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }

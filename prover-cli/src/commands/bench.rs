@@ -9,7 +9,7 @@
 //! arithmetic (`mulx-adx` or `portable`), go under the table (to stderr with `--json`), with a
 //! warning when the load exceeds [`BUSY_LOAD`] at the start: ratios taken on a busy machine
 //! are not comparable (docs/benchmarks.md). `bench groth16` prints the same records and lines,
-//! with `size` the number of constraints' domain.
+//! with `size` the circuit's evaluation domain (`2^log`, 8 slots short of it in constraints).
 
 use clap::{Args, Subcommand};
 use sidecar_benches::kernels::{self, KernelBenchConfig};
