@@ -187,7 +187,7 @@ impl<P: SWCurveConfig> Msm<P> for AnyBackend {
 
     fn prepared_len(&self, prepared: &AnyPrepared<P>) -> usize {
         match prepared {
-            AnyPrepared::Cpu(p) => p.bases().len(),
+            AnyPrepared::Cpu(p) => p.len(),
             #[cfg(feature = "cuda")]
             AnyPrepared::Cuda(p) => p.len(),
             #[cfg(feature = "wgpu")]

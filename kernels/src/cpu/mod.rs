@@ -12,6 +12,7 @@ mod twiddles;
 
 use std::sync::Arc;
 
+use ark_ec::AffineRepr;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::FftField;
 use rayon::prelude::*;
@@ -44,16 +45,69 @@ impl core::fmt::Debug for Cpu {
     }
 }
 
-/// Bases prepared by the CPU backend: an owned copy, ready for repeated MSMs.
+/// Bases prepared by the CPU backend: the finite bases, with their positions when some base is
+/// at infinity.
+///
+/// A proving key's query holds the point at infinity for every variable its matrix never
+/// uses, often a third or more of them. Such a base adds nothing, yet inside the MSM it would
+/// still be sorted into buckets and pay its share of the batch inversions; dropped here once,
+/// it costs one gathered scalar per MSM instead.
 #[derive(Clone, Debug)]
 pub struct CpuBases<P: SWCurveConfig> {
-    bases: Vec<Affine<P>>,
+    /// The bases not at infinity, in their original order.
+    finite: Vec<Affine<P>>,
+    /// `finite[k]`'s index among the original bases (increasing); `None` when no base was
+    /// dropped.
+    positions: Option<Vec<u32>>,
+    /// Number of original bases.
+    len: usize,
 }
 
 impl<P: SWCurveConfig> CpuBases<P> {
-    /// The prepared bases, in their original order.
-    pub fn bases(&self) -> &[Affine<P>] {
-        &self.bases
+    /// Prepares `bases`, dropping those at infinity where there are some (and their indices
+    /// fit in `u32`).
+    fn new(bases: &[Affine<P>]) -> Self {
+        let len = bases.len();
+        let some_infinite = bases.par_iter().any(|b| b.is_zero());
+        if !some_infinite || u32::try_from(len).is_err() {
+            return Self {
+                finite: bases.to_vec(),
+                positions: None,
+                len,
+            };
+        }
+        let (positions, finite) = bases
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !b.is_zero())
+            .map(|(i, b)| (i as u32, *b))
+            .unzip();
+        Self {
+            finite,
+            positions: Some(positions),
+            len,
+        }
+    }
+
+    /// Number of bases prepared, points at infinity included.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no base was prepared.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// `Σ_i scalars[i] · G_i` over the prepared bases `G`, `scalars.len() <= self.len()`.
+    fn msm(&self, scalars: &[P::ScalarField]) -> Projective<P> {
+        match &self.positions {
+            None => msm::msm(&self.finite, scalars),
+            Some(positions) => {
+                let k = positions.partition_point(|&i| (i as usize) < scalars.len());
+                msm::msm_gathered(&self.finite[..k], &positions[..k], scalars)
+            }
+        }
     }
 }
 
@@ -61,13 +115,11 @@ impl<P: SWCurveConfig> Msm<P> for Cpu {
     type Prepared = CpuBases<P>;
 
     fn prepare(&self, bases: &[Affine<P>]) -> Result<CpuBases<P>> {
-        Ok(CpuBases {
-            bases: bases.to_vec(),
-        })
+        Ok(CpuBases::new(bases))
     }
 
     fn prepared_len(&self, prepared: &CpuBases<P>) -> usize {
-        prepared.bases.len()
+        prepared.len()
     }
 
     fn msm_prepared_batch(
@@ -76,12 +128,9 @@ impl<P: SWCurveConfig> Msm<P> for Cpu {
         scalars: &[&[P::ScalarField]],
     ) -> Result<Vec<Projective<P>>> {
         for s in scalars {
-            check_lengths(prepared.bases.len(), s.len())?;
+            check_lengths(prepared.len(), s.len())?;
         }
-        Ok(scalars
-            .iter()
-            .map(|s| msm::msm(&prepared.bases, s))
-            .collect())
+        Ok(scalars.iter().map(|s| prepared.msm(s)).collect())
     }
 
     fn msm(&self, bases: &[Affine<P>], scalars: &[P::ScalarField]) -> Result<Projective<P>> {

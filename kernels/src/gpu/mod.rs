@@ -35,7 +35,7 @@ impl<P: SWCurveConfig, D> GpuBases<P, D> {
     pub fn len(&self) -> usize {
         match self {
             Self::Device(_, n) => *n,
-            Self::Host(b) => b.bases().len(),
+            Self::Host(b) => b.len(),
         }
     }
 
@@ -63,7 +63,7 @@ impl<P: SWCurveConfig, D> core::fmt::Debug for GpuBases<P, D> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Self::Device(_, n) => write!(f, "GpuBases::Device({n} bases)"),
-            Self::Host(b) => write!(f, "GpuBases::Host({} bases)", b.bases().len()),
+            Self::Host(b) => write!(f, "GpuBases::Host({} bases)", b.len()),
         }
     }
 }

@@ -113,6 +113,36 @@ pub fn check_msm_size<B: Msm<P>, P: SWCurveConfig>(backend: &B, n: usize, seed: 
         reference(&bases, &scalars),
         "identities, n = {n}"
     );
+    // Prepared bases with points at infinity (a proving key's query for variables a matrix
+    // never uses), against the full vector, a prefix and scalars that skip the finite bases.
+    let prepared = backend.prepare(&bases).unwrap();
+    assert_eq!(backend.prepared_len(&prepared), n);
+    let at_infinity: Vec<P::ScalarField> = (0..n)
+        .map(|i| {
+            if i % 3 == 0 {
+                scalars[i]
+            } else {
+                P::ScalarField::zero()
+            }
+        })
+        .collect();
+    assert_eq!(
+        backend
+            .msm_prepared_batch(&prepared, &[&scalars, short, &at_infinity])
+            .unwrap(),
+        vec![
+            reference(&bases, &scalars),
+            reference(&bases, short),
+            Projective::zero()
+        ],
+        "prepared with identities, n = {n}"
+    );
+    let none = backend.prepare(&vec![Affine::<P>::identity(); n]).unwrap();
+    assert_eq!(backend.prepared_len(&none), n);
+    assert!(
+        backend.msm_prepared(&none, &scalars).unwrap().is_zero(),
+        "prepared, every base at infinity, n = {n}"
+    );
 
     // Repeated and opposite bases exercise doubling and cancellation inside buckets.
     let p = bases[n - 1];

@@ -80,6 +80,20 @@ pub fn msm<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[P::ScalarField]) ->
     msm_bigint(&bases[..n], &limbs)
 }
 
+/// `Σ_k scalars[positions[k]] · bases[k]`: the MSM of `bases` with the scalars gathered from
+/// `positions` (each below `scalars.len()`), on the current rayon pool.
+pub fn msm_gathered<P: SWCurveConfig>(
+    bases: &[Affine<P>],
+    positions: &[u32],
+    scalars: &[P::ScalarField],
+) -> Projective<P> {
+    let limbs: Vec<<P::ScalarField as PrimeField>::BigInt> = positions
+        .par_iter()
+        .map(|&i| scalars[i as usize].into_bigint())
+        .collect();
+    msm_bigint(bases, &limbs)
+}
+
 /// [`msm`] on scalars already in canonical integer form.
 pub fn msm_bigint<P: SWCurveConfig>(
     bases: &[Affine<P>],
