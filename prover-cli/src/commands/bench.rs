@@ -6,7 +6,7 @@
 //! JSON array of `{"op","size","threads","ours_ms","peer","peer_ms","ratio","cpu_ms"}`
 //! (`cpu_ms`: the CPU backend on the same inputs when `--backend` picked a GPU, else null).
 //! The 1-minute load average before and after the run, and the CPU backend's BN254 field
-//! arithmetic (`mulx-adx` or `portable`), go under the table (to stderr with `--json`), with a
+//! arithmetic (`mulx-adx+ifma`, `mulx-adx` or `portable`), go under the table (to stderr with `--json`), with a
 //! warning when the load exceeds [`BUSY_LOAD`] at the start: ratios taken on a busy machine
 //! are not comparable (docs/benchmarks.md). `bench groth16` prints the same records and lines,
 //! with `size` the circuit's evaluation domain (`2^log`, 8 slots short of it in constraints).

@@ -7,12 +7,16 @@
 //! (the G2 base field) multiplies with [`wide`] products, one Montgomery reduction per
 //! coefficient, on MULX/ADX rows where the CPU has them and 128-bit arithmetic elsewhere. Every
 //! other field, and `Fq`/`Fr` products on a CPU without BMI2/ADX, use arkworks' operations.
-//! Results are the same field elements either way. `SIDECAR_KERNELS_PORTABLE` (set to
-//! anything) forces the paths of a CPU without BMI2/ADX. The choice by type is resolved at
+//! Where the CPU also has AVX-512 IFMA, the G1 MSM's bucket additions run eight at a time on
+//! [`fq8`]. Results are the same field elements either way. `SIDECAR_KERNELS_PORTABLE` (set to
+//! anything) forces the paths of a CPU without BMI2/ADX; `SIDECAR_KERNELS_NO_AVX512` those of
+//! a CPU without AVX-512. The choice by type is resolved at
 //! compile time (`TypeId` of a monomorphised type is a constant), so generic callers need no
 //! extra bound.
 
 mod addsub;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod fq8;
 mod mont;
 mod wide;
 
@@ -22,9 +26,14 @@ use ark_ff::{BigInt, Field, Fp, MontBackend, MontConfig, PrimeField};
 use super::cast::{back, view};
 use mont::Modulus;
 
-/// The BN254 product the kernels use in this process: `"mulx-adx"` or `"portable"`
-/// (arkworks').
+/// The BN254 arithmetic the kernels use in this process: `"mulx-adx+ifma"` (the G1 MSM's
+/// bucket additions eight at a time on AVX-512 IFMA, see [`fq8`]), `"mulx-adx"` or
+/// `"portable"` (arkworks').
 pub fn arithmetic() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    if fq8::available() {
+        return "mulx-adx+ifma";
+    }
     if mont::has_adx() {
         "mulx-adx"
     } else {

@@ -10,23 +10,32 @@
 //!
 //! Exceptional pairs are exact: `P + P` doubles, `P + (−P)` and additions involving the point
 //! at infinity are handled without a division.
+//!
+//! For BN254 G1 on a CPU with AVX-512 IFMA, a round's pair additions run eight at a time
+//! ([`wide_round`](super::wide_round)); the layout of the runs and the results are the same.
+
+use core::mem::MaybeUninit;
 
 use ark_ec::short_weierstrass::SWCurveConfig;
 use ark_ff::Field;
 
 use super::batch_inverse::Products;
 use super::point::Point;
+#[cfg(target_arch = "x86_64")]
+use super::wide_round;
 use crate::cpu::field::KernelField;
+#[cfg(target_arch = "x86_64")]
+use {crate::cpu::cast::same, crate::cpu::field::fq8, ark_bn254::Fq};
 
 /// The points of curve `P` as the bucket additions hold them.
 pub type Pt<P> = Point<<P as ark_ec::CurveConfig>::BaseField>;
 
 /// One active bucket run: `len` points starting at `start` in the round's point buffer.
 #[derive(Clone, Copy)]
-struct Run {
-    bucket: u32,
-    start: u32,
-    len: u32,
+pub(super) struct Run {
+    pub(super) bucket: u32,
+    pub(super) start: u32,
+    pub(super) len: u32,
 }
 
 /// The kind of a pair addition, decided from the operands.
@@ -93,16 +102,33 @@ pub struct Scratch<P: SWCurveConfig> {
     prefix: Vec<P::BaseField>,
     runs: Vec<Run>,
     next_runs: Vec<Run>,
+    /// The eight-lane round's buffers, where it is used: BN254 G1 on a CPU with AVX-512 IFMA.
+    #[cfg(target_arch = "x86_64")]
+    wide: Option<wide_round::Scratch>,
 }
 
 impl<P: SWCurveConfig> Scratch<P> {
-    /// Empty buffers.
+    /// Empty buffers; the rounds take the eight-lane path where it applies.
     pub fn new() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        let wide = same::<P::BaseField, Fq>() && fq8::available();
+        #[cfg(not(target_arch = "x86_64"))]
+        let wide = false;
+        Self::with_lanes(wide)
+    }
+
+    /// Empty buffers; the rounds take the eight-lane path only if `wide` (which requires BN254
+    /// G1 and [`fq8::available`]).
+    fn with_lanes(wide: bool) -> Self {
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = wide;
         Self {
             next: Vec::new(),
             prefix: Vec::new(),
             runs: Vec::new(),
             next_runs: Vec::new(),
+            #[cfg(target_arch = "x86_64")]
+            wide: wide.then(wide_round::Scratch::default),
         }
     }
 }
@@ -143,22 +169,10 @@ fn round<P: SWCurveConfig>(points: &[Pt<P>], buckets: &mut [Pt<P>], scratch: &mu
         prefix,
         runs,
         next_runs,
+        #[cfg(target_arch = "x86_64")]
+        wide,
     } = scratch;
-    // Forward pass: prefix products of all denominators.
-    let mut products = Products::new(prefix);
-    for run in runs.iter() {
-        let base = run.start as usize;
-        for k in 0..(run.len as usize / 2) {
-            products.push(&denominator(
-                &points[base + 2 * k],
-                &points[base + 2 * k + 1],
-            ));
-        }
-    }
-    // Denominators are never zero by construction, so the product is invertible.
-    let mut inverses = products.invert();
-
-    // Output layout: run r keeps ceil(len/2) slots.
+    // Output layout: run r keeps ceil(len/2) slots, the last one its odd point's if any.
     next_runs.clear();
     let mut total = 0u32;
     for run in runs.iter() {
@@ -173,22 +187,34 @@ fn round<P: SWCurveConfig>(points: &[Pt<P>], buckets: &mut [Pt<P>], scratch: &mu
     next.clear();
     next.reserve(total as usize);
     let slots = next.spare_capacity_mut();
-
-    // Backward pass: peel one inverse per pair off the running inverse.
-    for (run, out) in runs.iter().zip(next_runs.iter()).rev() {
-        let base = run.start as usize;
-        let dst = out.start as usize;
+    for (run, out) in runs.iter().zip(next_runs.iter()) {
         if run.len % 2 == 1 {
-            slots[dst + out.len as usize - 1].write(points[base + run.len as usize - 1]);
-        }
-        for k in (0..(run.len as usize / 2)).rev() {
-            let (p, q) = (&points[base + 2 * k], &points[base + 2 * k + 1]);
-            let pair_inv = inverses.pop(&denominator(p, q));
-            slots[dst + k].write(add_with_inverse::<P>(p, q, pair_inv));
+            slots[(out.start + out.len - 1) as usize]
+                .write(points[(run.start + run.len - 1) as usize]);
         }
     }
+    #[cfg(target_arch = "x86_64")]
+    if let Some(wide) = wide {
+        assert!(same::<P::BaseField, Fq>(), "the wide round is for BN254 G1");
+        // SAFETY: `Pt<P>` is `Point<Fq>` (asserted), so the slices are the same memory with
+        // the same type; the scratch exists only where `fq8::available` said yes; the runs and
+        // slots are laid out as `add_pairs` requires, above.
+        unsafe {
+            wide_round::add_pairs(
+                core::slice::from_raw_parts(points.as_ptr().cast(), points.len()),
+                runs,
+                next_runs,
+                core::slice::from_raw_parts_mut(slots.as_mut_ptr().cast(), slots.len()),
+                wide,
+            )
+        };
+    } else {
+        add_pairs::<P>(points, runs, next_runs, slots, prefix);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    add_pairs::<P>(points, runs, next_runs, slots, prefix);
     // SAFETY: the output runs tile `0..total` (run `r` owns `ceil(len_r / 2)` slots from its
-    // start), and each run wrote all of its slots above: one per pair, plus the odd point's.
+    // start), and each run's slots were all written: one per pair, plus the odd point's.
     // `Point` has no drop glue.
     unsafe { next.set_len(total as usize) };
     // Runs that reached length one are finished.
@@ -202,6 +228,40 @@ fn round<P: SWCurveConfig>(points: &[Pt<P>], buckets: &mut [Pt<P>], scratch: &mu
     });
 }
 
+/// Writes the sum of every pair of `runs` to its slot of `next_runs`, one pair at a time,
+/// sharing one inversion across the round.
+fn add_pairs<P: SWCurveConfig>(
+    points: &[Pt<P>],
+    runs: &[Run],
+    next_runs: &[Run],
+    slots: &mut [MaybeUninit<Pt<P>>],
+    prefix: &mut Vec<P::BaseField>,
+) {
+    // Forward pass: prefix products of all denominators.
+    let mut products = Products::new(prefix);
+    for run in runs {
+        let base = run.start as usize;
+        for k in 0..(run.len as usize / 2) {
+            products.push(&denominator(
+                &points[base + 2 * k],
+                &points[base + 2 * k + 1],
+            ));
+        }
+    }
+    // Denominators are never zero by construction, so the product is invertible.
+    let mut inverses = products.invert();
+    // Backward pass: peel one inverse per pair off the running inverse.
+    for (run, out) in runs.iter().zip(next_runs).rev() {
+        let base = run.start as usize;
+        let dst = out.start as usize;
+        for k in (0..(run.len as usize / 2)).rev() {
+            let (p, q) = (&points[base + 2 * k], &points[base + 2 * k + 1]);
+            let pair_inv = inverses.pop(&denominator(p, q));
+            slots[dst + k].write(add_with_inverse::<P>(p, q, pair_inv));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,23 +271,23 @@ mod tests {
     use ark_std::UniformRand;
     use rand::{Rng, SeedableRng, rngs::StdRng};
 
-    /// Runs with doubled points, opposite points and identities sum exactly like projective
-    /// addition does.
-    #[test]
-    fn runs_sum_like_projective_addition() {
-        let mut rng = StdRng::seed_from_u64(3);
-        let pool: Vec<G1Affine> = (0..8).map(|_| G1Affine::rand(&mut rng)).collect();
+    /// Runs drawn from a pool of `pool` random points (doubled points, opposite points and
+    /// identities among them) sum exactly like projective addition does, on the scalar or the
+    /// eight-lane path.
+    fn runs_sum_like_projective_addition(seed: u64, pool: usize, wide: bool) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let pool: Vec<G1Affine> = (0..pool).map(|_| G1Affine::rand(&mut rng)).collect();
         let buckets_n = 40;
         let mut offsets = vec![0u32];
         let mut points = Vec::new();
         let mut expected = Vec::new();
         for _ in 0..buckets_n {
-            let len = rng.gen_range(0..13);
+            let len = rng.gen_range(0..40);
             let mut sum = G1Projective::zero();
             for _ in 0..len {
-                let p = match rng.gen_range(0..4) {
+                let p = match rng.gen_range(0..16) {
                     0 => G1Affine::identity(),
-                    1 => -pool[rng.gen_range(0..pool.len())],
+                    1..4 => -pool[rng.gen_range(0..pool.len())],
                     _ => pool[rng.gen_range(0..pool.len())],
                 };
                 sum += p;
@@ -245,12 +305,33 @@ mod tests {
             &mut points,
             &offsets,
             &mut buckets,
-            &mut Scratch::<g1::Config>::new(),
+            &mut Scratch::<g1::Config>::with_lanes(wide),
         );
         let buckets: Vec<G1Affine> = buckets
             .iter()
             .map(|b| b.to_affine::<g1::Config>())
             .collect();
         assert_eq!(buckets, expected);
+    }
+
+    #[test]
+    fn scalar_runs_sum_like_projective_addition() {
+        runs_sum_like_projective_addition(3, 8, false);
+        runs_sum_like_projective_addition(4, 1000, false);
+    }
+
+    /// The eight-lane path, where the CPU has it: a small pool makes most groups exceptional, a
+    /// large one most groups chords.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn wide_runs_sum_like_projective_addition() {
+        if !fq8::available() {
+            eprintln!("skipped: no AVX-512 IFMA on this CPU");
+            return;
+        }
+        for seed in 0..4 {
+            runs_sum_like_projective_addition(10 + seed, 8, true);
+            runs_sum_like_projective_addition(20 + seed, 1000, true);
+        }
     }
 }

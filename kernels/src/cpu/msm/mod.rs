@@ -18,6 +18,8 @@ mod batch_inverse;
 mod digits;
 mod point;
 mod reduce;
+#[cfg(target_arch = "x86_64")]
+mod wide_round;
 
 use ark_ec::AdditiveGroup;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
