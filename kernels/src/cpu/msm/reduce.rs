@@ -14,6 +14,9 @@
 //!
 //! where the last sum is a short projective running sum over the segments and the factor `L`
 //! (a power of two) is `log2 L` doublings.
+//!
+//! For BN254 G1 on a CPU with AVX-512 IFMA, each step's additions run eight at a time
+//! ([`wide_round`](super::wide_round)).
 
 use ark_ec::short_weierstrass::{Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Zero};
@@ -21,14 +24,51 @@ use ark_ff::{AdditiveGroup, Zero};
 use super::batch_affine::{Pt, add_with_inverse, denominator};
 use super::batch_inverse::Products;
 use super::point::Point;
+#[cfg(target_arch = "x86_64")]
+use {super::wide_round, crate::cpu::cast::same, crate::cpu::field::fq8, ark_bn254::Fq};
 
 /// Below this many buckets the plain projective running sum is used.
 const MIN_BATCHED: usize = 64;
 
+/// Scratch space of [`add_pairs`]: the scalar path's prefix products, and the eight-lane
+/// path's buffers where it is used (BN254 G1 on a CPU with AVX-512 IFMA).
+struct Scratch<P: SWCurveConfig> {
+    prefix: Vec<P::BaseField>,
+    #[cfg(target_arch = "x86_64")]
+    wide: Option<wide_round::Scratch>,
+}
+
+impl<P: SWCurveConfig> Scratch<P> {
+    fn new(capacity: usize) -> Self {
+        Self {
+            prefix: Vec::with_capacity(capacity),
+            #[cfg(target_arch = "x86_64")]
+            wide: (same::<P::BaseField, Fq>() && fq8::available())
+                .then(wide_round::Scratch::default),
+        }
+    }
+}
+
 /// `lhs[i] += rhs[i]` for every `i`, in affine coordinates with one shared inversion.
-/// `prefix` is scratch space.
-fn add_pairs<P: SWCurveConfig>(lhs: &mut [Pt<P>], rhs: &[Pt<P>], prefix: &mut Vec<P::BaseField>) {
-    let mut products = Products::new(prefix);
+fn add_pairs<P: SWCurveConfig>(lhs: &mut [Pt<P>], rhs: &[Pt<P>], scratch: &mut Scratch<P>) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(wide) = &mut scratch.wide {
+        assert!(
+            same::<P::BaseField, Fq>(),
+            "the wide additions are for BN254 G1"
+        );
+        // SAFETY: `Pt<P>` is `Point<Fq>` (asserted), so the slices are the same memory with
+        // the same type; the scratch exists only where `fq8::available` said yes.
+        unsafe {
+            wide_round::add_in_place(
+                core::slice::from_raw_parts_mut(lhs.as_mut_ptr().cast(), lhs.len()),
+                core::slice::from_raw_parts(rhs.as_ptr().cast(), rhs.len()),
+                wide,
+            )
+        };
+        return;
+    }
+    let mut products = Products::new(&mut scratch.prefix);
     for (p, q) in lhs.iter().zip(rhs.iter()) {
         products.push(&denominator(p, q));
     }
@@ -65,17 +105,17 @@ pub fn weighted_sum<P: SWCurveConfig>(buckets: &[Pt<P>]) -> Projective<P> {
     // state = [R_0..R_S | T_0..T_S]; rhs = [B_{sL+j} | R_s before this step].
     let mut state = vec![Point::identity(); 2 * segments];
     let mut rhs = vec![Point::identity(); 2 * segments];
-    let mut prefix = Vec::with_capacity(2 * segments);
+    let mut scratch = Scratch::<P>::new(2 * segments);
     for j in (0..len).rev() {
         let (r_new, r_old) = rhs.split_at_mut(segments);
         for s in 0..segments {
             r_new[s] = buckets[s * len + j];
         }
         r_old.copy_from_slice(&state[..segments]);
-        add_pairs::<P>(&mut state, &rhs, &mut prefix);
+        add_pairs::<P>(&mut state, &rhs, &mut scratch);
     }
     let (r, t) = state.split_at_mut(segments);
-    add_pairs::<P>(t, r, &mut prefix);
+    add_pairs::<P>(t, r, &mut scratch);
 
     // Σ_s T_s + L · Σ_s s·R_s.
     let mut weighted = running_sum(&r[1..]);

@@ -1,5 +1,6 @@
-//! The pair additions of a batch-affine round for BN254 G1, eight pairs at a time in the lanes
-//! of an [`Fq8`] (AVX-512 IFMA).
+//! Batches of BN254 G1 affine additions with one shared inversion (a batch-affine round's
+//! pairs, a bucket reduction's steps), eight pairs at a time in the lanes of an [`Fq8`]
+//! (AVX-512 IFMA).
 //!
 //! Pair `j` of the round goes to lane `j mod 8` of group `j / 8`. Each lane keeps its own
 //! running product of denominators: eight Montgomery-trick chains side by side, whose eight
@@ -25,13 +26,21 @@ type G1Point = Point<Fq>;
 // Gathers address a point's coordinates as words 0..4 (x) and 4..8 (y) from its start.
 const _: () = assert!(core::mem::size_of::<G1Point>() == 64);
 
-/// The wide round's buffers, kept across rounds and windows.
+/// The wide additions' buffers, kept across rounds and windows.
 #[derive(Default)]
 pub struct Scratch {
-    /// Index of each pair's first point (the second follows it), padded to whole groups.
-    src: Vec<u32>,
-    /// Output slot of each pair.
+    /// Output slot of each pair of a round.
     dst: Vec<u32>,
+    pairs: Pairs,
+}
+
+/// One batch of pair additions: operand indices and the passes' per-group state.
+#[derive(Default)]
+struct Pairs {
+    /// Index of each pair's first operand, padded to whole groups.
+    p: Vec<u32>,
+    /// Index of each pair's second operand, padded likewise.
+    q: Vec<u32>,
     /// Each group's running products before its denominators.
     prefix: Vec<Lanes>,
     /// Each group's denominators.
@@ -44,11 +53,11 @@ fn fq(limbs: [u64; 4]) -> Fq {
     Fq::new_unchecked(BigInt::new(limbs))
 }
 
-/// Word offsets of the first points of group `g`'s pairs.
+/// Word offsets of the points `idx[8g..8g + 8]`.
 #[inline]
 #[target_feature(enable = "avx512f")]
-fn offsets(src: &[u32], g: usize) -> __m512i {
-    let idx = &src[8 * g..8 * g + 8];
+fn offsets(idx: &[u32], g: usize) -> __m512i {
+    let idx = &idx[8 * g..8 * g + 8];
     // SAFETY: `idx` holds eight u32, 32 bytes.
     let idx = unsafe { _mm256_loadu_si256(idx.as_ptr().cast()) };
     _mm512_slli_epi64::<3>(_mm512_cvtepu32_epi64(idx))
@@ -80,23 +89,70 @@ pub unsafe fn add_pairs(
     slots: &mut [MaybeUninit<G1Point>],
     s: &mut Scratch,
 ) {
-    s.src.clear();
-    s.dst.clear();
+    let Scratch { dst, pairs } = s;
+    pairs.p.clear();
+    pairs.q.clear();
+    dst.clear();
     for (run, out) in runs.iter().zip(next_runs) {
         for k in 0..run.len / 2 {
-            s.src.push(run.start + 2 * k);
-            s.dst.push(out.start + k);
+            pairs.p.push(run.start + 2 * k);
+            pairs.q.push(run.start + 2 * k + 1);
+            dst.push(out.start + k);
         }
     }
-    let pairs = s.src.len();
+    let points = points.as_ptr();
+    // SAFETY: every index is a point of `points`; `dst` holds distinct slots of `slots`.
+    unsafe {
+        sum_pairs(points, points, pairs, |j, sum| {
+            _ = slots[dst[j] as usize].write(sum)
+        })
+    };
+}
+
+/// `lhs[i] += rhs[i]` for every `i < min(len)`; the same sums as the scalar additions.
+///
+/// # Safety
+/// The CPU must have AVX-512F and IFMA ([`fq8::available`]).
+#[target_feature(enable = "avx512f,avx512ifma")]
+pub unsafe fn add_in_place(lhs: &mut [G1Point], rhs: &[G1Point], s: &mut Scratch) {
+    let n = lhs.len().min(rhs.len()) as u32;
+    let pairs = &mut s.pairs;
+    pairs.p.clear();
+    pairs.q.clear();
+    pairs.p.extend(0..n);
+    pairs.q.extend(0..n);
+    // Reads and writes of `lhs` all go through this pointer: pair `j` is read before its sum
+    // is written, and no other pair reads `lhs[j]`.
+    let lhs = lhs.as_mut_ptr();
+    // SAFETY: every index is below both lengths.
+    unsafe { sum_pairs(lhs, rhs.as_ptr(), pairs, |j, sum| lhs.add(j).write(sum)) };
+}
+
+/// Computes `p[pairs.p[j]] + q[pairs.q[j]]` for every pair `j` and hands it to `write(j, _)`,
+/// group by group from the last, each group after all of its operands were read.
+///
+/// # Safety
+/// The CPU must have AVX-512F and IFMA; every index in `pairs.p` (`pairs.q`) must be a point
+/// readable at `p` (`q`) until `write` is called for its pair.
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+unsafe fn sum_pairs(
+    p: *const G1Point,
+    q: *const G1Point,
+    s: &mut Pairs,
+    mut write: impl FnMut(usize, G1Point),
+) {
+    let pairs = s.p.len();
     if pairs == 0 {
         return;
     }
     let groups = pairs.div_ceil(8);
-    s.src.resize(8 * groups, s.src[pairs - 1]);
-    let base = points.as_ptr().cast::<u64>();
-    let (x_words, y_words, next_point) = (_mm512_setzero_si512(), _mm512_set1_epi64(4), 8);
-    let next = _mm512_set1_epi64(next_point);
+    s.p.resize(8 * groups, s.p[pairs - 1]);
+    s.q.resize(8 * groups, s.q[pairs - 1]);
+    let (p_words, q_words) = (p.cast::<u64>(), q.cast::<u64>());
+    let y_words = _mm512_set1_epi64(4);
+    // SAFETY (every read below): the caller guarantees the indices address readable points.
+    let operands = |i: usize| unsafe { (&*p.add(s.p[i] as usize), &*q.add(s.q[i] as usize)) };
 
     // Forward: eight chains of running products of the denominators.
     s.prefix.clear();
@@ -104,22 +160,20 @@ pub unsafe fn add_pairs(
     s.exceptional.clear();
     let mut acc = fq8::from_residues(&[Fq::ONE.0.0; 8]);
     for g in 0..groups {
-        let at = offsets(&s.src, g);
-        // SAFETY: every offset is a pair's first point, followed by its second, in `points`.
+        // SAFETY: see above.
         let (px, qx) = unsafe {
             (
-                fq8::gather(base, _mm512_add_epi64(at, x_words)),
-                fq8::gather(base, _mm512_add_epi64(at, next)),
+                fq8::gather(p_words, offsets(&s.p, g)),
+                fq8::gather(q_words, offsets(&s.q, g)),
             )
         };
         let lanes = exceptional(&px, &qx);
         let d = if lanes == 0 {
             fq8::sub16(&fq8::from_words(qx), &fq8::from_words(px))
         } else {
-            let src = &s.src[8 * g..8 * g + 8];
             fq8::from_residues(&core::array::from_fn(|k| {
-                let i = src[k] as usize;
-                denominator(&points[i], &points[i + 1]).0.0
+                let (a, b) = operands(8 * g + k);
+                denominator(a, b).0.0
             }))
         };
         s.prefix.push(Lanes::save(&acc));
@@ -149,18 +203,16 @@ pub unsafe fn add_pairs(
         let d = s.denominators[g].load();
         let inv = fq8::mul(&y, &s.prefix[g].load());
         y = fq8::mul(&y, &d);
-        let src = &s.src[8 * g..8 * g + 8];
-        let dst = &s.dst[8 * g..pairs.min(8 * g + 8)];
+        let lanes = 8.min(pairs - 8 * g);
         if s.exceptional[g] == 0 {
-            let at = offsets(&s.src, g);
-            let q = _mm512_add_epi64(at, next);
-            // SAFETY: as in the forward pass.
+            let (at_p, at_q) = (offsets(&s.p, g), offsets(&s.q, g));
+            // SAFETY: see above.
             let [px, py, qx, qy]: [Fq8; 4] = unsafe {
                 [
-                    fq8::gather(base, _mm512_add_epi64(at, x_words)),
-                    fq8::gather(base, _mm512_add_epi64(at, y_words)),
-                    fq8::gather(base, _mm512_add_epi64(q, x_words)),
-                    fq8::gather(base, _mm512_add_epi64(q, y_words)),
+                    fq8::gather(p_words, at_p),
+                    fq8::gather(p_words, _mm512_add_epi64(at_p, y_words)),
+                    fq8::gather(q_words, at_q),
+                    fq8::gather(q_words, _mm512_add_epi64(at_q, y_words)),
                 ]
             }
             .map(|w| fq8::from_words(w));
@@ -171,21 +223,21 @@ pub unsafe fn add_pairs(
                 fq8::words(&fq8::to_words(&x3)),
                 fq8::words(&fq8::to_words(&y3)),
             );
-            for (k, &slot) in dst.iter().enumerate() {
-                slots[slot as usize].write(Point {
-                    x: fq([xs[0][k], xs[1][k], xs[2][k], xs[3][k]]),
-                    y: fq([ys[0][k], ys[1][k], ys[2][k], ys[3][k]]),
-                });
+            for k in 0..lanes {
+                write(
+                    8 * g + k,
+                    Point {
+                        x: fq([xs[0][k], xs[1][k], xs[2][k], xs[3][k]]),
+                        y: fq([ys[0][k], ys[1][k], ys[2][k], ys[3][k]]),
+                    },
+                );
             }
         } else {
             let invs = fq8::to_residues(&inv);
-            for (k, &slot) in dst.iter().enumerate() {
-                let i = src[k] as usize;
-                slots[slot as usize].write(add_with_inverse::<g1::Config>(
-                    &points[i],
-                    &points[i + 1],
-                    fq(invs[k]),
-                ));
+            for (k, &lane_inv) in invs.iter().take(lanes).enumerate() {
+                let (a, b) = operands(8 * g + k);
+                let sum = add_with_inverse::<g1::Config>(a, b, fq(lane_inv));
+                write(8 * g + k, sum);
             }
         }
     }
