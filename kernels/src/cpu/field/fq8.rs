@@ -14,6 +14,8 @@ use core::arch::x86_64::*;
 use ark_bn254::Fq;
 use ark_ff::{Field, PrimeField};
 
+use super::mont::Modulus;
+
 /// The low 52 bits.
 const MASK: u64 = (1 << 52) - 1;
 
@@ -31,17 +33,7 @@ pub struct Lanes([[u64; 8]; 5]);
 const P: [u64; 5] = limbs52(<Fq as PrimeField>::MODULUS.0);
 
 /// `−p^{−1} mod 2^52`.
-const P_INV: u64 = {
-    let p0 = <Fq as PrimeField>::MODULUS.0[0];
-    // Newton's iteration doubles the correct low bits of p^{−1} each step: 1 → 64 in 6.
-    let mut x: u64 = 1;
-    let mut i = 0;
-    while i < 6 {
-        x = x.wrapping_mul(2u64.wrapping_sub(p0.wrapping_mul(x)));
-        i += 1;
-    }
-    x.wrapping_neg() & MASK
-};
+const P_INV: u64 = Modulus::new(<Fq as PrimeField>::MODULUS.0).inv & MASK;
 
 /// `2^256 mod p` as an integer: a product by it turns `16·x` back into `x`.
 const R256: [u64; 5] = limbs52(<Fq as Field>::ONE.0.0);

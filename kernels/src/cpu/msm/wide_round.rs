@@ -17,7 +17,9 @@ use ark_bn254::{Fq, g1};
 use ark_ff::{BigInt, Field};
 
 use super::batch_affine::{Run, add_with_inverse, denominator};
+use super::batch_inverse::Products;
 use super::point::Point;
+use crate::cpu::field::KernelField;
 use crate::cpu::field::fq8::{self, Fq8, Lanes};
 
 /// A G1 point as the bucket additions hold it.
@@ -184,17 +186,15 @@ unsafe fn sum_pairs(
 
     // The eight totals' inverses, from one inversion of their product.
     let totals = fq8::to_residues(&acc).map(fq);
-    let mut partial = [Fq::ONE; 8];
-    for k in 1..8 {
-        partial[k] = partial[k - 1] * totals[k - 1];
+    let mut prefix = Vec::with_capacity(8);
+    let mut products = Products::new(&mut prefix);
+    for t in &totals {
+        products.push(t);
     }
-    let mut rest = (partial[7] * totals[7])
-        .inverse()
-        .expect("denominators are non-zero");
+    let mut chain = products.invert();
     let mut inverses = [[0u64; 4]; 8];
     for k in (0..8).rev() {
-        inverses[k] = (rest * partial[k]).0.0;
-        rest *= totals[k];
+        inverses[k] = chain.pop(&totals[k]).kreduce().0.0;
     }
     let mut y = fq8::from_residues(&inverses);
 
