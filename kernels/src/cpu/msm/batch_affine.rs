@@ -8,8 +8,7 @@
 //! inversion costs about 6 multiplications against about 11 for a mixed projective addition,
 //! which is where this beats a projective bucket method.
 //!
-//! Exceptional pairs are exact: `P + P` doubles, `P + (−P)` and additions involving the point
-//! at infinity are handled without a division.
+//! Exceptional pairs are exact ([`pair_sum`](super::pair_sum)).
 //!
 //! For BN254 G1 on a CPU with AVX-512 IFMA, a round's pair additions run eight at a time
 //! ([`wide_round`](super::wide_round)); the layout of the runs and the results are the same.
@@ -17,13 +16,12 @@
 use core::mem::MaybeUninit;
 
 use ark_ec::short_weierstrass::SWCurveConfig;
-use ark_ff::Field;
 
 use super::batch_inverse::Products;
+use super::pair_sum::{add_with_inverse, denominator};
 use super::point::Point;
 #[cfg(target_arch = "x86_64")]
 use super::wide_round;
-use crate::cpu::field::KernelField;
 #[cfg(target_arch = "x86_64")]
 use {crate::cpu::cast::same, crate::cpu::field::fq8, ark_bn254::Fq};
 
@@ -32,68 +30,10 @@ pub type Pt<P> = Point<<P as ark_ec::CurveConfig>::BaseField>;
 
 /// One active bucket run: `len` points starting at `start` in the round's point buffer.
 #[derive(Clone, Copy)]
-pub(super) struct Run {
-    pub(super) bucket: u32,
-    pub(super) start: u32,
-    pub(super) len: u32,
-}
-
-/// The kind of a pair addition, decided from the operands.
-enum PairKind {
-    /// Distinct x: chord through both points.
-    Chord,
-    /// Same point, non-zero y: tangent.
-    Tangent,
-    /// One operand at infinity, or `P + (−P)`: no division needed.
-    Trivial,
-}
-
-#[inline(always)]
-fn kind<F: Field>(p: &Point<F>, q: &Point<F>) -> PairKind {
-    if p.is_zero() || q.is_zero() {
-        PairKind::Trivial
-    } else if p.x != q.x {
-        PairKind::Chord
-    } else if p.y == q.y && !p.y.is_zero() {
-        PairKind::Tangent
-    } else {
-        PairKind::Trivial
-    }
-}
-
-/// The denominator whose inverse the pair's slope needs (`1` for trivial pairs).
-#[inline(always)]
-pub(super) fn denominator<F: Field>(p: &Point<F>, q: &Point<F>) -> F {
-    match kind(p, q) {
-        PairKind::Chord => q.x.ksub(&p.x),
-        PairKind::Tangent => p.y.kadd(&p.y),
-        PairKind::Trivial => F::one(),
-    }
-}
-
-/// `p + q` given `inv`, the inverse of [`denominator`]`(p, q)`, which may be a lazy product
-/// ([`KernelField::kmul_lazy`]). The slope is one too: it only feeds the two products below.
-#[inline(always)]
-pub(super) fn add_with_inverse<P: SWCurveConfig>(p: &Pt<P>, q: &Pt<P>, inv: P::BaseField) -> Pt<P> {
-    let lambda = match kind(p, q) {
-        PairKind::Chord => q.y.ksub(&p.y).kmul_lazy(&inv),
-        PairKind::Tangent => {
-            let x2 = p.x.ksquare();
-            x2.kadd(&x2).kadd(&x2).kadd(&P::COEFF_A).kmul_lazy(&inv)
-        }
-        PairKind::Trivial => {
-            return if p.is_zero() {
-                *q
-            } else if q.is_zero() {
-                *p
-            } else {
-                Point::identity()
-            };
-        }
-    };
-    let x3 = lambda.ksquare().ksub(&p.x).ksub(&q.x);
-    let y3 = lambda.kmul(&p.x.ksub(&x3)).ksub(&p.y);
-    Point { x: x3, y: y3 }
+struct Run {
+    bucket: u32,
+    start: u32,
+    len: u32,
 }
 
 /// Reusable buffers for [`accumulate`], so a worker allocates once per window task.
@@ -102,9 +42,10 @@ pub struct Scratch<P: SWCurveConfig> {
     prefix: Vec<P::BaseField>,
     runs: Vec<Run>,
     next_runs: Vec<Run>,
-    /// The eight-lane round's buffers, where it is used: BN254 G1 on a CPU with AVX-512 IFMA.
+    /// The eight-lane additions' buffers, where they are used: BN254 G1 on a CPU with AVX-512
+    /// IFMA; with the output slot of each pair.
     #[cfg(target_arch = "x86_64")]
-    wide: Option<wide_round::Scratch>,
+    wide: Option<(wide_round::Scratch, Vec<u32>)>,
 }
 
 impl<P: SWCurveConfig> Scratch<P> {
@@ -128,7 +69,7 @@ impl<P: SWCurveConfig> Scratch<P> {
             runs: Vec::new(),
             next_runs: Vec::new(),
             #[cfg(target_arch = "x86_64")]
-            wide: wide.then(wide_round::Scratch::default),
+            wide: wide.then(Default::default),
         }
     }
 }
@@ -194,19 +135,29 @@ fn round<P: SWCurveConfig>(points: &[Pt<P>], buckets: &mut [Pt<P>], scratch: &mu
         }
     }
     #[cfg(target_arch = "x86_64")]
-    if let Some(wide) = wide {
-        assert!(same::<P::BaseField, Fq>(), "the wide round is for BN254 G1");
-        // SAFETY: `Pt<P>` is `Point<Fq>` (asserted), so the slices are the same memory with
-        // the same type; the scratch exists only where `fq8::available` said yes; the runs and
-        // slots are laid out as `add_pairs` requires, above.
+    if let Some((wide, dst)) = wide {
+        assert!(
+            same::<P::BaseField, Fq>(),
+            "the wide additions are for BN254 G1"
+        );
+        wide.clear();
+        dst.clear();
+        for (run, out) in runs.iter().zip(next_runs.iter()) {
+            for k in 0..run.len / 2 {
+                wide.push(run.start + 2 * k, run.start + 2 * k + 1);
+                dst.push(out.start + k);
+            }
+        }
+        let points: *const Point<Fq> = points.as_ptr().cast();
+        let slots: &mut [MaybeUninit<Point<Fq>>] =
+            // SAFETY: `Pt<P>` is `Point<Fq>` (asserted): the same memory with the same type.
+            unsafe { core::slice::from_raw_parts_mut(slots.as_mut_ptr().cast(), slots.len()) };
+        // SAFETY: the scratch exists only where `fq8::available` said yes; every index pushed
+        // is a point of `points` (inside its run), and `dst` holds distinct slots of `slots`.
         unsafe {
-            wide_round::add_pairs(
-                core::slice::from_raw_parts(points.as_ptr().cast(), points.len()),
-                runs,
-                next_runs,
-                core::slice::from_raw_parts_mut(slots.as_mut_ptr().cast(), slots.len()),
-                wide,
-            )
+            wide_round::sum_pairs(points, points, wide, |j, sum| {
+                _ = slots[dst[j] as usize].write(sum)
+            })
         };
     } else {
         add_pairs::<P>(points, runs, next_runs, slots, prefix);

@@ -16,6 +16,7 @@
 mod batch_affine;
 mod batch_inverse;
 mod digits;
+mod pair_sum;
 mod point;
 mod reduce;
 #[cfg(target_arch = "x86_64")]

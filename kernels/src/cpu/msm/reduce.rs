@@ -21,8 +21,9 @@
 use ark_ec::short_weierstrass::{Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Zero};
 
-use super::batch_affine::{Pt, add_with_inverse, denominator};
+use super::batch_affine::Pt;
 use super::batch_inverse::Products;
+use super::pair_sum::{add_with_inverse, denominator};
 use super::point::Point;
 #[cfg(target_arch = "x86_64")]
 use {super::wide_round, crate::cpu::cast::same, crate::cpu::field::fq8, ark_bn254::Fq};

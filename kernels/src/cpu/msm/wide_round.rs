@@ -11,13 +11,12 @@
 //! spare lanes and drops their sums.
 
 use core::arch::x86_64::*;
-use core::mem::MaybeUninit;
 
 use ark_bn254::{Fq, g1};
 use ark_ff::{BigInt, Field};
 
-use super::batch_affine::{Run, add_with_inverse, denominator};
 use super::batch_inverse::Products;
+use super::pair_sum::{add_with_inverse, denominator};
 use super::point::Point;
 use crate::cpu::field::KernelField;
 use crate::cpu::field::fq8::{self, Fq8, Lanes};
@@ -28,17 +27,10 @@ type G1Point = Point<Fq>;
 // Gathers address a point's coordinates as words 0..4 (x) and 4..8 (y) from its start.
 const _: () = assert!(core::mem::size_of::<G1Point>() == 64);
 
-/// The wide additions' buffers, kept across rounds and windows.
+/// The buffers of a batch: operand indices and the passes' per-group state, kept across
+/// batches.
 #[derive(Default)]
 pub struct Scratch {
-    /// Output slot of each pair of a round.
-    dst: Vec<u32>,
-    pairs: Pairs,
-}
-
-/// One batch of pair additions: operand indices and the passes' per-group state.
-#[derive(Default)]
-struct Pairs {
     /// Index of each pair's first operand, padded to whole groups.
     p: Vec<u32>,
     /// Index of each pair's second operand, padded likewise.
@@ -49,6 +41,20 @@ struct Pairs {
     denominators: Vec<Lanes>,
     /// Each group's lanes holding an exceptional pair (a bit per lane).
     exceptional: Vec<u8>,
+}
+
+impl Scratch {
+    /// Starts a new batch with no pairs.
+    pub fn clear(&mut self) {
+        self.p.clear();
+        self.q.clear();
+    }
+
+    /// Adds the pair of operand indices `(p, q)` to the batch.
+    pub fn push(&mut self, p: u32, q: u32) {
+        self.p.push(p);
+        self.q.push(q);
+    }
 }
 
 fn fq(limbs: [u64; 4]) -> Fq {
@@ -77,40 +83,6 @@ fn exceptional(px: &[__m512i; 4], qx: &[__m512i; 4]) -> u8 {
     equal | _mm512_cmpeq_epi64_mask(or(px), zero) | _mm512_cmpeq_epi64_mask(or(qx), zero)
 }
 
-/// Writes the sum of every pair of `runs` (points `2k`, `2k + 1` of a run) to slot `k` of its
-/// output run in `next_runs`; the same sums as the scalar round.
-///
-/// # Safety
-/// The CPU must have AVX-512F and IFMA ([`fq8::available`]); `runs` index into `points`;
-/// `next_runs` lay out `slots` with one slot per pair of each run (plus the odd point's).
-#[target_feature(enable = "avx512f,avx512ifma")]
-pub unsafe fn add_pairs(
-    points: &[G1Point],
-    runs: &[Run],
-    next_runs: &[Run],
-    slots: &mut [MaybeUninit<G1Point>],
-    s: &mut Scratch,
-) {
-    let Scratch { dst, pairs } = s;
-    pairs.p.clear();
-    pairs.q.clear();
-    dst.clear();
-    for (run, out) in runs.iter().zip(next_runs) {
-        for k in 0..run.len / 2 {
-            pairs.p.push(run.start + 2 * k);
-            pairs.q.push(run.start + 2 * k + 1);
-            dst.push(out.start + k);
-        }
-    }
-    let points = points.as_ptr();
-    // SAFETY: every index is a point of `points`; `dst` holds distinct slots of `slots`.
-    unsafe {
-        sum_pairs(points, points, pairs, |j, sum| {
-            _ = slots[dst[j] as usize].write(sum)
-        })
-    };
-}
-
 /// `lhs[i] += rhs[i]` for every `i < min(len)`; the same sums as the scalar additions.
 ///
 /// # Safety
@@ -118,30 +90,29 @@ pub unsafe fn add_pairs(
 #[target_feature(enable = "avx512f,avx512ifma")]
 pub unsafe fn add_in_place(lhs: &mut [G1Point], rhs: &[G1Point], s: &mut Scratch) {
     let n = lhs.len().min(rhs.len()) as u32;
-    let pairs = &mut s.pairs;
-    pairs.p.clear();
-    pairs.q.clear();
-    pairs.p.extend(0..n);
-    pairs.q.extend(0..n);
+    s.clear();
+    s.p.extend(0..n);
+    s.q.extend(0..n);
     // Reads and writes of `lhs` all go through this pointer: pair `j` is read before its sum
     // is written, and no other pair reads `lhs[j]`.
     let lhs = lhs.as_mut_ptr();
     // SAFETY: every index is below both lengths.
-    unsafe { sum_pairs(lhs, rhs.as_ptr(), pairs, |j, sum| lhs.add(j).write(sum)) };
+    unsafe { sum_pairs(lhs, rhs.as_ptr(), s, |j, sum| lhs.add(j).write(sum)) };
 }
 
-/// Computes `p[pairs.p[j]] + q[pairs.q[j]]` for every pair `j` and hands it to `write(j, _)`,
-/// group by group from the last, each group after all of its operands were read.
+/// Computes `p[i] + q[k]` for every pair `(i, k)` pushed to `s` (pair `j` the `j`-th pushed)
+/// and hands it to `write(j, _)`, group by group from the last, each group after all of its
+/// operands were read.
 ///
 /// # Safety
-/// The CPU must have AVX-512F and IFMA; every index in `pairs.p` (`pairs.q`) must be a point
-/// readable at `p` (`q`) until `write` is called for its pair.
+/// The CPU must have AVX-512F and IFMA ([`fq8::available`]); every first (second) index pushed
+/// must be a point readable at `p` (`q`) until `write` is called for its pair.
 #[inline]
 #[target_feature(enable = "avx512f,avx512ifma")]
-unsafe fn sum_pairs(
+pub unsafe fn sum_pairs(
     p: *const G1Point,
     q: *const G1Point,
-    s: &mut Pairs,
+    s: &mut Scratch,
     mut write: impl FnMut(usize, G1Point),
 ) {
     let pairs = s.p.len();
