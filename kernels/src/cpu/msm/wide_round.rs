@@ -2,11 +2,11 @@
 //! pairs, a bucket reduction's steps), eight pairs at a time in the lanes of an [`Fq8`]
 //! (AVX-512 IFMA).
 //!
-//! Pair `j` of the round goes to lane `j mod 8` of group `j / 8`. Each lane keeps its own
+//! Pair `j` of a batch goes to lane `j mod 8` of group `j / 8`. Each lane keeps its own
 //! running product of denominators: eight Montgomery-trick chains side by side, whose eight
 //! totals are inverted together with one field inversion. A group where some pair is
 //! exceptional (equal x, or an x of zero, which covers the point at infinity) takes the scalar
-//! formula of [`batch_affine`](super::batch_affine) in every lane, with the lane's inverse; the
+//! formula of [`pair_sum`](super::pair_sum) in every lane, with the lane's inverse; the
 //! others take the chord formula in the lanes. The last group repeats the last pair in its
 //! spare lanes and drops their sums.
 
