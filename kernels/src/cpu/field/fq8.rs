@@ -219,7 +219,7 @@ pub fn from_words(w: [__m512i; 4]) -> Fq8 {
 /// registers.
 #[inline]
 #[target_feature(enable = "avx512f,avx512ifma")]
-pub fn to_words(a: &Fq8) -> [__m512i; 4] {
+fn to_words(a: &Fq8) -> [__m512i; 4] {
     let t = mul(a, &Fq8(splat5(&R256)));
     // s = t − p with the borrow carried by arithmetic shifts; keep t where s went negative.
     let mask = splat(MASK);
@@ -281,7 +281,7 @@ pub fn to_residues(a: &Fq8) -> [[u64; 4]; 8] {
 /// Four limb registers as arrays, `out[i][lane]`.
 #[inline]
 #[target_feature(enable = "avx512f")]
-pub fn words(w: &[__m512i; 4]) -> [[u64; 8]; 4] {
+fn words(w: &[__m512i; 4]) -> [[u64; 8]; 4] {
     let mut out = [[0u64; 8]; 4];
     for i in 0..4 {
         // SAFETY: `out[i]` holds 64 bytes.

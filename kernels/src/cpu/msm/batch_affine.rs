@@ -23,7 +23,7 @@ use super::point::Point;
 #[cfg(target_arch = "x86_64")]
 use super::wide_round;
 #[cfg(target_arch = "x86_64")]
-use {crate::cpu::cast::same, crate::cpu::field::fq8, ark_bn254::Fq};
+use {crate::cpu::cast::same, ark_bn254::Fq};
 
 /// The points of curve `P` as the bucket additions hold them.
 pub type Pt<P> = Point<<P as ark_ec::CurveConfig>::BaseField>;
@@ -52,14 +52,14 @@ impl<P: SWCurveConfig> Scratch<P> {
     /// Empty buffers; the rounds take the eight-lane path where it applies.
     pub fn new() -> Self {
         #[cfg(target_arch = "x86_64")]
-        let wide = same::<P::BaseField, Fq>() && fq8::available();
+        let wide = wide_round::applies::<P::BaseField>();
         #[cfg(not(target_arch = "x86_64"))]
         let wide = false;
         Self::with_lanes(wide)
     }
 
-    /// Empty buffers; the rounds take the eight-lane path only if `wide` (which requires BN254
-    /// G1 and [`fq8::available`]).
+    /// Empty buffers; the rounds take the eight-lane path only if `wide` (which requires
+    /// [`wide_round::applies`]).
     fn with_lanes(wide: bool) -> Self {
         #[cfg(not(target_arch = "x86_64"))]
         let _ = wide;
@@ -152,7 +152,7 @@ fn round<P: SWCurveConfig>(points: &[Pt<P>], buckets: &mut [Pt<P>], scratch: &mu
         let slots: &mut [MaybeUninit<Point<Fq>>] =
             // SAFETY: `Pt<P>` is `Point<Fq>` (asserted): the same memory with the same type.
             unsafe { core::slice::from_raw_parts_mut(slots.as_mut_ptr().cast(), slots.len()) };
-        // SAFETY: the scratch exists only where `fq8::available` said yes; every index pushed
+        // SAFETY: the scratch exists only where `wide_round::applies`; every index pushed
         // is a point of `points` (inside its run), and `dst` holds distinct slots of `slots`.
         unsafe {
             wide_round::sum_pairs(points, points, wide, |j, sum| {
@@ -276,7 +276,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn wide_runs_sum_like_projective_addition() {
-        if !fq8::available() {
+        if !wide_round::applies::<Fq>() {
             eprintln!("skipped: no AVX-512 IFMA on this CPU");
             return;
         }

@@ -26,7 +26,7 @@ use super::batch_inverse::Products;
 use super::pair_sum::{add_with_inverse, denominator};
 use super::point::Point;
 #[cfg(target_arch = "x86_64")]
-use {super::wide_round, crate::cpu::cast::same, crate::cpu::field::fq8, ark_bn254::Fq};
+use {super::wide_round, crate::cpu::cast::same, ark_bn254::Fq};
 
 /// Below this many buckets the plain projective running sum is used.
 const MIN_BATCHED: usize = 64;
@@ -44,8 +44,7 @@ impl<P: SWCurveConfig> Scratch<P> {
         Self {
             prefix: Vec::with_capacity(capacity),
             #[cfg(target_arch = "x86_64")]
-            wide: (same::<P::BaseField, Fq>() && fq8::available())
-                .then(wide_round::Scratch::default),
+            wide: wide_round::applies::<P::BaseField>().then(wide_round::Scratch::default),
         }
     }
 }
@@ -59,7 +58,7 @@ fn add_pairs<P: SWCurveConfig>(lhs: &mut [Pt<P>], rhs: &[Pt<P>], scratch: &mut S
             "the wide additions are for BN254 G1"
         );
         // SAFETY: `Pt<P>` is `Point<Fq>` (asserted), so the slices are the same memory with
-        // the same type; the scratch exists only where `fq8::available` said yes.
+        // the same type; the scratch exists only where `wide_round::applies`.
         unsafe {
             wide_round::add_in_place(
                 core::slice::from_raw_parts_mut(lhs.as_mut_ptr().cast(), lhs.len()),

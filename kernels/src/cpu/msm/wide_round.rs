@@ -18,6 +18,7 @@ use ark_ff::{BigInt, Field};
 use super::batch_inverse::Products;
 use super::pair_sum::{add_with_inverse, denominator};
 use super::point::Point;
+use crate::cpu::cast::same;
 use crate::cpu::field::KernelField;
 use crate::cpu::field::fq8::{self, Fq8, Lanes};
 
@@ -26,6 +27,12 @@ type G1Point = Point<Fq>;
 
 // Gathers address a point's coordinates as words 0..4 (x) and 4..8 (y) from its start.
 const _: () = assert!(core::mem::size_of::<G1Point>() == 64);
+
+/// Whether additions over the base field `F` take this path: `F` is BN254's `Fq` (G1) and the
+/// CPU has what [`fq8::available`] asks for.
+pub fn applies<F: 'static>() -> bool {
+    same::<F, Fq>() && fq8::available()
+}
 
 /// The buffers of a batch: operand indices and the passes' per-group state, kept across
 /// batches.
@@ -190,16 +197,13 @@ pub unsafe fn sum_pairs(
             let lambda = fq8::mul(&fq8::sub16(&qy, &py), &inv);
             let x3 = fq8::sub16(&fq8::sub16(&fq8::mul(&lambda, &lambda), &px), &qx);
             let y3 = fq8::sub16(&fq8::mul(&lambda, &fq8::sub64(&px, &x3)), &py);
-            let (xs, ys) = (
-                fq8::words(&fq8::to_words(&x3)),
-                fq8::words(&fq8::to_words(&y3)),
-            );
+            let (xs, ys) = (fq8::to_residues(&x3), fq8::to_residues(&y3));
             for k in 0..lanes {
                 write(
                     8 * g + k,
                     Point {
-                        x: fq([xs[0][k], xs[1][k], xs[2][k], xs[3][k]]),
-                        y: fq([ys[0][k], ys[1][k], ys[2][k], ys[3][k]]),
+                        x: fq(xs[k]),
+                        y: fq(ys[k]),
                     },
                 );
             }
